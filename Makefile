@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Makefile - build, run, test and benchmark vioswitch (one non-recursive file)
+
+BUILD      ?= build
+CC         ?= cc
+V          ?= 0
+SANITIZE   ?=
+
+ifeq ($(V),0)
+Q := @
+else
+Q :=
+endif
+
+PKGS     := libdpdk libpcap libbpf jansson
+CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
+	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
+	    -Wno-address-of-packed-member -Iswitch -I$(BUILD)
+DEPCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS_SW = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+TESTLIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
+LDFLAGS  :=
+
+ifneq ($(SANITIZE),)
+BUILD    := build/san
+CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1
+LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+
+# The switch core, shared by the daemon and the unit tests.
+CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
+	    switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
+	    switch/offload.c switch/pmd.c switch/eal.c switch/options.c \
+	    switch/port_pcap.c switch/control.c switch/ctl_cmds.c \
+	    switch/vswitch.c
+DAEMON_SRC := switch/main.c
+VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c
+
+CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
+	      test_control
+UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
+
+ALL_OBJ := $(CORE_OBJ) $(DAEMON_OBJ) $(VIOCTL_OBJ) \
+	   $(UNIT_TESTS:%=$(BUILD)/tests/unit/%.o) $(BUILD)/tests/unit/eal_fixture.o
+
+.PHONY: all deps run test check unit replay ctl-tests integration sanitize \
+	bench clean format format-check
+
+all: $(BUILD)/vioswitch $(BUILD)/vioctl
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(DEPCFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/vioswitch: $(CORE_OBJ) $(DAEMON_OBJ)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_SW)
+
+$(BUILD)/vioctl: $(VIOCTL_OBJ)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/eal_fixture.o $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_SW) $(TESTLIBS)
+
+-include $(ALL_OBJ:.o=.d)
+
+# ---- set-up -------------------------------------------------------------
+# Debian packages the build, `make run`, the tests and the benchmarks need.
+DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev \
+	    libbpf-dev libslirp-dev libcmocka-dev libjansson-dev clang llvm \
+	    bpftool iproute2 procps tcpdump tshark iputils-ping iperf3 socat \
+	    python3 bridge-utils
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$(echo ' '$$missing)"; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "deps: run as root to install packages" >&2; exit 1; fi; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -q && apt-get install -y -q $$missing; \
+	fi
+
+# ---- running ------------------------------------------------------------
+RUN_ARGS ?= --config switch/default.conf
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	exec $(BUILD)/vioswitch $(RUN_ARGS)
+
+# ---- tests --------------------------------------------------------------
+test: deps
+	$(Q)$(MAKE) --no-print-directory check
+ifeq ($(SANITIZE),)
+	$(Q)$(MAKE) --no-print-directory sanitize
+endif
+	@echo "make test: all suites passed"
+
+check: all $(UNIT_BINS)
+	$(Q)tests/run-suites.sh $(BUILD) unit replay ctl integration
+
+unit: $(UNIT_BINS)
+	$(Q)tests/run-suites.sh $(BUILD) unit
+
+replay: all
+	$(Q)tests/run-suites.sh $(BUILD) replay
+
+ctl-tests: all
+	$(Q)tests/run-suites.sh $(BUILD) ctl
+
+integration: all
+	$(Q)tests/run-suites.sh $(BUILD) integration
+
+# The sanitizer build runs the unit and replay tests.
+sanitize:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined all \
+		$(UNIT_TESTS:%=build/san/tests/%)
+	$(Q)ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/run-suites.sh build/san unit replay
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/bench/run.sh $(BUILD)
+
+clean:
+	rm -rf build
+
+FORMAT_SRC = $(wildcard switch/*.c switch/*.h tests/unit/*.c tests/unit/*.h)
+
+format:
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRC)

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* control.c - the control thread: socket, signals, periodic work
+ *
+ * Theory of operation
+ * -------------------
+ * The main thread runs one epoll loop over: the listening unix socket, its
+ * clients, a signalfd for SIGINT/SIGTERM and a one-second timerfd for FDB
+ * aging. Requests are JSON objects, one per line (doc/control-protocol.md);
+ * each gets one reply line from ctl_handle(). A client that sends more than
+ * CONTROL_REQUEST_MAX bytes without a newline gets an error reply and is
+ * disconnected; a client that stops reading its replies is dropped after a
+ * send timeout, so no client can stall the switch.
+ */
+#include "control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fdb.h"
+#include "log.h"
+#include "vswitch.h"
+
+#define MAX_CLIENTS 64
+
+/**
+ * struct ctl_client - one connection
+ * @fd:		socket, -1 when the slot is free
+ * @len:	bytes buffered
+ * @buf:	partial request
+ */
+struct ctl_client {
+	int fd;
+	size_t len;
+	char buf[CONTROL_REQUEST_MAX + 1];
+};
+
+static struct {
+	int listen_fd;
+	int epfd;
+	int sigfd;
+	int timerfd;
+	char path[108];
+	struct ctl_client *clients[MAX_CLIENTS];
+} ctl = { .listen_fd = -1, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+
+/**
+ * socket_in_use() - does a live server answer on @path?
+ * @path:	socket path
+ *
+ * Return: true if a connect succeeds
+ */
+static bool socket_in_use(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool used;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	used = fd >= 0 && !connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (fd >= 0)
+		close(fd);
+	return used;
+}
+
+/**
+ * make_parent_dir() - create the directory of @path if missing (mode 0755)
+ * @path:	socket path
+ */
+static void make_parent_dir(const char *path)
+{
+	char dir[108];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		log_warn("cannot create %s: %s", dir, strerror(errno));
+}
+
+/**
+ * listen_socket() - create the listening socket at @path, mode 0600
+ * @path:	socket path
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: fd, or -errno with a message
+ */
+static int listen_socket(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd, rc;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "--ctl %s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	make_parent_dir(path);
+	if (socket_in_use(path)) {
+		snprintf(err, errlen, "--ctl %s: another vioswitch is "
+			 "listening there", path);
+		return -EADDRINUSE;
+	}
+	unlink(path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		goto fail;
+	old = umask(0177);
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (rc || listen(fd, 16))
+		goto fail;
+	return fd;
+fail:
+	rc = -errno;
+	snprintf(err, errlen, "--ctl %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/**
+ * watch() - add @fd to the loop's epoll set
+ * @fd:		descriptor
+ * @tag:	value returned in the event (index or negative marker)
+ *
+ * Return: 0, or -errno
+ */
+static int watch(int fd, int64_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)tag };
+
+	return epoll_ctl(ctl.epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+enum { TAG_LISTEN = -1, TAG_SIGNAL = -2, TAG_TIMER = -3 };
+
+/**
+ * control_block_signals() - block SIGINT/SIGTERM in this and every thread it
+ * creates later, so they reach the control loop's signalfd; ignore SIGPIPE
+ *
+ * Call before any thread starts.
+ */
+void control_block_signals(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/**
+ * control_open() - create the control socket, signal and timer fds
+ * @path:	socket path
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -errno with a message
+ */
+int control_open(const char *path, char *err, size_t errlen)
+{
+	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
+	sigset_t mask;
+	int rc;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	ctl.listen_fd = listen_socket(path, err, errlen);
+	if (ctl.listen_fd < 0)
+		return ctl.listen_fd;
+	snprintf(ctl.path, sizeof(ctl.path), "%s", path);
+	ctl.epfd = epoll_create1(EPOLL_CLOEXEC);
+	ctl.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	ctl.timerfd = timerfd_create(CLOCK_MONOTONIC,
+				     TFD_CLOEXEC | TFD_NONBLOCK);
+	if (ctl.epfd < 0 || ctl.sigfd < 0 || ctl.timerfd < 0 ||
+	    timerfd_settime(ctl.timerfd, 0, &its, NULL)) {
+		rc = -errno;
+		snprintf(err, errlen, "control loop: %s", strerror(errno));
+		return rc;
+	}
+	if ((rc = watch(ctl.listen_fd, TAG_LISTEN)) ||
+	    (rc = watch(ctl.sigfd, TAG_SIGNAL)) ||
+	    (rc = watch(ctl.timerfd, TAG_TIMER))) {
+		snprintf(err, errlen, "control loop: %s", strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+/**
+ * client_close() - drop a client; accepts a free slot
+ * @i:		slot
+ */
+static void client_close(int i)
+{
+	struct ctl_client *c = ctl.clients[i];
+
+	if (!c)
+		return;
+	close(c->fd);
+	free(c);
+	ctl.clients[i] = NULL;
+}
+
+/**
+ * client_accept() - take a new connection
+ */
+static void client_accept(void)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	int fd = accept4(ctl.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		if (ctl.clients[i])
+			continue;
+		ctl.clients[i] = malloc(sizeof(*ctl.clients[i]));
+		if (!ctl.clients[i])
+			break;
+		ctl.clients[i]->fd = fd;
+		ctl.clients[i]->len = 0;
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		if (watch(fd, i)) {
+			client_close(i);
+			return;
+		}
+		return;
+	}
+	close(fd);
+}
+
+/**
+ * client_reply() - send one reply line
+ * @c:		client
+ * @reply:	reply object, consumed
+ *
+ * Return: 0, or -1 when the client must be dropped
+ */
+static int client_reply(struct ctl_client *c, json_t *reply)
+{
+	char *text = json_dumps(reply, JSON_COMPACT);
+	size_t len, off = 0;
+	int rc = 0;
+
+	json_decref(reply);
+	if (!text)
+		return -1;
+	len = strlen(text);
+	text[len++] = '\n'; /* replaces the NUL; length is explicit */
+	while (off < len) {
+		ssize_t w = send(c->fd, text + off, len - off, MSG_NOSIGNAL);
+
+		if (w <= 0) {
+			rc = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	free(text);
+	return rc;
+}
+
+/**
+ * error_reply() - build {"ok": false, "error": @msg}
+ * @msg:	message
+ *
+ * Return: reply object
+ */
+static json_t *error_reply(const char *msg)
+{
+	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
+}
+
+/**
+ * client_read() - read from a client and answer every complete request
+ * @i:		slot
+ */
+static void client_read(int i)
+{
+	struct ctl_client *c = ctl.clients[i];
+	char *nl;
+	ssize_t r;
+
+	r = recv(c->fd, c->buf + c->len, CONTROL_REQUEST_MAX + 1 - c->len,
+		 MSG_DONTWAIT);
+	if (r <= 0) {
+		if (r == 0 || (errno != EAGAIN && errno != EINTR))
+			client_close(i);
+		return;
+	}
+	c->len += (size_t)r;
+	while ((nl = memchr(c->buf, '\n', c->len))) {
+		size_t line = (size_t)(nl - c->buf);
+
+		if (client_reply(c, ctl_handle(c->buf, line))) {
+			client_close(i);
+			return;
+		}
+		memmove(c->buf, nl + 1, c->len - line - 1);
+		c->len -= line + 1;
+	}
+	if (c->len > CONTROL_REQUEST_MAX) {
+		client_reply(c, error_reply("request longer than 65536 bytes"));
+		client_close(i);
+	}
+}
+
+/**
+ * on_timer() - once a second: age the FDB
+ */
+static void on_timer(void)
+{
+	uint64_t ticks;
+	unsigned int n;
+
+	if (read(ctl.timerfd, &ticks, sizeof(ticks)) < 0)
+		return;
+	n = fdb_age(vsw.fdb, fdb_clock(), vsw.cfg.fdb_age);
+	if (n)
+		log_debug("fdb: %u entries aged out", n);
+}
+
+/**
+ * control_run() - serve until SIGINT or SIGTERM
+ *
+ * Return: the signal number that ended the loop
+ */
+int control_run(void)
+{
+	struct epoll_event ev[32];
+
+	for (;;) {
+		int n = epoll_wait(ctl.epfd, ev, 32, -1);
+
+		for (int k = 0; k < n; k++) {
+			int64_t tag = (int64_t)ev[k].data.u64;
+			struct signalfd_siginfo si;
+
+			if (tag == TAG_LISTEN) {
+				client_accept();
+			} else if (tag == TAG_TIMER) {
+				on_timer();
+			} else if (tag == TAG_SIGNAL) {
+				if (read(ctl.sigfd, &si, sizeof(si)) ==
+				    sizeof(si))
+					return (int)si.ssi_signo;
+			} else if (ctl.clients[tag]) {
+				client_read((int)tag);
+			}
+		}
+	}
+}
+
+/**
+ * close_fd() - close an fd if open and mark it closed
+ * @fd:		descriptor, -1 when closed
+ */
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/**
+ * control_close() - close every client and remove the socket
+ */
+void control_close(void)
+{
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		client_close(i);
+	if (ctl.listen_fd >= 0) {
+		close(ctl.listen_fd);
+		unlink(ctl.path);
+	}
+	close_fd(&ctl.epfd);
+	close_fd(&ctl.sigfd);
+	close_fd(&ctl.timerfd);
+	ctl.listen_fd = -1;
+}

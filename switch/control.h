@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* control.h - the control thread: socket, signals, periodic work */
+#ifndef VIOSWITCH_CONTROL_H
+#define VIOSWITCH_CONTROL_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#define CONTROL_REQUEST_MAX 65536
+
+void control_block_signals(void);
+int control_open(const char *path, char *err, size_t errlen);
+int control_run(void);
+void control_close(void);
+json_t *ctl_handle(const char *line, size_t len);
+
+#endif /* VIOSWITCH_CONTROL_H */

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* ctl_cmds.c - the control commands: one handler per request "cmd"
+ *
+ * Every handler runs on the control thread, gets the request object and
+ * returns the reply's "result", or NULL with a message for the error reply.
+ * See doc/control-protocol.md for the requests and what they return.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_version.h>
+
+#include "control.h"
+#include "fdb.h"
+#include "port.h"
+#include "vswitch.h"
+
+#define ERR_MAX 512
+
+typedef json_t *(*ctl_fn)(json_t *req, char *err);
+
+/**
+ * req_string() - a string member of the request
+ * @req:	request
+ * @key:	member
+ * @err:	message buffer (ERR_MAX) when missing
+ *
+ * Return: value, or NULL
+ */
+static const char *req_string(json_t *req, const char *key, char *err)
+{
+	const char *v = json_string_value(json_object_get(req, key));
+
+	if (!v)
+		snprintf(err, ERR_MAX, "'%s' (a string) is required", key);
+	return v;
+}
+
+/**
+ * req_key() - the FDB key named by the request's "mac" and "vlan"
+ * @req:	request
+ * @key:	result
+ * @err:	message buffer
+ *
+ * Return: 0, or -EINVAL with a message
+ */
+static int req_key(json_t *req, struct fdb_key *key, char *err)
+{
+	const char *mac = req_string(req, "mac", err);
+	json_t *vlan = json_object_get(req, "vlan");
+
+	if (!mac)
+		return -EINVAL;
+	if (rte_ether_unformat_addr(mac, &key->mac) ||
+	    rte_is_multicast_ether_addr(&key->mac)) {
+		snprintf(err, ERR_MAX, "'%s': expected a unicast MAC such as "
+			 "02:00:00:00:00:01", mac);
+		return -EINVAL;
+	}
+	key->vlan = 0;
+	if (vlan && (!json_is_integer(vlan) || json_integer_value(vlan) < 0 ||
+		     json_integer_value(vlan) > 4094)) {
+		snprintf(err, ERR_MAX, "'vlan': expected 0 to 4094");
+		return -EINVAL;
+	}
+	if (vlan)
+		key->vlan = (uint16_t)json_integer_value(vlan);
+	return 0;
+}
+
+/**
+ * cmd_version() - "version"
+ */
+static json_t *cmd_version(json_t *req, char *err)
+{
+	(void)req;
+	(void)err;
+	return json_pack("{s:s,s:s}", "version", VIOSWITCH_VERSION, "dpdk",
+			 rte_version());
+}
+
+/**
+ * cmd_port_list() - "port-list"
+ */
+static json_t *cmd_port_list(json_t *req, char *err)
+{
+	json_t *list = json_array();
+
+	(void)req;
+	(void)err;
+	for (unsigned int i = 0; i < vsw.table->n; i++) {
+		struct port *p = vsw.table->list[i];
+		json_t *o = json_object();
+
+		port_info_json(p, o);
+		json_object_set_new(o, "learned", json_integer(
+			fdb_port_learned(vsw.fdb, p->index)));
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
+/**
+ * cmd_port_add() - "port-add"
+ */
+static json_t *cmd_port_add(json_t *req, char *err)
+{
+	const char *spec = req_string(req, "netdev", err);
+	struct port *port;
+	char id[PORT_ID_MAX];
+
+	if (!spec)
+		return NULL;
+	port = port_open(spec, err, ERR_MAX);
+	if (!port)
+		return NULL;
+	snprintf(id, sizeof(id), "%s", port->id);
+	if (vswitch_port_add(port, err, ERR_MAX))
+		return NULL;
+	return json_pack("{s:s}", "id", id);
+}
+
+/**
+ * cmd_port_del() - "port-del"
+ */
+static json_t *cmd_port_del(json_t *req, char *err)
+{
+	const char *id = req_string(req, "id", err);
+
+	if (!id || vswitch_port_del(id, err, ERR_MAX))
+		return NULL;
+	return json_object();
+}
+
+/**
+ * fdb_entry_json() - append one FDB entry to the list in @arg
+ */
+static void fdb_entry_json(const struct fdb_entry_info *e, void *arg)
+{
+	const struct port *p = vsw.table->by_index[e->port];
+	const uint8_t *b = e->key.mac.addr_bytes;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	if (!p)
+		return;
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1],
+		 b[2], b[3], b[4], b[5]);
+	json_array_append_new(arg, json_pack("{s:s,s:i,s:s,s:i,s:b}", "mac",
+					     mac, "vlan", e->key.vlan, "port",
+					     p->id, "age", (int)e->age,
+					     "static", e->is_static));
+}
+
+/**
+ * cmd_fdb_show() - "fdb-show"
+ */
+static json_t *cmd_fdb_show(json_t *req, char *err)
+{
+	json_t *list = json_array();
+
+	(void)req;
+	(void)err;
+	fdb_walk(vsw.fdb, fdb_clock(), fdb_entry_json, list);
+	return list;
+}
+
+/**
+ * cmd_fdb_flush() - "fdb-flush"
+ */
+static json_t *cmd_fdb_flush(json_t *req, char *err)
+{
+	json_t *port = json_object_get(req, "port");
+	uint16_t index = FDB_PORT_NONE;
+
+	if (port) {
+		const char *id = json_string_value(port);
+		struct port *p = id ? vswitch_port_find(id) : NULL;
+
+		if (!p) {
+			snprintf(err, ERR_MAX, "no port with id %s",
+				 id ? id : "(not a string)");
+			return NULL;
+		}
+		index = p->index;
+	}
+	return json_pack("{s:i}", "flushed",
+			 (int)fdb_flush(vsw.fdb, index, false));
+}
+
+/**
+ * cmd_fdb_add() - "fdb-add": a static entry
+ */
+static json_t *cmd_fdb_add(json_t *req, char *err)
+{
+	const char *id = req_string(req, "port", err);
+	struct fdb_key key;
+	struct port *p;
+
+	if (!id || req_key(req, &key, err))
+		return NULL;
+	p = vswitch_port_find(id);
+	if (!p) {
+		snprintf(err, ERR_MAX, "no port with id %s", id);
+		return NULL;
+	}
+	if (fdb_add_static(vsw.fdb, &key, p->index)) {
+		snprintf(err, ERR_MAX, "FDB full");
+		return NULL;
+	}
+	return json_object();
+}
+
+/**
+ * cmd_fdb_del() - "fdb-del"
+ */
+static json_t *cmd_fdb_del(json_t *req, char *err)
+{
+	struct fdb_key key;
+
+	if (req_key(req, &key, err))
+		return NULL;
+	if (fdb_del(vsw.fdb, &key)) {
+		snprintf(err, ERR_MAX, "no FDB entry for that MAC and VLAN");
+		return NULL;
+	}
+	return json_object();
+}
+
+/**
+ * port_stats_json() - a port's counters as the "stats" reply shows them
+ * @p:		port
+ *
+ * Return: object
+ */
+static json_t *port_stats_json(const struct port *p)
+{
+	struct port_counters c;
+	json_t *drops = json_object(), *fdb = json_object();
+
+	port_counters_sum(p, &c);
+	for (unsigned int d = 0; d < DROP__MAX; d++)
+		json_object_set_new(drops, drop_reason_names[d],
+				    json_integer((json_int_t)c.drops[d]));
+	for (unsigned int e = 0; e < FDB_EV__MAX; e++)
+		json_object_set_new(fdb, fdb_event_names[e],
+				    json_integer((json_int_t)c.fdb_events[e]));
+	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "id", p->id,
+			 "rx_packets", (json_int_t)c.rx_packets, "rx_bytes",
+			 (json_int_t)c.rx_bytes, "tx_packets",
+			 (json_int_t)c.tx_packets, "tx_bytes",
+			 (json_int_t)c.tx_bytes, "forwarded",
+			 (json_int_t)c.forwarded, "flooded",
+			 (json_int_t)c.flooded, "drops", drops, "fdb", fdb);
+}
+
+/**
+ * cmd_stats() - "stats"
+ */
+static json_t *cmd_stats(json_t *req, char *err)
+{
+	json_t *id = json_object_get(req, "id");
+	json_t *list = json_array();
+
+	if (id) {
+		struct port *p = json_string_value(id) ?
+			vswitch_port_find(json_string_value(id)) : NULL;
+
+		if (!p) {
+			json_decref(list);
+			snprintf(err, ERR_MAX, "no port with id %s",
+				 json_string_value(id) ?: "(not a string)");
+			return NULL;
+		}
+		json_array_append_new(list, port_stats_json(p));
+		return list;
+	}
+	for (unsigned int i = 0; i < vsw.table->n; i++)
+		json_array_append_new(list, port_stats_json(vsw.table->list[i]));
+	return list;
+}
+
+/**
+ * pmd_json() - one PMD thread's statistics
+ * @pmd:	thread
+ *
+ * Return: object
+ */
+static json_t *pmd_json(const struct pmd *pmd)
+{
+	const struct pmd_stats *s = &pmd->st;
+	const struct pmd_rxqs *r = pmd->rxqs;
+	json_t *rxqs = json_array();
+	uint64_t rx = s->rx_packets, busy = s->busy_cycles;
+
+	for (unsigned int i = 0; r && i < r->n; i++)
+		json_array_append_new(rxqs, json_pack("{s:s,s:i}", "port",
+						      r->q[i].port->id, "queue",
+						      r->q[i].queue));
+	return json_pack("{s:i,s:i,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I}",
+			 "pmd", pmd->index, "cpu", pmd->cpu, "rxqs", rxqs,
+			 "rx_packets", (json_int_t)rx, "tx_packets",
+			 (json_int_t)s->tx_packets, "iterations",
+			 (json_int_t)s->iterations, "busy_cycles",
+			 (json_int_t)busy, "idle_cycles",
+			 (json_int_t)s->idle_cycles, "sleeps",
+			 (json_int_t)s->sleeps, "cycles_per_packet",
+			 rx ? (double)busy / (double)rx : 0.0, "tsc_hz",
+			 (json_int_t)rte_get_tsc_hz());
+}
+
+/**
+ * cmd_pmd_stats() - "pmd-stats"
+ */
+static json_t *cmd_pmd_stats(json_t *req, char *err)
+{
+	json_t *list = json_array();
+
+	(void)req;
+	(void)err;
+	for (unsigned int i = 0; i < vsw.n_pmds; i++)
+		json_array_append_new(list, pmd_json(vsw.pmds[i]));
+	return list;
+}
+
+static const struct {
+	const char *name;
+	ctl_fn fn;
+} commands[] = {
+	{ "version", cmd_version },	{ "port-list", cmd_port_list },
+	{ "port-add", cmd_port_add },	{ "port-del", cmd_port_del },
+	{ "fdb-show", cmd_fdb_show },	{ "fdb-flush", cmd_fdb_flush },
+	{ "fdb-add", cmd_fdb_add },	{ "fdb-del", cmd_fdb_del },
+	{ "stats", cmd_stats },		{ "pmd-stats", cmd_pmd_stats },
+};
+
+/**
+ * dispatch() - run the handler a request names
+ * @req:	request object
+ * @err:	message buffer
+ *
+ * Return: result, or NULL with a message
+ */
+static json_t *dispatch(json_t *req, char *err)
+{
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+
+	if (!cmd) {
+		snprintf(err, ERR_MAX, "request has no \"cmd\" string");
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		if (!strcmp(commands[i].name, cmd))
+			return commands[i].fn(req, err);
+	}
+	snprintf(err, ERR_MAX, "unknown command '%.64s'", cmd);
+	return NULL;
+}
+
+/**
+ * ctl_handle() - answer one request line
+ * @line:	request text (not NUL-terminated)
+ * @len:	its length
+ *
+ * Return: reply object
+ */
+json_t *ctl_handle(const char *line, size_t len)
+{
+	char err[ERR_MAX] = "";
+	json_error_t jerr;
+	json_t *req, *result;
+
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req || !json_is_object(req)) {
+		if (req)
+			snprintf(err, ERR_MAX, "request is not a JSON object");
+		else
+			snprintf(err, ERR_MAX, "bad JSON at column %d: %s",
+				 jerr.column, jerr.text);
+		json_decref(req);
+		return json_pack("{s:b,s:s}", "ok", 0, "error", err);
+	}
+	result = dispatch(req, err);
+	json_decref(req);
+	if (!result)
+		return json_pack("{s:b,s:s}", "ok", 0, "error",
+				 err[0] ? err : "failed");
+	return json_pack("{s:b,s:o}", "ok", 1, "result", result);
+}

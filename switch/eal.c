@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* eal.c - start DPDK's EAL and create the mbuf pool
+ *
+ * The switch needs no EAL arguments from the user. Lcore 0 is the control
+ * (main) thread, allowed on every CPU we may use; lcores 1..n are the PMD
+ * threads, each pinned to one CPU of --pmd-cpus. Without hugepages EAL runs
+ * with --no-huge --no-shconf and a memory size derived from the ports; with
+ * hugepages, --in-memory (no files in hugetlbfs, no shared config). Each
+ * process gets its own --file-prefix so several switches and DPDK test
+ * tools can run side by side.
+ */
+#include "eal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "log.h"
+
+#define EAL_MAX_ARGS 32
+#define POOL_MBUFS_BASE 16384
+#define POOL_MBUFS_PER_PORT 2048
+
+static bool use_hugepages;
+static char runtime_dir[PATH_MAX];
+
+/**
+ * hugepages_free() - are hugepages reserved and free on this host?
+ *
+ * Return: true if at least 512 are free (1 GiB of 2 MiB pages)
+ */
+static bool hugepages_free(void)
+{
+	char line[128];
+	long n = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "HugePages_Free: %ld", &n) == 1)
+			break;
+	}
+	fclose(f);
+	return n >= 512;
+}
+
+/**
+ * eal_uses_hugepages() - did EAL start with hugepages?
+ *
+ * Return: true if so
+ */
+bool eal_uses_hugepages(void)
+{
+	return use_hugepages;
+}
+
+/**
+ * lcores_arg() - build EAL's --lcores value
+ * @o:		options (PMD CPUs)
+ * @buf:	output
+ * @len:	its size
+ */
+static void lcores_arg(const struct options *o, char *buf, size_t len)
+{
+	size_t off = (size_t)snprintf(buf, len, "--lcores=0@(");
+	cpu_set_t set;
+	bool first = true;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		CPU_ZERO(&set);
+	for (int c = 0; c < CPU_SETSIZE && off < len; c++) {
+		if (!CPU_ISSET(c, &set))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%d",
+					first ? "" : ",", c);
+		first = false;
+	}
+	if (first)
+		off += (size_t)snprintf(buf + off, len - off, "0");
+	off += (size_t)snprintf(buf + off, len - off, ")");
+	for (unsigned int i = 0; i < o->n_pmd_cpus && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, ",%u@%d", i + 1,
+					o->pmd_cpus[i]);
+}
+
+/**
+ * eal_start() - initialise EAL for the switch
+ * @prog:	argv[0]
+ * @o:		options
+ * @lcores:	EAL lcore of each PMD CPU, filled
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -errno with a message in @err
+ */
+int eal_start(const char *prog, const struct options *o, unsigned int *lcores,
+	      char *err, size_t errlen)
+{
+	char lc[1024], prefix[64], mem[32], loglvl[64];
+	char *argv[EAL_MAX_ARGS];
+	int argc = 0;
+
+	use_hugepages = o->hugepages == HUGEPAGES_ON ||
+			(o->hugepages == HUGEPAGES_AUTO && hugepages_free());
+	lcores_arg(o, lc, sizeof(lc));
+	snprintf(prefix, sizeof(prefix), "--file-prefix=vioswitch-%d",
+		 (int)getpid());
+	snprintf(mem, sizeof(mem), "%u",
+		 512 + 4 * (o->n_netdevs + 8u));
+	snprintf(loglvl, sizeof(loglvl), "--log-level=%s",
+		 o->log_level >= LOG_LVL_DEBUG ? "info" : "error");
+	argv[argc++] = (char *)prog;
+	argv[argc++] = lc;
+	argv[argc++] = prefix;
+	argv[argc++] = loglvl;
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--no-telemetry";
+	if (use_hugepages) {
+		argv[argc++] = "--in-memory";
+	} else {
+		argv[argc++] = "--no-huge";
+		argv[argc++] = "--no-shconf";
+		argv[argc++] = "-m";
+		argv[argc++] = mem;
+	}
+	argv[argc] = NULL;
+	if (rte_eal_init(argc, argv) < 0) {
+		snprintf(err, errlen, "cannot start DPDK EAL: %s%s",
+			 rte_strerror(rte_errno),
+			 o->hugepages == HUGEPAGES_ON ?
+				 " (--hugepages on: are hugepages reserved?)" :
+				 "");
+		return -rte_errno;
+	}
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	for (unsigned int i = 0; i < o->n_pmd_cpus; i++)
+		lcores[i] = i + 1;
+	log_debug("EAL started: %s, %u PMD thread(s)",
+		 use_hugepages ? "hugepages" : "no hugepages", o->n_pmd_cpus);
+	return 0;
+}
+
+/**
+ * eal_stop() - release EAL and remove its (empty) runtime directory
+ */
+void eal_stop(void)
+{
+	rte_eal_cleanup();
+	if (runtime_dir[0] && rmdir(runtime_dir) && errno != ENOENT)
+		log_warn("cannot remove %s: %s", runtime_dir, strerror(errno));
+}
+
+/**
+ * eal_pool_create() - create the switch's mbuf pool
+ * @n_ports:	ports given at start, to size it
+ *
+ * Return: pool, or NULL
+ */
+struct rte_mempool *eal_pool_create(unsigned int n_ports)
+{
+	unsigned int n = POOL_MBUFS_BASE + POOL_MBUFS_PER_PORT * n_ports;
+
+	return rte_pktmbuf_pool_create("vioswitch_mbufs", n, 256, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE,
+				       SOCKET_ID_ANY);
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* netdev.c - parse `--netdev KIND,id=ID,key=value,...` port specifications
+ *
+ * The syntax is QEMU's -netdev: the kind first, then comma-separated
+ * key=value pairs. Keys common to every kind (id, vlan, trunk, learn_limit)
+ * are parsed here; the kind's own keys are checked against its key list and
+ * kept as text for the kind's open() to interpret. Every error names the
+ * offending text.
+ */
+#include "netdev.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t netdev_default_learn_limit = 1024;
+
+enum common_key { KEY_ID, KEY_VLAN, KEY_TRUNK, KEY_LEARN_LIMIT, KEY__COMMON };
+
+static const char *const common_keys[] = {
+	[KEY_ID] = "id",
+	[KEY_VLAN] = "vlan",
+	[KEY_TRUNK] = "trunk",
+	[KEY_LEARN_LIMIT] = "learn_limit",
+};
+
+/**
+ * netdev_parse_u32() - parse a decimal number in [@min, @max]
+ * @key:	key name, for the message
+ * @text:	value text
+ * @min:	smallest accepted
+ * @max:	largest accepted
+ * @out:	result
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message in @err
+ */
+int netdev_parse_u32(const char *key, const char *text, uint32_t min,
+		     uint32_t max, uint32_t *out, char *err, size_t errlen)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (*text < '0' || *text > '9')
+		goto bad;
+	v = strtoull(text, &end, 10);
+	if (errno || *end || v < min || v > max)
+		goto bad;
+	*out = (uint32_t)v;
+	return 0;
+bad:
+	snprintf(err, errlen, "%s=%s: expected a number from %" PRIu32
+		 " to %" PRIu32, key, text, min, max);
+	return -EINVAL;
+}
+
+/**
+ * netdev_parse_bool() - parse on/off (also yes/no, true/false, 1/0)
+ * @key:	key name, for the message
+ * @text:	value text; "" (key without value) means on
+ * @out:	result
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message in @err
+ */
+int netdev_parse_bool(const char *key, const char *text, bool *out, char *err,
+		      size_t errlen)
+{
+	static const char *const on[] = { "", "on", "yes", "true", "1" };
+	static const char *const off[] = { "off", "no", "false", "0" };
+
+	for (size_t i = 0; i < sizeof(on) / sizeof(*on); i++) {
+		if (!strcmp(text, on[i])) {
+			*out = true;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof(off) / sizeof(*off); i++) {
+		if (!strcmp(text, off[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s=%s: expected on or off", key, text);
+	return -EINVAL;
+}
+
+/**
+ * id_valid() - is @id usable as a port id? Letters, digits, '-', '_', '.'
+ * @id:		text
+ *
+ * Return: true if valid
+ */
+static bool id_valid(const char *id)
+{
+	if (!*id || strlen(id) >= PORT_ID_MAX)
+		return false;
+	for (const char *c = id; *c; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
+		      *c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * parse_common() - interpret one of the keys every kind accepts
+ * @nd:		specification being filled
+ * @key:	enum common_key
+ * @value:	value text
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message in @err
+ */
+static int parse_common(struct netdev *nd, int key, const char *value,
+			char *err, size_t errlen)
+{
+	uint32_t v;
+
+	switch (key) {
+	case KEY_ID:
+		if (!id_valid(value)) {
+			snprintf(err, errlen,
+				 "id=%s: expected 1 to %d letters, digits, "
+				 "'-', '_' or '.'",
+				 value, PORT_ID_MAX - 1);
+			return -EINVAL;
+		}
+		snprintf(nd->id, sizeof(nd->id), "%s", value);
+		return 0;
+	case KEY_VLAN:
+		if (netdev_parse_u32("vlan", value, 1, 4094, &v, err, errlen))
+			return -EINVAL;
+		nd->vlan = (uint16_t)v;
+		return 0;
+	case KEY_TRUNK:
+		return netdev_parse_bool("trunk", value, &nd->trunk, err,
+					 errlen);
+	case KEY_LEARN_LIMIT:
+		if (netdev_parse_u32("learn_limit", value, 0, 1u << 20, &v, err,
+				     errlen))
+			return -EINVAL;
+		nd->learn_limit = v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * build_tokens() - the getsubopt() token list: common keys, then the kind's
+ * @kind:	port kind
+ * @tokens:	array of NETDEV_MAX_KV + KEY__COMMON + 1 entries
+ */
+static void build_tokens(const struct port_kind *kind, char **tokens)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < KEY__COMMON; i++)
+		tokens[n++] = (char *)common_keys[i];
+	for (unsigned int i = 0; kind->keys && kind->keys[i] &&
+				 n < NETDEV_MAX_KV + KEY__COMMON;
+	     i++)
+		tokens[n++] = (char *)kind->keys[i];
+	tokens[n] = NULL;
+}
+
+/**
+ * netdev_parse() - parse a port specification
+ * @spec:	"KIND,id=ID,key=value,..."
+ * @nd:		result
+ * @err:	message buffer, names the offending text on error
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message in @err
+ */
+int netdev_parse(const char *spec, struct netdev *nd, char *err,
+		 size_t errlen)
+{
+	char *tokens[NETDEV_MAX_KV + KEY__COMMON + 1];
+	char *opts, *kind, *value;
+
+	memset(nd, 0, sizeof(*nd));
+	nd->learn_limit = netdev_default_learn_limit;
+	if (strlen(spec) >= sizeof(nd->buf)) {
+		snprintf(err, errlen, "netdev specification longer than %zu "
+			 "bytes", sizeof(nd->buf) - 1);
+		return -EINVAL;
+	}
+	strcpy(nd->buf, spec);
+	opts = nd->buf;
+	kind = strsep(&opts, ",");
+	nd->kind = port_kind_find(kind);
+	if (!nd->kind) {
+		char names[128];
+
+		snprintf(err, errlen, "'%s': unknown netdev type (known: %s)",
+			 kind, port_kind_names(names, sizeof(names)));
+		return -EINVAL;
+	}
+	build_tokens(nd->kind, tokens);
+	while (opts && *opts) {
+		char *start = opts;
+		int k = getsubopt(&opts, tokens, &value);
+
+		if (k < 0) {
+			snprintf(err, errlen, "'%s': unknown key for %s",
+				 start, nd->kind->name);
+			return -EINVAL;
+		}
+		if (!value)
+			value = "";
+		if (k < KEY__COMMON) {
+			if (parse_common(nd, k, value, err, errlen))
+				return -EINVAL;
+			continue;
+		}
+		if (nd->n_kv == NETDEV_MAX_KV) {
+			snprintf(err, errlen, "more than %d keys",
+				 NETDEV_MAX_KV);
+			return -EINVAL;
+		}
+		nd->kv[nd->n_kv].key = tokens[k];
+		nd->kv[nd->n_kv++].value = value;
+	}
+	if (!nd->id[0]) {
+		snprintf(err, errlen, "'%s': id= is required", spec);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * netdev_get() - the last value given for @key
+ * @nd:		parsed specification
+ * @key:	kind-specific key
+ *
+ * Return: value text, or NULL if absent
+ */
+const char *netdev_get(const struct netdev *nd, const char *key)
+{
+	const char *v = NULL;
+
+	for (unsigned int i = 0; i < nd->n_kv; i++) {
+		if (!strcmp(nd->kv[i].key, key))
+			v = nd->kv[i].value;
+	}
+	return v;
+}
+
+/**
+ * netdev_get_u32() - numeric value of @key, if given
+ * @nd:		parsed specification
+ * @key:	key
+ * @min:	smallest accepted
+ * @max:	largest accepted
+ * @out:	result, untouched when absent
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message in @err
+ */
+int netdev_get_u32(const struct netdev *nd, const char *key, uint32_t min,
+		   uint32_t max, uint32_t *out, char *err, size_t errlen)
+{
+	const char *v = netdev_get(nd, key);
+
+	if (!v)
+		return 0;
+	return netdev_parse_u32(key, v, min, max, out, err, errlen);
+}
+
+/**
+ * netdev_get_bool() - on/off value of @key, if given
+ * @nd:		parsed specification
+ * @key:	key
+ * @out:	result, untouched when absent
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message in @err
+ */
+int netdev_get_bool(const struct netdev *nd, const char *key, bool *out,
+		    char *err, size_t errlen)
+{
+	const char *v = netdev_get(nd, key);
+
+	if (!v)
+		return 0;
+	return netdev_parse_bool(key, v, out, err, errlen);
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* options.c - daemon command line and config file
+ *
+ * The command line and the config file share one parser: a config file
+ * line is an option and its value, exactly as on the command line
+ * ("--netdev pcap,id=p0,rx=in.pcap"; the leading dashes may be left out;
+ * '#' starts a comment). Every error names the offending text and exits
+ * with status 2, before anything is started.
+ */
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netdev.h"
+
+enum opt_id {
+	OPT_CTL = 256,
+	OPT_CONFIG,
+	OPT_PMD_CPUS,
+	OPT_HUGEPAGES,
+	OPT_LOG_LEVEL,
+	OPT_NETDEV,
+	OPT_FDB_AGE,
+	OPT_FDB_SIZE,
+	OPT_LEARN_LIMIT,
+	OPT_IDLE_US,
+	OPT_FLUSH_US,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "ctl", required_argument, NULL, OPT_CTL },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "pmd-cpus", required_argument, NULL, OPT_PMD_CPUS },
+	{ "hugepages", required_argument, NULL, OPT_HUGEPAGES },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "netdev", required_argument, NULL, OPT_NETDEV },
+	{ "fdb-age", required_argument, NULL, OPT_FDB_AGE },
+	{ "fdb-size", required_argument, NULL, OPT_FDB_SIZE },
+	{ "learn-limit", required_argument, NULL, OPT_LEARN_LIMIT },
+	{ "pmd-idle-us", required_argument, NULL, OPT_IDLE_US },
+	{ "tx-flush-us", required_argument, NULL, OPT_FLUSH_US },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The embedded default of `vioswitch` without ports: see README.md. */
+static const char *const default_netdevs[] = {
+	NULL,
+};
+
+static const char usage_text[] =
+	"Usage: vioswitch [OPTION]... --netdev TYPE,id=ID[,KEY=VALUE]...\n"
+	"A userspace switch for virtio-net VMs, taps and a user-mode NAT.\n"
+	"\n"
+	"  --netdev SPEC       add a port (repeatable), QEMU -netdev syntax:\n"
+	"                        pcap,id=ID[,rx=IN.pcap][,tx=OUT.pcap]"
+	"[,loop=N][,pps=N|max][,mtu=N]\n"
+	"                      keys of every type: vlan=N (access port),\n"
+	"                        trunk=on, learn_limit=N\n"
+	"  --config FILE       read options from FILE, one per line\n"
+	"  --ctl PATH          control socket (default $VIOSWITCH_CTL or\n"
+	"                        " CTL_PATH_DEFAULT ")\n"
+	"  --pmd-cpus LIST     CPUs of the datapath threads, e.g. 1 or 0-1\n"
+	"                        (default: the last CPU we may run on)\n"
+	"  --hugepages MODE    auto (default), on or off\n"
+	"  --log-level LEVEL   error, warning, info (default) or debug\n"
+	"  --fdb-age SEC       forget MACs unused for SEC seconds (300)\n"
+	"  --fdb-size N        FDB capacity (65536)\n"
+	"  --learn-limit N     default MACs learned per port (1024)\n"
+	"  --pmd-idle-us N     empty polling before a PMD sleeps (200)\n"
+	"  --tx-flush-us N     longest a partial output batch waits (0)\n"
+	"  --help, --version\n";
+
+/**
+ * die() - print an option error and exit with status 2
+ * @fmt:	message format
+ */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vioswitch: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	exit(2);
+}
+
+/**
+ * options_parse_cpus() - parse a CPU list such as "1", "0-1" or "0,2-3"
+ * @text:	list
+ * @cpus:	result
+ * @max:	room in @cpus
+ * @n:		CPUs parsed
+ *
+ * Return: 0, or -EINVAL
+ */
+int options_parse_cpus(const char *text, int *cpus, unsigned int max,
+		       unsigned int *n)
+{
+	const char *p = text;
+
+	*n = 0;
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+
+		if (end == p || a < 0 || a >= CPU_SETSIZE)
+			return -EINVAL;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a || b >= CPU_SETSIZE)
+				return -EINVAL;
+		}
+		for (long c = a; c <= b; c++) {
+			if (*n == max)
+				return -EINVAL;
+			cpus[(*n)++] = (int)c;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -EINVAL;
+		p = end;
+	}
+	return *n ? 0 : -EINVAL;
+}
+
+/**
+ * parse_u32() - parse a numeric option or die
+ * @opt:	option name
+ * @text:	value
+ * @min:	smallest accepted
+ * @max:	largest accepted
+ *
+ * Return: value
+ */
+static uint32_t parse_u32(const char *opt, const char *text, uint32_t min,
+			  uint32_t max)
+{
+	char err[256];
+	uint32_t v;
+
+	if (netdev_parse_u32(opt, text, min, max, &v, err, sizeof(err)))
+		die("--%s", err);
+	return v;
+}
+
+/**
+ * add_netdev() - check a port specification and keep it
+ * @o:		options
+ * @spec:	"TYPE,id=ID,..."
+ */
+static void add_netdev(struct options *o, const char *spec)
+{
+	struct netdev *nd = malloc(sizeof(*nd));
+	char err[512];
+
+	if (!nd)
+		die("out of memory");
+	if (netdev_parse(spec, nd, err, sizeof(err)))
+		die("--netdev %s: %s", spec, err);
+	for (unsigned int i = 0; i < o->n_netdevs; i++) {
+		struct netdev *other = malloc(sizeof(*other));
+
+		if (!other ||
+		    netdev_parse(o->netdevs[i], other, err, sizeof(err)))
+			die("out of memory");
+		if (!strcmp(other->id, nd->id))
+			die("--netdev %s: duplicate id '%s'", spec, nd->id);
+		free(other);
+	}
+	free(nd);
+	if (o->n_netdevs == OPTIONS_MAX_NETDEVS)
+		die("more than %d --netdev options", OPTIONS_MAX_NETDEVS);
+	o->netdevs[o->n_netdevs++] = strdup(spec);
+}
+
+static void parse_config(struct options *o, const char *path, int depth);
+
+/**
+ * apply() - apply one option
+ * @o:		options
+ * @id:		enum opt_id
+ * @arg:	its value, or NULL
+ * @depth:	config file nesting, to refuse loops
+ */
+static void apply(struct options *o, int id, const char *arg, int depth)
+{
+	switch (id) {
+	case OPT_CTL:
+		if (strlen(arg) >= sizeof(o->ctl_path))
+			die("--ctl %s: path longer than %zu bytes", arg,
+			    sizeof(o->ctl_path) - 1);
+		snprintf(o->ctl_path, sizeof(o->ctl_path), "%s", arg);
+		break;
+	case OPT_CONFIG:
+		parse_config(o, arg, depth + 1);
+		break;
+	case OPT_PMD_CPUS:
+		if (options_parse_cpus(arg, o->pmd_cpus, MAX_PMDS,
+				       &o->n_pmd_cpus))
+			die("--pmd-cpus %s: expected a CPU list such as 1 or "
+			    "0-1 (at most %d CPUs)", arg, MAX_PMDS);
+		break;
+	case OPT_HUGEPAGES:
+		if (!strcmp(arg, "auto"))
+			o->hugepages = HUGEPAGES_AUTO;
+		else if (!strcmp(arg, "on"))
+			o->hugepages = HUGEPAGES_ON;
+		else if (!strcmp(arg, "off"))
+			o->hugepages = HUGEPAGES_OFF;
+		else
+			die("--hugepages %s: expected auto, on or off", arg);
+		break;
+	case OPT_LOG_LEVEL:
+		if (log_level_parse(arg, &o->log_level))
+			die("--log-level %s: expected error, warning, info or "
+			    "debug", arg);
+		break;
+	case OPT_NETDEV:
+		add_netdev(o, arg);
+		break;
+	case OPT_FDB_AGE:
+		o->cfg.fdb_age = parse_u32("fdb-age", arg, 1, 1000000);
+		break;
+	case OPT_FDB_SIZE:
+		o->cfg.fdb_size = parse_u32("fdb-size", arg, 64, 1u << 24);
+		break;
+	case OPT_LEARN_LIMIT:
+		netdev_default_learn_limit =
+			parse_u32("learn-limit", arg, 0, 1u << 20);
+		break;
+	case OPT_IDLE_US:
+		o->cfg.idle_us = parse_u32("pmd-idle-us", arg, 0, 10000000);
+		break;
+	case OPT_FLUSH_US:
+		o->cfg.flush_us = parse_u32("tx-flush-us", arg, 0, 1000000);
+		break;
+	case OPT_HELP:
+		fputs(usage_text, stdout);
+		exit(0);
+	case OPT_VERSION:
+		printf("vioswitch %s\n", VIOSWITCH_VERSION);
+		exit(0);
+	}
+}
+
+/**
+ * find_long() - look up a long option by name
+ * @name:	name without dashes
+ *
+ * Return: the option, or NULL
+ */
+static const struct option *find_long(const char *name)
+{
+	for (const struct option *lo = long_opts; lo->name; lo++) {
+		if (!strcmp(lo->name, name))
+			return lo;
+	}
+	return NULL;
+}
+
+/**
+ * config_line() - apply one line of a config file
+ * @o:		options
+ * @path:	file, for messages
+ * @lineno:	line number, for messages
+ * @line:	the line, modified
+ * @depth:	config file nesting
+ */
+static void config_line(struct options *o, const char *path, int lineno,
+			char *line, int depth)
+{
+	const struct option *lo;
+	char *name, *value, *end;
+
+	line[strcspn(line, "#\n")] = '\0';
+	name = line + strspn(line, " \t");
+	if (!*name)
+		return;
+	while (*name == '-')
+		name++;
+	value = name + strcspn(name, " \t=");
+	if (*value)
+		*value++ = '\0';
+	value += strspn(value, " \t=");
+	end = value + strlen(value);
+	while (end > value && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	lo = find_long(name);
+	if (!lo || lo->val == OPT_HELP || lo->val == OPT_VERSION)
+		die("%s:%d: unknown option '%s'", path, lineno, name);
+	if (lo->has_arg == required_argument && !*value)
+		die("%s:%d: option '%s' needs a value", path, lineno, name);
+	apply(o, lo->val, value, depth);
+}
+
+/**
+ * parse_config() - apply every line of a config file
+ * @o:		options
+ * @path:	file
+ * @depth:	nesting, at most 4
+ */
+static void parse_config(struct options *o, const char *path, int depth)
+{
+	char line[NETDEV_SPEC_MAX + 64];
+	int lineno = 0;
+	FILE *f;
+
+	if (depth > 4)
+		die("--config %s: config files nested too deep", path);
+	f = fopen(path, "r");
+	if (!f)
+		die("--config %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		config_line(o, path, ++lineno, line, depth);
+	fclose(f);
+}
+
+/**
+ * default_pmd_cpu() - the last CPU this process may run on
+ *
+ * Return: CPU number
+ */
+static int default_pmd_cpu(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (int c = CPU_SETSIZE - 1; c >= 0; c--) {
+		if (CPU_ISSET(c, &set))
+			return c;
+	}
+	return 0;
+}
+
+/**
+ * options_parse() - parse the command line (and config files) or exit 2
+ * @argc:	argument count
+ * @argv:	arguments
+ * @o:		result
+ */
+void options_parse(int argc, char **argv, struct options *o)
+{
+	const char *env = getenv("VIOSWITCH_CTL");
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(o->ctl_path, sizeof(o->ctl_path), "%s",
+		 env && *env ? env : CTL_PATH_DEFAULT);
+	o->log_level = LOG_LVL_INFO;
+	o->cfg = (struct vswitch_config){
+		.fdb_age = 300,
+		.fdb_size = 65536,
+		.idle_us = 200,
+		.flush_us = 0,
+	};
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			die("%s: %s (see --help)", argv[optind - 1],
+			    c == ':' ? "missing value" : "unknown option");
+		apply(o, c, optarg, 0);
+	}
+	if (optind < argc)
+		die("%s: unexpected argument (see --help)", argv[optind]);
+	if (!o->n_pmd_cpus) {
+		o->pmd_cpus[0] = default_pmd_cpu();
+		o->n_pmd_cpus = 1;
+	}
+	if (!o->n_netdevs) {
+		for (unsigned int i = 0; default_netdevs[i]; i++)
+			add_netdev(o, default_netdevs[i]);
+		o->used_default = true;
+	}
+}
+
+/**
+ * options_free() - free what options_parse() allocated
+ * @o:		options
+ */
+void options_free(struct options *o)
+{
+	for (unsigned int i = 0; i < o->n_netdevs; i++)
+		free(o->netdevs[i]);
+	o->n_netdevs = 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* options.h - daemon command line and config file */
+#ifndef VIOSWITCH_OPTIONS_H
+#define VIOSWITCH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "vswitch.h"
+
+#define OPTIONS_MAX_NETDEVS PORT_TABLE_MAX
+#define CTL_PATH_DEFAULT "/run/vioswitch/ctl.sock"
+
+enum hugepages_mode { HUGEPAGES_AUTO, HUGEPAGES_ON, HUGEPAGES_OFF };
+
+/**
+ * struct options - everything the daemon was told
+ * @ctl_path:	control socket path
+ * @pmd_cpus:	CPUs of the PMD threads
+ * @n_pmd_cpus:	how many
+ * @hugepages:	whether EAL uses hugepages
+ * @log_level:	threshold of our own log
+ * @cfg:	switch tunables
+ * @netdevs:	port specifications, in order
+ * @n_netdevs:	how many
+ * @used_default: no port was given: the embedded default was used
+ */
+struct options {
+	char ctl_path[108];
+	int pmd_cpus[MAX_PMDS];
+	unsigned int n_pmd_cpus;
+	enum hugepages_mode hugepages;
+	enum log_level log_level;
+	struct vswitch_config cfg;
+	char *netdevs[OPTIONS_MAX_NETDEVS];
+	unsigned int n_netdevs;
+	bool used_default;
+};
+
+void options_parse(int argc, char **argv, struct options *o);
+void options_free(struct options *o);
+int options_parse_cpus(const char *text, int *cpus, unsigned int max,
+		       unsigned int *n);
+
+#endif /* VIOSWITCH_OPTIONS_H */

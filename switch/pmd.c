@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* pmd.c - poll-mode datapath threads
+ *
+ * Theory of operation
+ * -------------------
+ * Each PMD thread runs on its own EAL lcore and owns a set of receive
+ * queues. One round: load the port table and the queue list (RCU
+ * snapshots), receive a burst from every queue and switch it (forward.c),
+ * send the output batches (egress.c), then report a quiescent state so the
+ * control thread may free what it unpublished.
+ *
+ * Idle: a round that receives nothing starts the idle clock. After
+ * cfg.idle_us of empty rounds the thread arms every queue's wake-up
+ * (rx_arm) and polls once more, to close the race with a frame that
+ * arrived meanwhile; if that round is empty too, it goes RCU-offline and
+ * sleeps in epoll_wait on its queues' fds and its own wake eventfd. On
+ * wake-up it disarms the queues and polls again. So an idle switch sleeps,
+ * and a loaded one never makes a syscall for notifications.
+ *
+ * Statistics follow dpdk-testpmd's --record-core-cycles: cycles of rounds
+ * that received frames are busy cycles; busy cycles over received frames is
+ * the cost per packet.
+ */
+#include "pmd.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_malloc.h>
+
+#include "egress.h"
+#include "log.h"
+#include "vswitch.h"
+
+/**
+ * pmd_create() - allocate a PMD thread's state (not yet running)
+ * @index:	PMD number
+ * @lcore:	EAL lcore to run on
+ * @cpu:	CPU of that lcore, for display
+ *
+ * Return: state, or NULL
+ */
+struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu)
+{
+	struct pmd *pmd = rte_zmalloc("pmd", sizeof(*pmd), RTE_CACHE_LINE_SIZE);
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!pmd)
+		return NULL;
+	pmd->epfd = -1;
+	pmd->wakefd = -1;
+	pmd->index = index;
+	pmd->lcore = lcore;
+	pmd->cpu = cpu;
+	pmd->epfd = epoll_create1(EPOLL_CLOEXEC);
+	pmd->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	pmd->ctx = fwd_ctx_create(vsw.fdb, (uint16_t)index);
+	if (pmd->epfd < 0 || pmd->wakefd < 0 || !pmd->ctx)
+		goto err;
+	if (epoll_ctl(pmd->epfd, EPOLL_CTL_ADD, pmd->wakefd, &ev))
+		goto err;
+	pmd->ctx->flush_cycles = rte_get_tsc_hz() / 1000000 * vsw.cfg.flush_us;
+	pmd->idle_cycles = rte_get_tsc_hz() / 1000000 * vsw.cfg.idle_us;
+	return pmd;
+err:
+	pmd_destroy(pmd);
+	return NULL;
+}
+
+/**
+ * pmd_destroy() - free a stopped PMD thread's state; accepts NULL
+ * @pmd:	state
+ */
+void pmd_destroy(struct pmd *pmd)
+{
+	if (!pmd)
+		return;
+	if (pmd->epfd >= 0)
+		close(pmd->epfd);
+	if (pmd->wakefd >= 0)
+		close(pmd->wakefd);
+	fwd_ctx_destroy(pmd->ctx);
+	free(pmd->rxqs);
+	rte_free(pmd);
+}
+
+/**
+ * pmd_wake() - make a sleeping PMD thread run a round
+ * @pmd:	thread
+ */
+void pmd_wake(struct pmd *pmd)
+{
+	uint64_t one = 1;
+
+	if (write(pmd->wakefd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_warn("pmd %u: wake-up failed: %s", pmd->index,
+			 strerror(errno));
+}
+
+/**
+ * set_armed() - arm or disarm the wake-up of every queue in @rxqs
+ * @rxqs:	queues
+ * @arm:	true to arm
+ */
+static void set_armed(const struct pmd_rxqs *rxqs, bool arm)
+{
+	for (unsigned int i = 0; rxqs && i < rxqs->n; i++) {
+		struct port *p = rxqs->q[i].port;
+
+		if (arm && p->ops->rx_arm)
+			p->ops->rx_arm(p, rxqs->q[i].queue);
+		else if (!arm && p->ops->rx_disarm)
+			p->ops->rx_disarm(p, rxqs->q[i].queue);
+	}
+}
+
+/**
+ * poll_round() - receive from every queue once and switch what came in
+ * @pmd:	thread
+ * @rxqs:	its queues
+ *
+ * Return: frames received
+ */
+static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
+{
+	struct rte_mbuf *pkts[PORT_BURST];
+	struct fwd_ctx *ctx = pmd->ctx;
+	uint32_t got = 0;
+
+	ctx->table = vswitch_table();
+	for (unsigned int i = 0; rxqs && i < rxqs->n; i++) {
+		struct port *p = rxqs->q[i].port;
+		struct port_counters *c;
+		uint16_t n;
+
+		n = p->ops->rx_burst(p, rxqs->q[i].queue, pkts, PORT_BURST);
+		if (!n)
+			continue;
+		c = port_counters(p);
+		c->rx_packets += n;
+		for (uint16_t k = 0; k < n; k++)
+			c->rx_bytes += pkts[k]->pkt_len;
+		got += n;
+		forward_burst(ctx, p, pkts, n);
+	}
+	egress_flush(ctx, false);
+	return got;
+}
+
+/**
+ * pmd_sleep() - wait in epoll until a queue or the control thread wakes us
+ * @pmd:	thread, RCU-online, with every queue armed
+ */
+static void pmd_sleep(struct pmd *pmd)
+{
+	struct epoll_event ev[16];
+	uint64_t v;
+
+	rte_rcu_qsbr_thread_offline(vsw.qsbr, pmd->index);
+	if (epoll_wait(pmd->epfd, ev, 16, 1000) < 0 && errno != EINTR)
+		log_warn("pmd %u: epoll_wait: %s", pmd->index,
+			 strerror(errno));
+	if (read(pmd->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_warn("pmd %u: wake fd: %s", pmd->index, strerror(errno));
+	rte_rcu_qsbr_thread_online(vsw.qsbr, pmd->index);
+	pmd->st.sleeps++;
+}
+
+/**
+ * pmd_main() - the PMD thread's loop
+ * @arg:	struct pmd
+ *
+ * Return: 0
+ */
+static int pmd_main(void *arg)
+{
+	struct pmd *pmd = arg;
+	struct fwd_ctx *ctx = pmd->ctx;
+	const struct pmd_rxqs *armed = NULL;
+	uint64_t last_busy = rte_rdtsc();
+
+	counter_slot = pmd->index;
+	rte_rcu_qsbr_thread_register(vsw.qsbr, pmd->index);
+	rte_rcu_qsbr_thread_online(vsw.qsbr, pmd->index);
+	while (!__atomic_load_n(&pmd->stop, __ATOMIC_ACQUIRE)) {
+		const struct pmd_rxqs *rxqs =
+			__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE);
+		uint64_t t0 = rte_rdtsc(), t1;
+		uint32_t got;
+
+		if (armed && armed != rxqs) {
+			set_armed(armed, false);
+			armed = NULL;
+		}
+		ctx->tsc = t0;
+		ctx->now = fdb_clock();
+		got = poll_round(pmd, rxqs);
+		t1 = rte_rdtsc();
+		pmd->st.iterations++;
+		pmd->st.rx_packets += got;
+		pmd->st.tx_packets = ctx->tx_sent;
+		if (got) {
+			pmd->st.busy_cycles += t1 - t0;
+			last_busy = t1;
+			if (armed) {
+				set_armed(armed, false);
+				armed = NULL;
+			}
+		} else {
+			pmd->st.idle_cycles += t1 - t0;
+		}
+		if (ctx->n_dirty)
+			continue;
+		rte_rcu_qsbr_quiescent(vsw.qsbr, pmd->index);
+		if (got || t1 - last_busy < pmd->idle_cycles)
+			continue;
+		if (!armed) {
+			set_armed(rxqs, true);
+			armed = rxqs;
+			continue;
+		}
+		pmd_sleep(pmd);
+		/* While offline the list may have been replaced and freed. */
+		set_armed(__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE), false);
+		armed = NULL;
+		last_busy = rte_rdtsc();
+	}
+	egress_flush(ctx, true);
+	if (armed)
+		set_armed(armed, false);
+	rte_rcu_qsbr_thread_offline(vsw.qsbr, pmd->index);
+	rte_rcu_qsbr_thread_unregister(vsw.qsbr, pmd->index);
+	return 0;
+}
+
+/**
+ * pmd_launch() - start the thread on its lcore
+ * @pmd:	state
+ *
+ * Return: 0, or -errno
+ */
+int pmd_launch(struct pmd *pmd)
+{
+	return rte_eal_remote_launch(pmd_main, pmd, pmd->lcore);
+}
+
+/**
+ * pmd_stop() - end the thread's loop and wait for it
+ * @pmd:	state
+ */
+void pmd_stop(struct pmd *pmd)
+{
+	__atomic_store_n(&pmd->stop, true, __ATOMIC_RELEASE);
+	pmd_wake(pmd);
+	rte_eal_wait_lcore(pmd->lcore);
+}
+
+/**
+ * epoll_update() - make the thread's epoll set match a new queue list
+ * @pmd:	thread
+ * @old:	queues it had, may be NULL
+ * @new:	queues it gets, may be NULL
+ */
+static void epoll_update(struct pmd *pmd, const struct pmd_rxqs *old,
+			 const struct pmd_rxqs *new)
+{
+	for (unsigned int i = 0; old && i < old->n; i++) {
+		int fd = old->q[i].port->ops->rx_fd ?
+				 old->q[i].port->ops->rx_fd(old->q[i].port,
+							    old->q[i].queue) :
+				 -1;
+
+		if (fd >= 0)
+			epoll_ctl(pmd->epfd, EPOLL_CTL_DEL, fd, NULL);
+	}
+	for (unsigned int i = 0; new && i < new->n; i++) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		int fd = new->q[i].port->ops->rx_fd ?
+				 new->q[i].port->ops->rx_fd(new->q[i].port,
+							    new->q[i].queue) :
+				 -1;
+
+		if (fd >= 0 && epoll_ctl(pmd->epfd, EPOLL_CTL_ADD, fd, &ev) &&
+		    errno != EEXIST)
+			log_warn("pmd %u: cannot watch fd of port %s: %s",
+				 pmd->index, new->q[i].port->id,
+				 strerror(errno));
+	}
+}
+
+/**
+ * pmd_set_rxqs() - publish a new queue list for the thread (control thread)
+ * @pmd:	thread
+ * @rxqs:	new list, owned by the thread from now on; may be NULL
+ *
+ * Return: the old list, to free after vswitch_sync()
+ */
+struct pmd_rxqs *pmd_set_rxqs(struct pmd *pmd, struct pmd_rxqs *rxqs)
+{
+	struct pmd_rxqs *old = pmd->rxqs;
+
+	epoll_update(pmd, old, rxqs);
+	__atomic_store_n(&pmd->rxqs, rxqs, __ATOMIC_RELEASE);
+	pmd_wake(pmd);
+	return old;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* pmd.h - poll-mode datapath threads */
+#ifndef VIOSWITCH_PMD_H
+#define VIOSWITCH_PMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "forward.h"
+#include "port.h"
+
+/**
+ * struct pmd_rxqs - the receive queues one PMD thread polls (immutable,
+ * published under RCU)
+ * @n:		queues
+ * @q:		(port, queue) pairs
+ */
+struct pmd_rxqs {
+	unsigned int n;
+	struct {
+		struct port *port;
+		uint16_t queue;
+	} q[];
+};
+
+/**
+ * struct pmd_stats - written by the PMD thread only
+ * @rx_packets:	frames received
+ * @tx_packets:	frames accepted by output ports
+ * @iterations:	polling rounds
+ * @busy_cycles: TSC cycles of rounds that received at least one frame
+ * @idle_cycles: TSC cycles of rounds that received nothing
+ * @sleeps:	times the thread slept waiting for a wake-up
+ */
+struct pmd_stats {
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t iterations;
+	uint64_t busy_cycles;
+	uint64_t idle_cycles;
+	uint64_t sleeps;
+};
+
+/**
+ * struct pmd - one poll-mode thread
+ * @index:	0..n-1, also its RCU thread id, counter slot and tx queue
+ * @lcore:	EAL lcore it runs on
+ * @cpu:	CPU it is pinned to
+ * @epfd:	epoll set of its queues' wake-up fds and @wakefd
+ * @wakefd:	eventfd the control thread writes to wake it
+ * @rxqs:	queues it polls (RCU-published)
+ * @stop:	set by the control thread to end the loop
+ * @idle_cycles: empty polling before it sleeps, TSC cycles
+ * @ctx:	forwarding state
+ * @st:		statistics
+ */
+struct pmd {
+	unsigned int index;
+	unsigned int lcore;
+	int cpu;
+	int epfd;
+	int wakefd;
+	struct pmd_rxqs *rxqs;
+	bool stop;
+	uint64_t idle_cycles;
+	struct fwd_ctx *ctx;
+	struct pmd_stats st __rte_cache_aligned;
+};
+
+struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu);
+void pmd_destroy(struct pmd *pmd);
+int pmd_launch(struct pmd *pmd);
+void pmd_stop(struct pmd *pmd);
+void pmd_wake(struct pmd *pmd);
+struct pmd_rxqs *pmd_set_rxqs(struct pmd *pmd, struct pmd_rxqs *rxqs);
+
+#endif /* VIOSWITCH_PMD_H */

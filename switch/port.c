@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* port.c - port kinds registry, allocation, counters and generic info */
+#include "port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ether.h>
+
+#include "netdev.h"
+
+#define X_NAME(e, name, doc) name,
+const char *const drop_reason_names[DROP__MAX] = { DROP_REASONS(X_NAME) };
+const char *const fdb_event_names[FDB_EV__MAX] = { FDB_EVENTS(X_NAME) };
+#undef X_NAME
+
+__thread unsigned int counter_slot = SLOT_CONTROL;
+
+struct rte_mempool *port_mbuf_pool;
+
+extern const struct port_kind port_kind_pcap;
+
+static const struct port_kind *const port_kinds[] = {
+	&port_kind_pcap,
+};
+
+/**
+ * port_kind_find() - look up a port kind by name
+ * @name:	kind name as in `--netdev KIND,...`
+ *
+ * Return: the kind, or NULL
+ */
+const struct port_kind *port_kind_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(port_kinds) / sizeof(*port_kinds); i++) {
+		if (!strcmp(port_kinds[i]->name, name))
+			return port_kinds[i];
+	}
+	return NULL;
+}
+
+/**
+ * port_kind_names() - the known kind names, comma-separated
+ * @buf:	output
+ * @len:	its size
+ *
+ * Return: @buf
+ */
+const char *port_kind_names(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(port_kinds) / sizeof(*port_kinds); i++)
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0,
+					"%s%s", i ? ", " : "",
+					port_kinds[i]->name);
+	return buf;
+}
+
+/**
+ * port_alloc() - allocate a zeroed port of a kind's size, with common fields
+ * @kind:	kind
+ * @ops:	its operations
+ * @nd:		parsed specification (id, vlan, trunk, learn_limit)
+ * @size:	size of the kind's structure, which starts with struct port
+ *
+ * Return: the port, or NULL with errno set
+ */
+struct port *port_alloc(const struct port_kind *kind,
+			const struct port_ops *ops, const struct netdev *nd,
+			size_t size)
+{
+	struct port *port;
+
+	if (posix_memalign((void **)&port, RTE_CACHE_LINE_SIZE, size)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(port, 0, size);
+	port->kind = kind;
+	port->ops = ops;
+	snprintf(port->id, sizeof(port->id), "%s", nd->id);
+	port->vlan = nd->vlan;
+	port->trunk = nd->trunk || !nd->vlan;
+	port->learn_limit = nd->learn_limit;
+	port->max_frame = RTE_ETHER_MAX_LEN;
+	port->n_rxq = 1;
+	port->n_txq = 1;
+	for (unsigned int i = 0; i < PORT_MAX_QUEUES; i++)
+		rte_spinlock_init(&port->txq_lock[i]);
+	return port;
+}
+
+/**
+ * port_free() - free memory from port_alloc(); accepts NULL
+ * @port:	port
+ */
+void port_free(struct port *port)
+{
+	free(port);
+}
+
+/**
+ * port_counters_sum() - add up every slot's counters
+ * @port:	port
+ * @sum:	result
+ */
+void port_counters_sum(const struct port *port, struct port_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int s = 0; s < COUNTER_SLOTS; s++) {
+		const struct port_counters *c = &port->cnt[s];
+
+		sum->rx_packets += c->rx_packets;
+		sum->rx_bytes += c->rx_bytes;
+		sum->tx_packets += c->tx_packets;
+		sum->tx_bytes += c->tx_bytes;
+		sum->forwarded += c->forwarded;
+		sum->flooded += c->flooded;
+		for (unsigned int d = 0; d < DROP__MAX; d++)
+			sum->drops[d] += c->drops[d];
+		for (unsigned int e = 0; e < FDB_EV__MAX; e++)
+			sum->fdb_events[e] += c->fdb_events[e];
+	}
+}
+
+/**
+ * port_open() - parse a specification and open the port it names
+ * @spec:	"KIND,id=ID,..."
+ * @err:	message buffer, names the offending text on error
+ * @errlen:	its size
+ *
+ * Return: the port (not started, not in the table), or NULL
+ */
+struct port *port_open(const char *spec, char *err, size_t errlen)
+{
+	struct netdev *nd = malloc(sizeof(*nd));
+	struct port *port;
+
+	if (!nd) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (netdev_parse(spec, nd, err, errlen)) {
+		free(nd);
+		return NULL;
+	}
+	port = nd->kind->open(nd, err, errlen);
+	free(nd);
+	return port;
+}
+
+/**
+ * port_info_json() - fill @obj with what `vioctl port list` shows
+ * @port:	port
+ * @obj:	JSON object to fill
+ */
+void port_info_json(struct port *port, json_t *obj)
+{
+	json_object_set_new(obj, "id", json_string(port->id));
+	json_object_set_new(obj, "type", json_string(port->kind->name));
+	json_object_set_new(obj, "index", json_integer(port->index));
+	json_object_set_new(obj, "rx_queues", json_integer(port->n_rxq));
+	json_object_set_new(obj, "tx_queues", json_integer(port->n_txq));
+	json_object_set_new(obj, "vlan", json_integer(port->vlan));
+	json_object_set_new(obj, "trunk", json_boolean(port->trunk));
+	json_object_set_new(obj, "learn_limit",
+			    json_integer(port->learn_limit));
+	if (port->ops->info)
+		port->ops->info(port, obj);
+}

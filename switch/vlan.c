@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* vlan.c - 802.1Q access and trunk ports
+ *
+ * Theory of operation
+ * -------------------
+ * Semantics follow Open vSwitch's port VLAN modes:
+ * - no vlan= and no trunk=: a trunk of every VLAN, untagged frames are
+ *   VLAN 0 (the switch passes tags through unchanged);
+ * - vlan=N: an access port; untagged frames belong to VLAN N, tagged frames
+ *   are dropped (counted as "vlan"); frames leave untagged;
+ * - vlan=N,trunk=on: a trunk whose untagged (native) VLAN is N.
+ *
+ * Inside the switch a frame is always untagged: ingress strips the 802.1Q
+ * tag into mbuf->vlan_tci (keeping the priority bits) and egress puts a tag
+ * back only for a trunk port when the VLAN is neither the port's native one
+ * nor VLAN 0 (untagged traffic stays untagged, as in Open vSwitch).
+ * A frame with a priority tag (VID 0) belongs to the port's native VLAN.
+ * Frames stay untagged on the common path, so flooding needs no copies.
+ */
+#include "vlan.h"
+
+#include <errno.h>
+
+#include <rte_ether.h>
+
+/**
+ * vlan_ingress() - classify a received frame into its VLAN, stripping a tag
+ * @port:	ingress port
+ * @m:		frame, owned by the caller, unshared, at least 14 bytes
+ *
+ * Return: VLAN id (also in m->vlan_tci's low 12 bits), or VLAN_NONE when the
+ *	   port does not accept the frame's tag
+ */
+uint16_t vlan_ingress(const struct port *port, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eh;
+	uint16_t vid;
+
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+		m->vlan_tci = port->vlan;
+		return port->vlan;
+	}
+	if (!port->trunk || rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4)
+		return VLAN_NONE;
+	if (rte_vlan_strip(m))
+		return VLAN_NONE;
+	vid = m->vlan_tci & RTE_VLAN_ID_MASK;
+	if (!vid) {
+		vid = port->vlan;
+		m->vlan_tci |= vid;
+	}
+	if (m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_L4_MASK |
+			   RTE_MBUF_F_TX_UDP_SEG))
+		m->l2_len -= RTE_VLAN_HLEN;
+	return vid;
+}
+
+/**
+ * vlan_egress() - tag a frame for @port if it is a trunk and the frame's
+ * VLAN is neither the port's native one nor 0
+ * @port:	output port
+ * @m:		frame; replaced by a private copy when it is shared
+ *
+ * Return: 0, or -ENOMEM (the frame is untouched and still the caller's)
+ */
+int vlan_egress(const struct port *port, struct rte_mbuf **m)
+{
+	uint16_t vid = (*m)->vlan_tci & RTE_VLAN_ID_MASK;
+	struct rte_mbuf *copy;
+
+	if (!port->trunk || vid == port->vlan || !vid)
+		return 0;
+	if (rte_mbuf_refcnt_read(*m) > 1 || !RTE_MBUF_DIRECT(*m) ||
+	    rte_pktmbuf_headroom(*m) < RTE_VLAN_HLEN) {
+		copy = rte_pktmbuf_copy(*m, (*m)->pool, 0, UINT32_MAX);
+		if (!copy)
+			return -ENOMEM;
+		rte_pktmbuf_free(*m);
+		*m = copy;
+	}
+	if (rte_vlan_insert(m))
+		return -ENOMEM;
+	(*m)->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
+	if ((*m)->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_L4_MASK |
+			      RTE_MBUF_F_TX_UDP_SEG))
+		(*m)->l2_len += RTE_VLAN_HLEN;
+	return 0;
+}
