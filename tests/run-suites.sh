@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# run-suites.sh - run test suites and print one summary line
+#
+# Usage: tests/run-suites.sh BUILD_DIR SUITE...
+#   unit         every cmocka binary BUILD_DIR/tests/test_*
+#   replay       tests/replay/run.sh: pcap-samples through pcap ports
+#   ctl          tests/integration/ctl.sh: control socket and options
+#   integration  every other tests/integration/*.sh
+set -u
+BUILD=${1:?usage: run-suites.sh BUILD_DIR SUITE...}
+shift
+cd "$(dirname "$0")/.." || exit 1
+passed=0
+failed=0
+failures=()
+
+# run_one NAME CMD... - run one test program, count it
+run_one() {
+	local name=$1
+	shift
+	echo "=== $name"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+	fi
+}
+
+for suite in "$@"; do
+	case $suite in
+	unit)
+		for t in "$BUILD"/tests/test_*; do
+			[ -x "$t" ] && run_one "unit $(basename "$t")" "$t"
+		done
+		;;
+	replay)
+		run_one "replay" tests/replay/run.sh "$BUILD"
+		;;
+	ctl)
+		run_one "ctl" tests/integration/ctl.sh "$BUILD"
+		;;
+	integration)
+		for t in tests/integration/*.sh; do
+			[ "$(basename "$t")" = ctl.sh ] && continue
+			run_one "integration $(basename "$t" .sh)" "$t" "$BUILD"
+		done
+		;;
+	*)
+		echo "run-suites.sh: unknown suite '$suite'" >&2
+		exit 2
+		;;
+	esac
+done
+echo
+for f in "${failures[@]+"${failures[@]}"}"; do
+	echo "FAILED: $f"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
