@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* test_control.c - unit tests of the control commands (switch/ctl_cmds.c)
+ * on a real switch instance without PMD threads
+ *
+ * Requests go through ctl_handle(), exactly as a line read from the control
+ * socket would; ports are real pcap ports writing into a temporary
+ * directory.
+ */
+#include "eal_fixture.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_version.h>
+
+#include "control.h"
+#include "log.h"
+#include "vswitch.h"
+
+#define REQ_MAX 1024
+
+static char tmpdir[64];
+
+/**
+ * ctl() - send one request, printf-style, and return the reply
+ * @fmt:	request format
+ *
+ * Return: reply object, owned by the caller
+ */
+static json_t *__attribute__((format(printf, 1, 2))) ctl(const char *fmt, ...)
+{
+	char req[REQ_MAX];
+	json_t *reply;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(req, sizeof(req), fmt, ap);
+	va_end(ap);
+	assert_true(len >= 0 && len < REQ_MAX);
+	reply = ctl_handle(req, (size_t)len);
+	assert_non_null(reply);
+	return reply;
+}
+
+/**
+ * expect_ok() - the reply says ok; keep its result
+ * @reply:	reply, consumed
+ *
+ * Return: the "result" member, owned by the caller
+ */
+static json_t *expect_ok(json_t *reply)
+{
+	json_t *result = json_object_get(reply, "result");
+
+	if (!json_is_true(json_object_get(reply, "ok")))
+		fail_msg("error reply: %s",
+			 json_string_value(json_object_get(reply, "error")));
+	assert_non_null(result);
+	json_incref(result);
+	json_decref(reply);
+	return result;
+}
+
+/**
+ * expect_error() - the reply is an error whose message holds @needle
+ * @reply:	reply, consumed
+ * @needle:	text the message must contain
+ */
+static void expect_error(json_t *reply, const char *needle)
+{
+	const char *err = json_string_value(json_object_get(reply, "error"));
+	bool ok = json_is_true(json_object_get(reply, "ok"));
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s", err ? err : "(none)");
+	json_decref(reply);
+	assert_false(ok);
+	if (!strstr(msg, needle))
+		fail_msg("error \"%s\" does not say '%s'", msg, needle);
+}
+
+/**
+ * add_port() - port-add a pcap port writing to TMPDIR/ID.pcap
+ * @id:		port id
+ */
+static void add_port(const char *id)
+{
+	json_t *r = expect_ok(ctl("{\"cmd\":\"port-add\",\"netdev\":"
+				  "\"pcap,id=%s,tx=%s/%s.pcap\"}",
+				  id, tmpdir, id));
+
+	assert_string_equal(json_string_value(json_object_get(r, "id")), id);
+	json_decref(r);
+}
+
+/**
+ * del_port() - port-del, which must succeed
+ * @id:		port id
+ */
+static void del_port(const char *id)
+{
+	json_decref(expect_ok(ctl("{\"cmd\":\"port-del\",\"id\":\"%s\"}", id)));
+}
+
+/**
+ * list_size() - how many elements the result of @cmd has
+ * @cmd:	a command returning a list
+ *
+ * Return: count
+ */
+static size_t list_size(const char *cmd)
+{
+	json_t *r = expect_ok(ctl("{\"cmd\":\"%s\"}", cmd));
+	size_t n;
+
+	assert_true(json_is_array(r));
+	n = json_array_size(r);
+	json_decref(r);
+	return n;
+}
+
+/**
+ * group_setup() - EAL, a quiet log, a temp dir and a switch with no PMDs
+ * @state:	unused
+ *
+ * Return: 0, or -1
+ */
+static int group_setup(void **state)
+{
+	const struct vswitch_config cfg = {
+		.fdb_age = 300,
+		.fdb_size = 1024,
+		.idle_us = 200,
+	};
+
+	if (fixture_eal_setup(state))
+		return -1;
+	log_threshold = LOG_LVL_ERR;
+	fixture_tmpdir(tmpdir, sizeof(tmpdir));
+	return vswitch_init(&cfg, NULL, NULL, 0) ? -1 : 0;
+}
+
+/**
+ * group_teardown() - remove every port, free the switch, EAL, temp dir
+ * @state:	unused
+ *
+ * Return: what fixture_eal_teardown() returns
+ */
+static int group_teardown(void **state)
+{
+	vswitch_fini();
+	fixture_rmtree(tmpdir);
+	return fixture_eal_teardown(state);
+}
+
+/**
+ * remove_ports() - per-test teardown: delete the ports a failed test left,
+ * then check no mbuf leaked
+ * @state:	unused
+ *
+ * Return: what fixture_mbuf_check() returns
+ */
+static int remove_ports(void **state)
+{
+	char err[256];
+
+	while (vsw.table->n &&
+	       !vswitch_port_del(vsw.table->list[0]->id, err, sizeof(err)))
+		;
+	return fixture_mbuf_check(state);
+}
+
+/**
+ * ctl_test() - a cmocka test that starts and ends with no port
+ */
+#define ctl_test(fn)                                                           \
+	cmocka_unit_test_setup_teardown(fn, fixture_mbuf_mark, remove_ports)
+
+/**
+ * test_bad_json() - not JSON at all
+ * @state:	unused
+ */
+static void test_bad_json(void **state)
+{
+	(void)state;
+	expect_error(ctl("{not json"), "bad JSON");
+	expect_error(ctl("%s", ""), "bad JSON");
+}
+
+/**
+ * test_json_array_refused() - valid JSON, but not an object
+ * @state:	unused
+ */
+static void test_json_array_refused(void **state)
+{
+	(void)state;
+	expect_error(ctl("[1,2]"), "not a JSON object");
+	expect_error(ctl("[{\"cmd\":\"version\"}]"), "not a JSON object");
+}
+
+/**
+ * test_missing_cmd() - an object without a "cmd" string
+ * @state:	unused
+ */
+static void test_missing_cmd(void **state)
+{
+	(void)state;
+	expect_error(ctl("{\"x\":1}"), "cmd");
+	expect_error(ctl("{\"cmd\":5}"), "cmd");
+}
+
+/**
+ * test_unknown_cmd_named() - the message names the command
+ * @state:	unused
+ */
+static void test_unknown_cmd_named(void **state)
+{
+	(void)state;
+	expect_error(ctl("{\"cmd\":\"frobnicate\"}"), "frobnicate");
+}
+
+/**
+ * test_version() - our version and DPDK's
+ * @state:	unused
+ */
+static void test_version(void **state)
+{
+	json_t *r = expect_ok(ctl("{\"cmd\":\"version\"}"));
+
+	(void)state;
+	assert_string_equal(json_string_value(json_object_get(r, "version")),
+			    VIOSWITCH_VERSION);
+	assert_string_equal(json_string_value(json_object_get(r, "dpdk")),
+			    rte_version());
+	json_decref(r);
+}
+
+/**
+ * test_port_add_list_del() - an added port is listed with its settings and
+ * its capture file exists; deleting it empties the list
+ * @state:	unused
+ */
+static void test_port_add_list_del(void **state)
+{
+	char path[PATH_MAX];
+	json_t *list, *p;
+
+	(void)state;
+	add_port("p0");
+	snprintf(path, sizeof(path), "%s/p0.pcap", tmpdir);
+	assert_int_equal(access(path, F_OK), 0);
+	list = expect_ok(ctl("{\"cmd\":\"port-list\"}"));
+	assert_int_equal(json_array_size(list), 1);
+	p = json_array_get(list, 0);
+	assert_string_equal(json_string_value(json_object_get(p, "id")), "p0");
+	assert_string_equal(json_string_value(json_object_get(p, "type")),
+			    "pcap");
+	assert_string_equal(json_string_value(json_object_get(p, "tx")), path);
+	assert_int_equal(json_integer_value(json_object_get(p, "learned")), 0);
+	json_decref(list);
+	del_port("p0");
+	assert_int_equal(list_size("port-list"), 0);
+}
+
+/**
+ * test_port_del_twice_fails() - the second delete names the id
+ * @state:	unused
+ */
+static void test_port_del_twice_fails(void **state)
+{
+	(void)state;
+	add_port("p0");
+	del_port("p0");
+	expect_error(ctl("{\"cmd\":\"port-del\",\"id\":\"p0\"}"), "p0");
+	expect_error(ctl("{\"cmd\":\"port-del\"}"), "'id'");
+}
+
+/**
+ * test_stats_lists_every_drop_reason() - a new port's stats show every
+ * drop reason and FDB event, all zero
+ * @state:	unused
+ */
+static void test_stats_lists_every_drop_reason(void **state)
+{
+	json_t *list, *s, *drops, *fdb;
+
+	(void)state;
+	add_port("p0");
+	list = expect_ok(ctl("{\"cmd\":\"stats\"}"));
+	assert_int_equal(json_array_size(list), 1);
+	s = json_array_get(list, 0);
+	assert_string_equal(json_string_value(json_object_get(s, "id")), "p0");
+	assert_int_equal(json_integer_value(json_object_get(s, "rx_packets")),
+			 0);
+	drops = json_object_get(s, "drops");
+	assert_int_equal(json_object_size(drops), DROP__MAX);
+	for (unsigned int d = 0; d < DROP__MAX; d++) {
+		json_t *v = json_object_get(drops, drop_reason_names[d]);
+
+		assert_true(json_is_integer(v));
+		assert_int_equal(json_integer_value(v), 0);
+	}
+	fdb = json_object_get(s, "fdb");
+	for (unsigned int e = 0; e < FDB_EV__MAX; e++)
+		assert_int_equal(json_integer_value(json_object_get(
+					 fdb, fdb_event_names[e])),
+				 0);
+	json_decref(list);
+	del_port("p0");
+}
+
+/**
+ * test_stats_of_one_port() - "id" selects a port; an unknown one errors
+ * @state:	unused
+ */
+static void test_stats_of_one_port(void **state)
+{
+	json_t *list;
+
+	(void)state;
+	add_port("p0");
+	add_port("p1");
+	list = expect_ok(ctl("{\"cmd\":\"stats\",\"id\":\"p1\"}"));
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(list, 0), "id")),
+			    "p1");
+	json_decref(list);
+	expect_error(ctl("{\"cmd\":\"stats\",\"id\":\"nope\"}"), "nope");
+	del_port("p1");
+	del_port("p0");
+}
+
+/**
+ * test_port_add_bad_spec_named() - errors name the offending text
+ * @state:	unused
+ */
+static void test_port_add_bad_spec_named(void **state)
+{
+	(void)state;
+	expect_error(ctl("{\"cmd\":\"port-add\",\"netdev\":"
+			 "\"pcap,id=p1,colour=red\"}"),
+		     "colour=red");
+	expect_error(ctl("{\"cmd\":\"port-add\",\"netdev\":"
+			 "\"pcap,id=p1,rx=%s/missing.pcap\"}",
+			 tmpdir),
+		     "missing.pcap");
+	expect_error(ctl("{\"cmd\":\"port-add\",\"netdev\":\"tap,id=p1\"}"),
+		     "'tap'");
+	expect_error(ctl("{\"cmd\":\"port-add\"}"), "'netdev'");
+	assert_int_equal(list_size("port-list"), 0);
+}
+
+/**
+ * test_port_add_duplicate_id_refused() - the first port stays
+ * @state:	unused
+ */
+static void test_port_add_duplicate_id_refused(void **state)
+{
+	(void)state;
+	add_port("p0");
+	expect_error(ctl("{\"cmd\":\"port-add\",\"netdev\":\"pcap,id=p0\"}"),
+		     "id=p0");
+	assert_int_equal(list_size("port-list"), 1);
+	del_port("p0");
+}
+
+/**
+ * test_fdb_add_bad_mac_refused() - malformed and multicast MACs, a bad
+ * VLAN and an unknown port are named
+ * @state:	unused
+ */
+static void test_fdb_add_bad_mac_refused(void **state)
+{
+	(void)state;
+	add_port("p0");
+	expect_error(ctl("{\"cmd\":\"fdb-add\",\"port\":\"p0\","
+			 "\"mac\":\"zz:zz\"}"),
+		     "zz:zz");
+	expect_error(ctl("{\"cmd\":\"fdb-add\",\"port\":\"p0\","
+			 "\"mac\":\"01:00:5e:00:00:01\"}"),
+		     "01:00:5e:00:00:01");
+	expect_error(ctl("{\"cmd\":\"fdb-add\",\"port\":\"p0\","
+			 "\"mac\":\"02:00:00:00:00:01\",\"vlan\":5000}"),
+		     "'vlan'");
+	expect_error(ctl("{\"cmd\":\"fdb-add\",\"port\":\"nope\","
+			 "\"mac\":\"02:00:00:00:00:01\"}"),
+		     "nope");
+	expect_error(ctl("{\"cmd\":\"fdb-add\",\"port\":\"p0\"}"), "'mac'");
+	assert_int_equal(list_size("fdb-show"), 0);
+	del_port("p0");
+}
+
+/**
+ * test_fdb_add_show_del() - a static entry is shown with a lowercase MAC,
+ * its port and static true, and can be deleted once
+ * @state:	unused
+ */
+static void test_fdb_add_show_del(void **state)
+{
+	json_t *list, *e;
+
+	(void)state;
+	add_port("p0");
+	json_decref(expect_ok(ctl("{\"cmd\":\"fdb-add\",\"port\":\"p0\","
+				  "\"mac\":\"02:AA:BB:CC:DD:EE\","
+				  "\"vlan\":0}")));
+	list = expect_ok(ctl("{\"cmd\":\"fdb-show\"}"));
+	assert_int_equal(json_array_size(list), 1);
+	e = json_array_get(list, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "mac")),
+			    "02:aa:bb:cc:dd:ee");
+	assert_string_equal(json_string_value(json_object_get(e, "port")),
+			    "p0");
+	assert_int_equal(json_integer_value(json_object_get(e, "vlan")), 0);
+	assert_true(json_is_true(json_object_get(e, "static")));
+	json_decref(list);
+	json_decref(expect_ok(ctl("{\"cmd\":\"fdb-del\","
+				  "\"mac\":\"02:aa:bb:cc:dd:ee\"}")));
+	assert_int_equal(list_size("fdb-show"), 0);
+	expect_error(ctl("{\"cmd\":\"fdb-del\","
+			 "\"mac\":\"02:aa:bb:cc:dd:ee\"}"),
+		     "no FDB entry");
+	del_port("p0");
+}
+
+/**
+ * port_learned() - the "learned" count port-list shows for @id
+ * @id:		port id
+ *
+ * Return: count
+ */
+static json_int_t port_learned(const char *id)
+{
+	json_t *list = expect_ok(ctl("{\"cmd\":\"port-list\"}"));
+	json_int_t n = -1;
+
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *p = json_array_get(list, i);
+
+		if (!strcmp(json_string_value(json_object_get(p, "id")), id))
+			n = json_integer_value(json_object_get(p, "learned"));
+	}
+	json_decref(list);
+	return n;
+}
+
+/**
+ * test_fdb_add_twice_keeps_learned_count() - adding the same static entry
+ * again (e.g. a script run twice) leaves the port's learned count at 0
+ * @state:	unused
+ */
+static void test_fdb_add_twice_keeps_learned_count(void **state)
+{
+	(void)state;
+	add_port("p0");
+	for (int i = 0; i < 2; i++)
+		json_decref(expect_ok(ctl("{\"cmd\":\"fdb-add\","
+					  "\"port\":\"p0\","
+					  "\"mac\":\"02:00:00:00:00:01\"}")));
+	assert_int_equal(list_size("fdb-show"), 1);
+	assert_int_equal(port_learned("p0"), 0);
+	del_port("p0");
+}
+
+/**
+ * test_port_del_removes_its_fdb_entries() - static entries of a removed
+ * port go with it
+ * @state:	unused
+ */
+static void test_port_del_removes_its_fdb_entries(void **state)
+{
+	(void)state;
+	add_port("p0");
+	json_decref(expect_ok(ctl("{\"cmd\":\"fdb-add\",\"port\":\"p0\","
+				  "\"mac\":\"02:00:00:00:00:01\"}")));
+	assert_int_equal(list_size("fdb-show"), 1);
+	del_port("p0");
+	assert_int_equal(list_size("fdb-show"), 0);
+}
+
+/**
+ * test_fdb_flush() - an unknown port is named; flushing keeps static
+ * entries
+ * @state:	unused
+ */
+static void test_fdb_flush(void **state)
+{
+	json_t *r;
+
+	(void)state;
+	add_port("p0");
+	expect_error(ctl("{\"cmd\":\"fdb-flush\",\"port\":\"nope\"}"), "nope");
+	json_decref(expect_ok(ctl("{\"cmd\":\"fdb-add\",\"port\":\"p0\","
+				  "\"mac\":\"02:00:00:00:00:01\"}")));
+	r = expect_ok(ctl("{\"cmd\":\"fdb-flush\",\"port\":\"p0\"}"));
+	assert_int_equal(json_integer_value(json_object_get(r, "flushed")), 0);
+	json_decref(r);
+	r = expect_ok(ctl("{\"cmd\":\"fdb-flush\"}"));
+	assert_int_equal(json_integer_value(json_object_get(r, "flushed")), 0);
+	json_decref(r);
+	assert_int_equal(list_size("fdb-show"), 1);
+	del_port("p0");
+}
+
+/**
+ * test_pmd_stats_empty() - no PMD threads, an empty list
+ * @state:	unused
+ */
+static void test_pmd_stats_empty(void **state)
+{
+	(void)state;
+	assert_int_equal(list_size("pmd-stats"), 0);
+}
+
+/**
+ * main() - run the control tests
+ *
+ * Return: 0 when all passed, else the number of failures
+ */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		ctl_test(test_bad_json),
+		ctl_test(test_json_array_refused),
+		ctl_test(test_missing_cmd),
+		ctl_test(test_unknown_cmd_named),
+		ctl_test(test_version),
+		ctl_test(test_port_add_list_del),
+		ctl_test(test_port_del_twice_fails),
+		ctl_test(test_stats_lists_every_drop_reason),
+		ctl_test(test_stats_of_one_port),
+		ctl_test(test_port_add_bad_spec_named),
+		ctl_test(test_port_add_duplicate_id_refused),
+		ctl_test(test_fdb_add_bad_mac_refused),
+		ctl_test(test_fdb_add_show_del),
+		ctl_test(test_fdb_add_twice_keeps_learned_count),
+		ctl_test(test_port_del_removes_its_fdb_entries),
+		ctl_test(test_fdb_flush),
+		ctl_test(test_pmd_stats_empty),
+	};
+
+	return cmocka_run_group_tests_name("control", tests, group_setup,
+					   group_teardown);
+}
