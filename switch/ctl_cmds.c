@@ -16,6 +16,7 @@
 #include "control.h"
 #include "fdb.h"
 #include "port.h"
+#include "vlan.h"
 #include "vswitch.h"
 
 #define ERR_MAX 512
@@ -204,6 +205,11 @@ static json_t *cmd_fdb_add(json_t *req, char *err)
 	p = vswitch_port_find(id);
 	if (!p) {
 		snprintf(err, ERR_MAX, "no port with id %s", id);
+		return NULL;
+	}
+	if (!vlan_member(p, key.vlan)) {
+		snprintf(err, ERR_MAX, "port %s does not carry VLAN %u", id,
+			 key.vlan);
 		return NULL;
 	}
 	if (fdb_add_static(vsw.fdb, &key, p->index)) {

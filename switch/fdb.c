@@ -290,19 +290,19 @@ fdb_result fdb_learn(struct fdb *fdb, const struct fdb_key *key, int32_t pos,
  */
 int fdb_add_static(struct fdb *fdb, const struct fdb_key *key, uint16_t port)
 {
+	uint16_t old, old_flags;
 	struct fdb_entry *e;
 	int32_t pos;
-	uint16_t old;
 
 	pos = rte_hash_add_key(fdb->hash, key);
 	if (pos < 0)
 		return -ENOSPC;
 	e = &fdb->entries[pos];
 	e->key = *key;
-	__atomic_store_n(&e->flags, FDB_F_USED | FDB_F_STATIC,
-			 __ATOMIC_RELEASE);
+	old_flags = __atomic_exchange_n(&e->flags, FDB_F_USED | FDB_F_STATIC,
+					__ATOMIC_ACQ_REL);
 	old = __atomic_exchange_n(&e->port, port, __ATOMIC_ACQ_REL);
-	if (old < PORT_TABLE_MAX)
+	if (old < PORT_TABLE_MAX && !(old_flags & FDB_F_STATIC))
 		__atomic_fetch_sub(&fdb->learned[old], 1, __ATOMIC_RELAXED);
 	return 0;
 }
@@ -343,15 +343,15 @@ static unsigned int fdb_remove_if(struct fdb *fdb, fdb_pred pred,
 		if (dynamic)
 			__atomic_fetch_sub(&fdb->learned[port], 1,
 					   __ATOMIC_RELAXED);
+		gone[n++] = (int32_t)i;
 		if (n == cap) {
 			int32_t *more = realloc(gone, 2 * cap * sizeof(*gone));
 
 			if (!more)
-				break;
+				break; /* free what we have; the rest next time */
 			gone = more;
 			cap *= 2;
 		}
-		gone[n++] = (int32_t)i;
 	}
 	if (!n) {
 		free(gone);
@@ -384,8 +384,10 @@ static bool pred_key(const struct fdb_entry *e, uint32_t now, uintptr_t arg)
  */
 static bool pred_aged(const struct fdb_entry *e, uint32_t now, uintptr_t arg)
 {
+	/* Signed: a PMD thread may have stamped it after @now was read. */
 	return !(e->flags & FDB_F_STATIC) &&
-	       now - __atomic_load_n(&e->seen, __ATOMIC_RELAXED) > arg;
+	       (int32_t)(now - __atomic_load_n(&e->seen, __ATOMIC_RELAXED)) >
+		       (int32_t)arg;
 }
 
 /**
@@ -471,7 +473,9 @@ void fdb_walk(const struct fdb *fdb, uint32_t now,
 			continue;
 		info.key = e->key;
 		info.is_static = e->flags & FDB_F_STATIC;
-		info.age = info.is_static ? 0 : now - e->seen;
+		info.age = info.is_static || (int32_t)(now - e->seen) < 0 ?
+				   0 :
+				   now - e->seen;
 		fn(&info, arg);
 	}
 }

@@ -164,6 +164,8 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in,
 			to = fdb_entry_port(ctx->fdb, pos[n + i]);
 		if (to != FDB_PORT_NONE)
 			out = ctx->table->by_index[to];
+		if (out && !vlan_member(out, dst[i].vlan))
+			out = NULL; /* a static entry on a port outside the VLAN */
 		if (!out) {
 			flood(ctx, in, m, dst[i].vlan);
 		} else if (out == in) {

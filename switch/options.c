@@ -373,7 +373,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	};
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			die("%s: %s (see --help)", argv[optind - 1],
 			    c == ':' ? "missing value" : "unknown option");

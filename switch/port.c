@@ -21,9 +21,11 @@ __thread unsigned int counter_slot = SLOT_CONTROL;
 struct rte_mempool *port_mbuf_pool;
 
 extern const struct port_kind port_kind_pcap;
+extern const struct port_kind port_kind_vhost;
 
 static const struct port_kind *const port_kinds[] = {
 	&port_kind_pcap,
+	&port_kind_vhost,
 };
 
 /**

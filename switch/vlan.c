@@ -81,9 +81,7 @@ int vlan_egress(const struct port *port, struct rte_mbuf **m)
 	}
 	if (rte_vlan_insert(m))
 		return -ENOMEM;
+	/* rte_vlan_insert() grew l2_len by the tag already. */
 	(*m)->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
-	if ((*m)->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_L4_MASK |
-			      RTE_MBUF_F_TX_UDP_SEG))
-		(*m)->l2_len += RTE_VLAN_HLEN;
 	return 0;
 }
