@@ -15,7 +15,7 @@ endif
 PKGS     := libdpdk libpcap libbpf jansson
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
-	    -Wno-address-of-packed-member -Iswitch -I$(BUILD)
+	    -Wno-address-of-packed-member -Iswitch -Ivhost -I$(BUILD)
 DEPCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_SW = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 TESTLIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -32,7 +32,8 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
 	    switch/offload.c switch/pmd.c switch/eal.c switch/options.c \
 	    switch/port_pcap.c switch/control.c switch/ctl_cmds.c \
-	    switch/vswitch.c
+	    switch/vswitch.c \
+	    vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c
 DAEMON_SRC := switch/main.c
 VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c
 
@@ -46,6 +47,9 @@ UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 ALL_OBJ := $(CORE_OBJ) $(DAEMON_OBJ) $(VIOCTL_OBJ) \
 	   $(UNIT_TESTS:%=$(BUILD)/tests/unit/%.o) $(BUILD)/tests/unit/eal_fixture.o
+
+# Keep test objects between builds.
+.SECONDARY:
 
 .PHONY: all deps run test check unit replay ctl-tests integration sanitize \
 	bench clean format format-check
@@ -136,7 +140,8 @@ bench: deps
 clean:
 	rm -rf build
 
-FORMAT_SRC = $(wildcard switch/*.c switch/*.h tests/unit/*.c tests/unit/*.h)
+FORMAT_SRC = $(wildcard switch/*.c switch/*.h vhost/*.c vhost/*.h \
+	       tests/unit/*.c tests/unit/*.h)
 
 format:
 	clang-format -i $(FORMAT_SRC)

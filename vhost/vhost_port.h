@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* vhost_port.h - vhost-user-net ports: state shared by the port and its
+ * rte_vhost callbacks
+ */
+#ifndef VIOSWITCH_VHOST_PORT_H
+#define VIOSWITCH_VHOST_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "port.h"
+
+#define VHOST_PATH_MAX 108
+
+/**
+ * struct vhost_port - one vhost-user-net port
+ * @port:	generic port, first
+ * @path:	unix socket path
+ * @server:	the switch listens on @path (else it connects to QEMU)
+ * @queues:	queue pairs offered
+ * @off_features: virtio features turned off by options
+ * @vid:	rte_vhost device id while a guest is attached, else -1
+ *		(PMD threads read it; callbacks write it)
+ * @features:	negotiated virtio features
+ * @vring_enabled: bit per vring the guest enabled
+ * @qep:	per rx queue: epoll set holding the guest's kick fd, the PMD
+ *		thread's wake-up fd for that queue
+ * @kickfd:	per rx queue: guest's kick eventfd, -1 when detached
+ * @registered:	rte_vhost_driver_register() succeeded
+ * @connects:	guests attached so far
+ * @disconnects: guests detached so far
+ */
+struct vhost_port {
+	struct port port;
+	char path[VHOST_PATH_MAX];
+	bool server;
+	uint16_t queues;
+	uint64_t off_features;
+	int vid;
+	uint64_t features;
+	uint64_t vring_enabled;
+	int qep[PORT_MAX_QUEUES];
+	int kickfd[PORT_MAX_QUEUES];
+	bool registered;
+	uint64_t connects;
+	uint64_t disconnects;
+};
+
+struct vhost_port *vhost_port_by_path(const char *path);
+int vhost_events_register(struct vhost_port *vp);
+void vhost_events_unregister(struct vhost_port *vp);
+void vhost_features_json(uint64_t features, json_t *list);
+uint32_t vhost_features_caps(uint64_t features, uint32_t *max_frame);
+void vhost_features_log(const struct vhost_port *vp);
+
+extern const struct port_kind port_kind_vhost;
+
+#endif /* VIOSWITCH_VHOST_PORT_H */
