@@ -32,8 +32,8 @@
  */
 struct fwd_ctx *fwd_ctx_create(struct fdb *fdb, uint16_t txq)
 {
-	struct fwd_ctx *ctx = rte_zmalloc("fwd_ctx", sizeof(*ctx),
-					  RTE_CACHE_LINE_SIZE);
+	struct fwd_ctx *ctx =
+		rte_zmalloc("fwd_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE);
 
 	if (!ctx)
 		return NULL;
@@ -77,7 +77,7 @@ static void flood(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf *m,
 	}
 	port_counters(in)->flooded++;
 	if (n > 1)
-		rte_mbuf_refcnt_update(m, (int16_t)(n - 1));
+		rte_pktmbuf_refcnt_update(m, (int16_t)(n - 1)); /* all segs */
 	for (unsigned int i = 0; i < n; i++)
 		egress_enqueue(ctx, out[i], m);
 }
@@ -132,8 +132,8 @@ static uint16_t classify(struct port *in, struct rte_mbuf **pkts, uint16_t n,
  * @pkts:	frames, consumed (queued or dropped and counted)
  * @n:		count, at most PORT_BURST
  */
-void forward_burst(struct fwd_ctx *ctx, struct port *in,
-		   struct rte_mbuf **pkts, uint16_t n)
+void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
+		   uint16_t n)
 {
 	struct fdb_key src[PORT_BURST], dst[PORT_BURST];
 	const struct fdb_key *keys[2 * PORT_BURST];
