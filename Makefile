@@ -33,7 +33,9 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    switch/offload.c switch/pmd.c switch/eal.c switch/options.c \
 	    switch/port_pcap.c switch/control.c switch/ctl_cmds.c \
 	    switch/vswitch.c \
-	    vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c
+	    switch/offload_vnet.c \
+	    vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
+	    tap/tap_port.c
 DAEMON_SRC := switch/main.c
 VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c
 
@@ -96,7 +98,8 @@ deps:
 	fi
 
 # ---- running ------------------------------------------------------------
-RUN_ARGS ?= --config switch/default.conf
+# Without arguments the switch starts its embedded default (README.md).
+RUN_ARGS ?=
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -140,7 +143,7 @@ bench: deps
 clean:
 	rm -rf build
 
-FORMAT_SRC = $(wildcard switch/*.c switch/*.h vhost/*.c vhost/*.h \
+FORMAT_SRC = $(wildcard switch/*.c switch/*.h vhost/*.c vhost/*.h tap/*.c \
 	       tests/unit/*.c tests/unit/*.h)
 
 format:

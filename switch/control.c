@@ -111,8 +111,10 @@ static int listen_socket(const char *path, char *err, size_t errlen)
 	}
 	make_parent_dir(path);
 	if (socket_in_use(path)) {
-		snprintf(err, errlen, "--ctl %s: another vioswitch is "
-			 "listening there", path);
+		snprintf(err, errlen,
+			 "--ctl %s: another vioswitch is "
+			 "listening there",
+			 path);
 		return -EADDRINUSE;
 	}
 	unlink(path);
@@ -143,12 +145,17 @@ fail:
  */
 static int watch(int fd, int64_t tag)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)tag };
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.u64 = (uint64_t)tag };
 
 	return epoll_ctl(ctl.epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-enum { TAG_LISTEN = -1, TAG_SIGNAL = -2, TAG_TIMER = -3 };
+enum {
+	TAG_LISTEN = -1,
+	TAG_SIGNAL = -2,
+	TAG_TIMER = -3
+};
 
 /**
  * control_block_signals() - block SIGINT/SIGTERM in this and every thread it
@@ -190,8 +197,8 @@ int control_open(const char *path, char *err, size_t errlen)
 	snprintf(ctl.path, sizeof(ctl.path), "%s", path);
 	ctl.epfd = epoll_create1(EPOLL_CLOEXEC);
 	ctl.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	ctl.timerfd = timerfd_create(CLOCK_MONOTONIC,
-				     TFD_CLOEXEC | TFD_NONBLOCK);
+	ctl.timerfd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (ctl.epfd < 0 || ctl.sigfd < 0 || ctl.timerfd < 0 ||
 	    timerfd_settime(ctl.timerfd, 0, &its, NULL)) {
 		rc = -errno;

@@ -15,41 +15,45 @@
 #include <rte_common.h>
 
 /* X(ENUM, "name", "what it means") */
-#define DROP_REASONS(X)                                                       \
-	X(RUNT, "runt", "frame shorter than an Ethernet header")              \
-	X(TRUNCATED, "truncated", "frame cut short by the capture snaplen")   \
-	X(VLAN, "vlan", "VLAN tag not allowed on this port")                  \
-	X(BAD_SRC, "bad_src", "source MAC is multicast or zero")              \
-	X(FILTERED, "filtered", "no other port to send to")                   \
-	X(NO_PORT, "no_port", "output port went away")                        \
-	X(TOO_BIG, "too_big", "frame longer than the output port's limit")    \
-	X(TX_FULL, "tx_full", "output queue or ring full")                    \
-	X(TX_ERROR, "tx_error", "output port failed to send")                 \
-	X(NOMEM, "nomem", "no mbuf for a copy, segment or received frame")    \
-	X(OFFLOAD, "offload", "offload metadata invalid or not adaptable")    \
-	X(LINK_DOWN, "link_down", "output port not connected")                \
+#define DROP_REASONS(X)                                                        \
+	X(RUNT, "runt", "frame shorter than an Ethernet header")               \
+	X(TRUNCATED, "truncated", "frame cut short by the capture snaplen")    \
+	X(VLAN, "vlan", "VLAN tag not allowed on this port")                   \
+	X(BAD_SRC, "bad_src", "source MAC is multicast or zero")               \
+	X(FILTERED, "filtered", "no other port to send to")                    \
+	X(NO_PORT, "no_port", "output port went away")                         \
+	X(TOO_BIG, "too_big", "frame longer than the output port's limit")     \
+	X(TX_FULL, "tx_full", "output queue or ring full")                     \
+	X(TX_ERROR, "tx_error", "output port failed to send")                  \
+	X(NOMEM, "nomem", "no mbuf for a copy, segment or received frame")     \
+	X(OFFLOAD, "offload", "offload metadata invalid or not adaptable")     \
+	X(LINK_DOWN, "link_down", "output port not connected")                 \
 	X(RX_ERROR, "rx_error", "port failed to receive")
 
-#define FDB_EVENTS(X)                                                         \
-	X(LEARNED, "learned", "new MAC learned on this port")                \
-	X(MOVED, "moved", "MAC moved to this port from another")             \
+#define FDB_EVENTS(X)                                                          \
+	X(LEARNED, "learned", "new MAC learned on this port")                  \
+	X(MOVED, "moved", "MAC moved to this port from another")               \
 	X(LEARN_LIMIT, "learn_limit", "MAC not learned: port's limit reached") \
 	X(FDB_FULL, "fdb_full", "MAC not learned: FDB full")
 
 #define X_ENUM(e, name, doc) DROP_##e,
-enum drop_reason { DROP_REASONS(X_ENUM) DROP__MAX };
+enum drop_reason {
+	DROP_REASONS(X_ENUM) DROP__MAX
+};
 #undef X_ENUM
 #define X_ENUM(e, name, doc) FDB_EV_##e,
-enum fdb_event { FDB_EVENTS(X_ENUM) FDB_EV__MAX };
+enum fdb_event {
+	FDB_EVENTS(X_ENUM) FDB_EV__MAX
+};
 #undef X_ENUM
 
 extern const char *const drop_reason_names[DROP__MAX];
 extern const char *const fdb_event_names[FDB_EV__MAX];
 
 /* Counter slots: PMD threads use 0..MAX_PMDS-1. */
-#define MAX_PMDS 32
-#define SLOT_CONTROL MAX_PMDS
-#define SLOT_WORKER (MAX_PMDS + 1)
+#define MAX_PMDS      32
+#define SLOT_CONTROL  MAX_PMDS
+#define SLOT_WORKER   (MAX_PMDS + 1)
 #define COUNTER_SLOTS (MAX_PMDS + 2)
 
 /**

@@ -57,8 +57,10 @@ static int req_key(json_t *req, struct fdb_key *key, char *err)
 		return -EINVAL;
 	if (rte_ether_unformat_addr(mac, &key->mac) ||
 	    rte_is_multicast_ether_addr(&key->mac)) {
-		snprintf(err, ERR_MAX, "'%s': expected a unicast MAC such as "
-			 "02:00:00:00:00:01", mac);
+		snprintf(err, ERR_MAX,
+			 "'%s': expected a unicast MAC such as "
+			 "02:00:00:00:00:01",
+			 mac);
 		return -EINVAL;
 	}
 	key->vlan = 0;
@@ -97,8 +99,9 @@ static json_t *cmd_port_list(json_t *req, char *err)
 		json_t *o = json_object();
 
 		port_info_json(p, o);
-		json_object_set_new(o, "learned", json_integer(
-			fdb_port_learned(vsw.fdb, p->index)));
+		json_object_set_new(
+			o, "learned",
+			json_integer(fdb_port_learned(vsw.fdb, p->index)));
 		json_array_append_new(list, o);
 	}
 	return list;
@@ -271,8 +274,10 @@ static json_t *cmd_stats(json_t *req, char *err)
 	json_t *list = json_array();
 
 	if (id) {
-		struct port *p = json_string_value(id) ?
-			vswitch_port_find(json_string_value(id)) : NULL;
+		struct port *p =
+			json_string_value(id)
+				? vswitch_port_find(json_string_value(id))
+				: NULL;
 
 		if (!p) {
 			json_decref(list);
@@ -284,7 +289,8 @@ static json_t *cmd_stats(json_t *req, char *err)
 		return list;
 	}
 	for (unsigned int i = 0; i < vsw.table->n; i++)
-		json_array_append_new(list, port_stats_json(vsw.table->list[i]));
+		json_array_append_new(list,
+				      port_stats_json(vsw.table->list[i]));
 	return list;
 }
 
@@ -305,16 +311,15 @@ static json_t *pmd_json(const struct pmd *pmd)
 		json_array_append_new(rxqs, json_pack("{s:s,s:i}", "port",
 						      r->q[i].port->id, "queue",
 						      r->q[i].queue));
-	return json_pack("{s:i,s:i,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I}",
-			 "pmd", pmd->index, "cpu", pmd->cpu, "rxqs", rxqs,
-			 "rx_packets", (json_int_t)rx, "tx_packets",
-			 (json_int_t)s->tx_packets, "iterations",
-			 (json_int_t)s->iterations, "busy_cycles",
-			 (json_int_t)busy, "idle_cycles",
-			 (json_int_t)s->idle_cycles, "sleeps",
-			 (json_int_t)s->sleeps, "cycles_per_packet",
-			 rx ? (double)busy / (double)rx : 0.0, "tsc_hz",
-			 (json_int_t)rte_get_tsc_hz());
+	return json_pack(
+		"{s:i,s:i,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I}", "pmd",
+		pmd->index, "cpu", pmd->cpu, "rxqs", rxqs, "rx_packets",
+		(json_int_t)rx, "tx_packets", (json_int_t)s->tx_packets,
+		"iterations", (json_int_t)s->iterations, "busy_cycles",
+		(json_int_t)busy, "idle_cycles", (json_int_t)s->idle_cycles,
+		"sleeps", (json_int_t)s->sleeps, "cycles_per_packet",
+		rx ? (double)busy / (double)rx : 0.0, "tsc_hz",
+		(json_int_t)rte_get_tsc_hz());
 }
 
 /**
@@ -335,11 +340,11 @@ static const struct {
 	const char *name;
 	ctl_fn fn;
 } commands[] = {
-	{ "version", cmd_version },	{ "port-list", cmd_port_list },
-	{ "port-add", cmd_port_add },	{ "port-del", cmd_port_del },
-	{ "fdb-show", cmd_fdb_show },	{ "fdb-flush", cmd_fdb_flush },
-	{ "fdb-add", cmd_fdb_add },	{ "fdb-del", cmd_fdb_del },
-	{ "stats", cmd_stats },		{ "pmd-stats", cmd_pmd_stats },
+	{ "version", cmd_version },   { "port-list", cmd_port_list },
+	{ "port-add", cmd_port_add }, { "port-del", cmd_port_del },
+	{ "fdb-show", cmd_fdb_show }, { "fdb-flush", cmd_fdb_flush },
+	{ "fdb-add", cmd_fdb_add },   { "fdb-del", cmd_fdb_del },
+	{ "stats", cmd_stats },	      { "pmd-stats", cmd_pmd_stats },
 };
 
 /**

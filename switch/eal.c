@@ -26,8 +26,8 @@
 
 #include "log.h"
 
-#define EAL_MAX_ARGS 32
-#define POOL_MBUFS_BASE 16384
+#define EAL_MAX_ARGS	    32
+#define POOL_MBUFS_BASE	    16384
 #define POOL_MBUFS_PER_PORT 2048
 
 static bool use_hugepages;
@@ -115,8 +115,7 @@ int eal_start(const char *prog, const struct options *o, unsigned int *lcores,
 	lcores_arg(o, lc, sizeof(lc));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vioswitch-%d",
 		 (int)getpid());
-	snprintf(mem, sizeof(mem), "%u",
-		 512 + 4 * (o->n_netdevs + 8u));
+	snprintf(mem, sizeof(mem), "%u", 512 + 4 * (o->n_netdevs + 8u));
 	snprintf(loglvl, sizeof(loglvl), "--log-level=%s",
 		 o->log_level >= LOG_LVL_DEBUG ? "info" : "error");
 	argv[argc++] = (char *)prog;
@@ -137,16 +136,17 @@ int eal_start(const char *prog, const struct options *o, unsigned int *lcores,
 	if (rte_eal_init(argc, argv) < 0) {
 		snprintf(err, errlen, "cannot start DPDK EAL: %s%s",
 			 rte_strerror(rte_errno),
-			 o->hugepages == HUGEPAGES_ON ?
-				 " (--hugepages on: are hugepages reserved?)" :
-				 "");
+			 o->hugepages == HUGEPAGES_ON
+				 ? " (--hugepages on: are hugepages reserved?)"
+				 : "");
 		return -rte_errno;
 	}
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
+		 rte_eal_get_runtime_dir());
 	for (unsigned int i = 0; i < o->n_pmd_cpus; i++)
 		lcores[i] = i + 1;
 	log_debug("EAL started: %s, %u PMD thread(s)",
-		 use_hugepages ? "hugepages" : "no hugepages", o->n_pmd_cpus);
+		  use_hugepages ? "hugepages" : "no hugepages", o->n_pmd_cpus);
 	return 0;
 }
 

@@ -90,8 +90,7 @@ void egress_send(struct port *port, uint16_t txq, struct rte_mbuf **pkts,
  * @port:	output port
  * @m:		frame (one reference), consumed
  */
-void egress_enqueue(struct fwd_ctx *ctx, struct port *port,
-		    struct rte_mbuf *m)
+void egress_enqueue(struct fwd_ctx *ctx, struct port *port, struct rte_mbuf *m)
 {
 	struct fwd_batch *b = &ctx->batch[port->index];
 

@@ -37,8 +37,8 @@
 #include <rte_malloc.h>
 
 #define FDB_PORT_DYING (UINT16_MAX - 1)
-#define FDB_F_USED 1u
-#define FDB_F_STATIC 2u
+#define FDB_F_USED     1u
+#define FDB_F_STATIC   2u
 
 /**
  * struct fdb_entry - state of one position of the hash
@@ -319,8 +319,8 @@ typedef bool (*fdb_pred)(const struct fdb_entry *e, uint32_t now,
  *
  * Return: entries removed
  */
-static unsigned int fdb_remove_if(struct fdb *fdb, fdb_pred pred,
-				  uint32_t now, uintptr_t arg)
+static unsigned int fdb_remove_if(struct fdb *fdb, fdb_pred pred, uint32_t now,
+				  uintptr_t arg)
 {
 	unsigned int n = 0, cap = 256;
 	int32_t *gone = malloc(cap * sizeof(*gone));
@@ -334,10 +334,9 @@ static unsigned int fdb_remove_if(struct fdb *fdb, fdb_pred pred,
 		    !pred(e, now, arg))
 			continue;
 		dynamic = !(e->flags & FDB_F_STATIC);
-		if (!__atomic_compare_exchange_n(&e->port, &port,
-						 FDB_PORT_DYING, false,
-						 __ATOMIC_ACQ_REL,
-						 __ATOMIC_RELAXED))
+		if (!__atomic_compare_exchange_n(
+			    &e->port, &port, FDB_PORT_DYING, false,
+			    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 			continue;
 		rte_hash_del_key(fdb->hash, &e->key);
 		if (dynamic)
@@ -473,9 +472,9 @@ void fdb_walk(const struct fdb *fdb, uint32_t now,
 			continue;
 		info.key = e->key;
 		info.is_static = e->flags & FDB_F_STATIC;
-		info.age = info.is_static || (int32_t)(now - e->seen) < 0 ?
-				   0 :
-				   now - e->seen;
+		info.age = info.is_static || (int32_t)(now - e->seen) < 0
+				   ? 0
+				   : now - e->seen;
 		fn(&info, arg);
 	}
 }

@@ -66,8 +66,7 @@ unsigned int fdb_age(struct fdb *fdb, uint32_t now, uint32_t max_age);
 unsigned int fdb_flush(struct fdb *fdb, uint16_t port, bool with_static);
 unsigned int fdb_count(const struct fdb *fdb);
 void fdb_walk(const struct fdb *fdb, uint32_t now,
-	      void (*fn)(const struct fdb_entry_info *e, void *arg),
-	      void *arg);
+	      void (*fn)(const struct fdb_entry_info *e, void *arg), void *arg);
 uint32_t fdb_clock(void);
 
 #endif /* VIOSWITCH_FDB_H */

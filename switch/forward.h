@@ -58,7 +58,7 @@ struct fwd_ctx {
 
 struct fwd_ctx *fwd_ctx_create(struct fdb *fdb, uint16_t txq);
 void fwd_ctx_destroy(struct fwd_ctx *ctx);
-void forward_burst(struct fwd_ctx *ctx, struct port *in,
-		   struct rte_mbuf **pkts, uint16_t n);
+void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
+		   uint16_t n);
 
 #endif /* VIOSWITCH_FORWARD_H */

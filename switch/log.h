@@ -19,13 +19,13 @@ int log_level_parse(const char *name, enum log_level *out);
 void log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
+#define log_err(...)  log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
-#define log_debug(...)                                                        \
-	do {                                                                  \
-		if (log_threshold >= LOG_LVL_DEBUG)                           \
-			log_msg(LOG_LVL_DEBUG, __VA_ARGS__);                  \
+#define log_debug(...)                                                         \
+	do {                                                                   \
+		if (log_threshold >= LOG_LVL_DEBUG)                            \
+			log_msg(LOG_LVL_DEBUG, __VA_ARGS__);                   \
 	} while (0)
 
 /**

@@ -68,9 +68,15 @@ static void print_banner(const struct options *o)
 	printf("vioswitch %s running: %u port(s), %u PMD thread(s), "
 	       "control socket %s\n",
 	       VIOSWITCH_VERSION, vsw.table->n, vsw.n_pmds, o->ctl_path);
-	for (unsigned int i = 0; i < vsw.table->n; i++)
-		printf("  port %s (%s)\n", vsw.table->list[i]->id,
-		       vsw.table->list[i]->kind->name);
+	if (o->used_default)
+		printf("No --netdev given: using the embedded default.\n");
+	for (unsigned int i = 0; i < vsw.table->n; i++) {
+		struct port *p = vsw.table->list[i];
+
+		printf("  port %s (%s)\n", p->id, p->kind->name);
+		if (p->ops->hint)
+			p->ops->hint(p, stdout);
+	}
 	printf("Inspect it with: build/vioctl --ctl %s port list\n"
 	       "Stop it with Ctrl-C.\n",
 	       o->ctl_path);

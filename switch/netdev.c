@@ -17,7 +17,13 @@
 
 uint32_t netdev_default_learn_limit = 1024;
 
-enum common_key { KEY_ID, KEY_VLAN, KEY_TRUNK, KEY_LEARN_LIMIT, KEY__COMMON };
+enum common_key {
+	KEY_ID,
+	KEY_VLAN,
+	KEY_TRUNK,
+	KEY_LEARN_LIMIT,
+	KEY__COMMON
+};
 
 static const char *const common_keys[] = {
 	[KEY_ID] = "id",
@@ -53,8 +59,9 @@ int netdev_parse_u32(const char *key, const char *text, uint32_t min,
 	*out = (uint32_t)v;
 	return 0;
 bad:
-	snprintf(err, errlen, "%s=%s: expected a number from %" PRIu32
-		 " to %" PRIu32, key, text, min, max);
+	snprintf(err, errlen,
+		 "%s=%s: expected a number from %" PRIu32 " to %" PRIu32, key,
+		 text, min, max);
 	return -EINVAL;
 }
 
@@ -164,8 +171,8 @@ static void build_tokens(const struct port_kind *kind, char **tokens)
 
 	for (unsigned int i = 0; i < KEY__COMMON; i++)
 		tokens[n++] = (char *)common_keys[i];
-	for (unsigned int i = 0; kind->keys && kind->keys[i] &&
-				 n < NETDEV_MAX_KV + KEY__COMMON;
+	for (unsigned int i = 0;
+	     kind->keys && kind->keys[i] && n < NETDEV_MAX_KV + KEY__COMMON;
 	     i++)
 		tokens[n++] = (char *)kind->keys[i];
 	tokens[n] = NULL;
@@ -180,8 +187,7 @@ static void build_tokens(const struct port_kind *kind, char **tokens)
  *
  * Return: 0, or -EINVAL with a message in @err
  */
-int netdev_parse(const char *spec, struct netdev *nd, char *err,
-		 size_t errlen)
+int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen)
 {
 	char *tokens[NETDEV_MAX_KV + KEY__COMMON + 1];
 	char *opts, *kind, *value;
@@ -189,8 +195,10 @@ int netdev_parse(const char *spec, struct netdev *nd, char *err,
 	memset(nd, 0, sizeof(*nd));
 	nd->learn_limit = netdev_default_learn_limit;
 	if (strlen(spec) >= sizeof(nd->buf)) {
-		snprintf(err, errlen, "netdev specification longer than %zu "
-			 "bytes", sizeof(nd->buf) - 1);
+		snprintf(err, errlen,
+			 "netdev specification longer than %zu "
+			 "bytes",
+			 sizeof(nd->buf) - 1);
 		return -EINVAL;
 	}
 	strcpy(nd->buf, spec);
@@ -210,8 +218,8 @@ int netdev_parse(const char *spec, struct netdev *nd, char *err,
 		int k = getsubopt(&opts, tokens, &value);
 
 		if (k < 0) {
-			snprintf(err, errlen, "'%s': unknown key for %s",
-				 start, nd->kind->name);
+			snprintf(err, errlen, "'%s': unknown key for %s", start,
+				 nd->kind->name);
 			return -EINVAL;
 		}
 		if (!value)

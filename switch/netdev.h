@@ -9,7 +9,7 @@
 
 #include "port.h"
 
-#define NETDEV_MAX_KV 64
+#define NETDEV_MAX_KV	64
 #define NETDEV_SPEC_MAX 4096
 
 /**
@@ -46,8 +46,7 @@ struct netdev {
 
 extern uint32_t netdev_default_learn_limit;
 
-int netdev_parse(const char *spec, struct netdev *nd, char *err,
-		 size_t errlen);
+int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen);
 const char *netdev_get(const struct netdev *nd, const char *key);
 int netdev_get_u32(const struct netdev *nd, const char *key, uint32_t min,
 		   uint32_t max, uint32_t *out, char *err, size_t errlen);

@@ -89,11 +89,11 @@ static void fill_checksums(struct rte_mbuf *m, bool with_l4)
 	uint16_t *ck = NULL;
 
 	if (l4 == RTE_MBUF_F_TX_TCP_CKSUM)
-		ck = &rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *,
-					      l4_off)->cksum;
+		ck = &rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, l4_off)
+			      ->cksum;
 	else if (l4 == RTE_MBUF_F_TX_UDP_CKSUM)
-		ck = &rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *,
-					      l4_off)->dgram_cksum;
+		ck = &rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, l4_off)
+			      ->dgram_cksum;
 	if (fl & RTE_MBUF_F_TX_IPV4) {
 		struct rte_ipv4_hdr *ip = l3;
 
@@ -109,8 +109,8 @@ static void fill_checksums(struct rte_mbuf *m, bool with_l4)
 		*ck = 0;
 		*ck = rte_ipv6_udptcp_cksum_mbuf(m, l3, l4_off);
 	}
-	m->ol_flags &= ~(RTE_MBUF_F_TX_IP_CKSUM | (with_l4 ?
-						   RTE_MBUF_F_TX_L4_MASK : 0));
+	m->ol_flags &= ~(RTE_MBUF_F_TX_IP_CKSUM |
+			 (with_l4 ? RTE_MBUF_F_TX_L4_MASK : 0));
 }
 
 /**
@@ -209,8 +209,8 @@ static uint16_t segment(struct port *port, struct rte_mbuf *m,
 		return finish(port, m, out);
 	rte_pktmbuf_free(m);
 	for (int i = 0; i < got; i++) {
-		segs[i]->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM |
-				     RTE_MBUF_F_TX_IPV4;
+		segs[i]->ol_flags |=
+			RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_IPV4;
 		if (gso.gso_types == RTE_ETH_TX_OFFLOAD_TCP_TSO)
 			segs[i]->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
 		else
@@ -255,8 +255,8 @@ int offload_rx_to_tx(struct rte_mbuf *m)
 	m->l2_len = hl.l2_len;
 	m->l3_len = hl.l3_len;
 	m->l4_len = hl.l4_len;
-	m->ol_flags |= RTE_ETH_IS_IPV4_HDR(ptype) ? RTE_MBUF_F_TX_IPV4 :
-						    RTE_MBUF_F_TX_IPV6;
+	m->ol_flags |= RTE_ETH_IS_IPV4_HDR(ptype) ? RTE_MBUF_F_TX_IPV4
+						  : RTE_MBUF_F_TX_IPV6;
 	if (l4 == RTE_PTYPE_L4_TCP)
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM |
 			       (lro ? RTE_MBUF_F_TX_TCP_SEG : 0);
@@ -279,8 +279,8 @@ uint16_t offload_adapt(struct port *port, struct rte_mbuf *m,
 		       struct rte_mbuf **out, uint16_t room)
 {
 	uint64_t fl = m->ol_flags;
-	uint32_t tso = (fl & RTE_MBUF_F_TX_IPV6) ? PORT_CAP_TSO6 :
-						   PORT_CAP_TSO4;
+	uint32_t tso =
+		(fl & RTE_MBUF_F_TX_IPV6) ? PORT_CAP_TSO6 : PORT_CAP_TSO4;
 
 	if ((fl & RTE_MBUF_F_TX_TCP_SEG) && !(port->caps & tso))
 		return segment(port, m, out, room);

@@ -55,6 +55,7 @@ static const struct option long_opts[] = {
 
 /* The embedded default of `vioswitch` without ports: see README.md. */
 static const char *const default_netdevs[] = {
+	"vhost-user,id=vm1,path=/run/vioswitch/vm1.sock",
 	NULL,
 };
 
@@ -215,7 +216,8 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 		if (options_parse_cpus(arg, o->pmd_cpus, MAX_PMDS,
 				       &o->n_pmd_cpus))
 			die("--pmd-cpus %s: expected a CPU list such as 1 or "
-			    "0-1 (at most %d CPUs)", arg, MAX_PMDS);
+			    "0-1 (at most %d CPUs)",
+			    arg, MAX_PMDS);
 		break;
 	case OPT_HUGEPAGES:
 		if (!strcmp(arg, "auto"))
@@ -230,7 +232,8 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 	case OPT_LOG_LEVEL:
 		if (log_level_parse(arg, &o->log_level))
 			die("--log-level %s: expected error, warning, info or "
-			    "debug", arg);
+			    "debug",
+			    arg);
 		break;
 	case OPT_NETDEV:
 		add_netdev(o, arg);

@@ -10,9 +10,13 @@
 #include "vswitch.h"
 
 #define OPTIONS_MAX_NETDEVS PORT_TABLE_MAX
-#define CTL_PATH_DEFAULT "/run/vioswitch/ctl.sock"
+#define CTL_PATH_DEFAULT    "/run/vioswitch/ctl.sock"
 
-enum hugepages_mode { HUGEPAGES_AUTO, HUGEPAGES_ON, HUGEPAGES_OFF };
+enum hugepages_mode {
+	HUGEPAGES_AUTO,
+	HUGEPAGES_ON,
+	HUGEPAGES_OFF
+};
 
 /**
  * struct options - everything the daemon was told

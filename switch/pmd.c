@@ -148,8 +148,9 @@ static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
 			c->rx_bytes += pkts[k]->pkt_len;
 		got += n;
 		forward_burst(ctx, p, pkts, n);
+		/* Send while the frames are still in cache. */
+		egress_flush(ctx, false);
 	}
-	egress_flush(ctx, false);
 	return got;
 }
 
@@ -164,8 +165,7 @@ static void pmd_sleep(struct pmd *pmd)
 
 	rte_rcu_qsbr_thread_offline(vsw.qsbr, pmd->index);
 	if (epoll_wait(pmd->epfd, ev, 16, 1000) < 0 && errno != EINTR)
-		log_warn("pmd %u: epoll_wait: %s", pmd->index,
-			 strerror(errno));
+		log_warn("pmd %u: epoll_wait: %s", pmd->index, strerror(errno));
 	if (read(pmd->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		log_warn("pmd %u: wake fd: %s", pmd->index, strerror(errno));
 	rte_rcu_qsbr_thread_online(vsw.qsbr, pmd->index);
@@ -271,20 +271,20 @@ static void epoll_update(struct pmd *pmd, const struct pmd_rxqs *old,
 			 const struct pmd_rxqs *new)
 {
 	for (unsigned int i = 0; old && i < old->n; i++) {
-		int fd = old->q[i].port->ops->rx_fd ?
-				 old->q[i].port->ops->rx_fd(old->q[i].port,
-							    old->q[i].queue) :
-				 -1;
+		int fd = old->q[i].port->ops->rx_fd
+				 ? old->q[i].port->ops->rx_fd(old->q[i].port,
+							      old->q[i].queue)
+				 : -1;
 
 		if (fd >= 0)
 			epoll_ctl(pmd->epfd, EPOLL_CTL_DEL, fd, NULL);
 	}
-	for (unsigned int i = 0; new && i < new->n; i++) {
+	for (unsigned int i = 0; new &&i < new->n; i++) {
 		struct epoll_event ev = { .events = EPOLLIN };
-		int fd = new->q[i].port->ops->rx_fd ?
-				 new->q[i].port->ops->rx_fd(new->q[i].port,
-							    new->q[i].queue) :
-				 -1;
+		int fd = new->q[i].port->ops->rx_fd
+				 ? new->q[i].port->ops->rx_fd(new->q[i].port,
+							      new->q[i].queue)
+				 : -1;
 
 		if (fd >= 0 && epoll_ctl(pmd->epfd, EPOLL_CTL_ADD, fd, &ev) &&
 		    errno != EEXIST)

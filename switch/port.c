@@ -22,10 +22,12 @@ struct rte_mempool *port_mbuf_pool;
 
 extern const struct port_kind port_kind_pcap;
 extern const struct port_kind port_kind_vhost;
+extern const struct port_kind port_kind_tap;
 
 static const struct port_kind *const port_kinds[] = {
 	&port_kind_pcap,
 	&port_kind_vhost,
+	&port_kind_tap,
 };
 
 /**

@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 #include <rte_mbuf.h>
@@ -36,17 +37,17 @@
 
 #include "counters.h"
 
-#define PORT_ID_MAX 32		/* bytes, including NUL */
+#define PORT_ID_MAX	32 /* bytes, including NUL */
 #define PORT_MAX_QUEUES 16
-#define PORT_BURST 32
-#define PORT_TABLE_MAX 256	/* ports in one switch */
+#define PORT_BURST	32
+#define PORT_TABLE_MAX	256 /* ports in one switch */
 
 /* Capabilities: what a port accepts on transmit. */
-#define PORT_CAP_MULTISEG (1u << 0)	/* chained mbufs */
-#define PORT_CAP_L4_CKSUM (1u << 1)	/* TCP/UDP checksum left to it */
-#define PORT_CAP_TSO4 (1u << 2)		/* TCP/IPv4 super-frames */
-#define PORT_CAP_TSO6 (1u << 3)		/* TCP/IPv6 super-frames */
-#define PORT_CAP_UFO (1u << 4)		/* UDP super-frames */
+#define PORT_CAP_MULTISEG (1u << 0) /* chained mbufs */
+#define PORT_CAP_L4_CKSUM (1u << 1) /* TCP/UDP checksum left to it */
+#define PORT_CAP_TSO4	  (1u << 2) /* TCP/IPv4 super-frames */
+#define PORT_CAP_TSO6	  (1u << 3) /* TCP/IPv6 super-frames */
+#define PORT_CAP_UFO	  (1u << 4) /* UDP super-frames */
 
 struct netdev;
 struct port;
@@ -63,6 +64,7 @@ struct port;
  * @stop:	stop traffic; afterwards no thread touches the port's queues
  * @close:	free everything the port holds, including @port itself
  * @info:	add kind-specific fields to @obj for `vioctl port list`
+ * @hint:	print how to attach to the port (e.g. a QEMU command line)
  */
 struct port_ops {
 	uint16_t (*rx_burst)(struct port *port, uint16_t q,
@@ -76,6 +78,7 @@ struct port_ops {
 	void (*stop)(struct port *port);
 	void (*close)(struct port *port);
 	void (*info)(struct port *port, json_t *obj);
+	void (*hint)(struct port *port, FILE *out);
 };
 
 /**

@@ -40,13 +40,14 @@
 #include "port.h"
 
 #define PCAP_RING_SIZE 1024
-#define PCAP_SNAPLEN 65535
-#define PCAP_MTU_MAX (PCAP_SNAPLEN - 14)
+#define PCAP_SNAPLEN   65535
+#define PCAP_MTU_MAX   (PCAP_SNAPLEN - 14)
 
 extern const struct port_kind port_kind_pcap;
 
-static const char *const pcap_keys[] = { "rx", "tx", "loop", "pps", "mtu",
-					 NULL };
+static const char *const pcap_keys[] = {
+	"rx", "tx", "loop", "pps", "mtu", NULL
+};
 
 /**
  * struct pcap_port - state of one pcap port
@@ -99,10 +100,10 @@ struct pcap_port {
 
 /* Timeline shared by the ports given at start-up. */
 static struct {
-	bool closed;	/* a port started: later ones get their own */
+	bool closed; /* a port started: later ones get their own */
 	bool have_origin;
-	int64_t origin;	/* earliest first timestamp, ns */
-	int64_t start;	/* CLOCK_MONOTONIC ns of the first start */
+	int64_t origin; /* earliest first timestamp, ns */
+	int64_t start; /* CLOCK_MONOTONIC ns of the first start */
 } timeline;
 
 /**
@@ -171,8 +172,8 @@ static int rx_open(struct pcap_port *pp, char *err, size_t errlen)
 	if (pcap_next_ex(pp->rx, &h, &data) == 1) {
 		pp->first_ts = ts_ns(h, true);
 		pp->shared = !timeline.closed;
-		if (!timeline.closed && (!timeline.have_origin ||
-					 pp->first_ts < timeline.origin)) {
+		if (!timeline.closed &&
+		    (!timeline.have_origin || pp->first_ts < timeline.origin)) {
 			timeline.origin = pp->first_ts;
 			timeline.have_origin = true;
 		}
@@ -226,8 +227,8 @@ static struct rte_mbuf *mbuf_from_record(const u_char *data, uint32_t len)
 	uint32_t off = 0;
 
 	while (m) {
-		uint16_t chunk = (uint16_t)RTE_MIN(rte_pktmbuf_tailroom(m),
-						   len - off);
+		uint16_t chunk =
+			(uint16_t)RTE_MIN(rte_pktmbuf_tailroom(m), len - off);
 
 		memcpy(rte_pktmbuf_mtod_offset(m, char *, m->data_len),
 		       data + off, chunk);
@@ -330,7 +331,8 @@ static int64_t due_time(const struct pcap_port *pp, int64_t ts, uint64_t seq,
 	if (pp->pps < 0)
 		return 0;
 	if (pp->pps > 0)
-		return start + (int64_t)(seq * 1000000000ULL / (uint64_t)pp->pps);
+		return start +
+		       (int64_t)(seq * 1000000000ULL / (uint64_t)pp->pps);
 	return start + (ts > origin ? ts - origin : 0);
 }
 
@@ -469,8 +471,7 @@ static uint16_t pcap_tx_burst(struct port *port, uint16_t q,
 	sent = rte_ring_mp_enqueue_burst(pp->tx_ring, (void **)pkts, n, NULL);
 	port_count_tx(port, pkts, sent);
 	port_drop(port, DROP_TX_FULL, pkts + sent, n - sent);
-	if (sent && write(pp->tx_efd, &one, sizeof(one)) < 0 &&
-	    errno != EAGAIN)
+	if (sent && write(pp->tx_efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 		port_count_drop(port, DROP_TX_ERROR, 0);
 	return (uint16_t)sent;
 }
@@ -578,18 +579,23 @@ static void pcap_info(struct port *port, json_t *obj)
 {
 	struct pcap_port *pp = pcap_of(port);
 
-	json_object_set_new(obj, "rx", pp->rx_path ? json_string(pp->rx_path) :
-						     json_null());
-	json_object_set_new(obj, "tx", pp->tx_path ? json_string(pp->tx_path) :
-						     json_null());
+	json_object_set_new(obj, "rx",
+			    pp->rx_path ? json_string(pp->rx_path)
+					: json_null());
+	json_object_set_new(obj, "tx",
+			    pp->tx_path ? json_string(pp->tx_path)
+					: json_null());
 	json_object_set_new(obj, "loop", json_integer(pp->loops));
 	json_object_set_new(obj, "pps", json_integer(pp->pps));
-	json_object_set_new(obj, "replayed", json_integer((json_int_t)
-		__atomic_load_n(&pp->replayed, __ATOMIC_RELAXED)));
-	json_object_set_new(obj, "rx_done", json_boolean(
-		__atomic_load_n(&pp->rx_done, __ATOMIC_ACQUIRE)));
-	json_object_set_new(obj, "written", json_integer((json_int_t)
-		__atomic_load_n(&pp->written, __ATOMIC_RELAXED)));
+	json_object_set_new(obj, "replayed",
+			    json_integer((json_int_t)__atomic_load_n(
+				    &pp->replayed, __ATOMIC_RELAXED)));
+	json_object_set_new(
+		obj, "rx_done",
+		json_boolean(__atomic_load_n(&pp->rx_done, __ATOMIC_ACQUIRE)));
+	json_object_set_new(obj, "written",
+			    json_integer((json_int_t)__atomic_load_n(
+				    &pp->written, __ATOMIC_RELAXED)));
 }
 
 static const struct port_ops pcap_ops = {
@@ -612,21 +618,22 @@ static const struct port_ops pcap_ops = {
  *
  * Return: 0, or -EINVAL with a message
  */
-static int parse_keys(struct pcap_port *pp, const struct netdev *nd,
-		      char *err, size_t errlen)
+static int parse_keys(struct pcap_port *pp, const struct netdev *nd, char *err,
+		      size_t errlen)
 {
 	const char *rx = netdev_get(nd, "rx"), *tx = netdev_get(nd, "tx");
 	const char *pps = netdev_get(nd, "pps");
 	uint32_t mtu = PCAP_MTU_MAX, v;
 
 	pp->loops = 1;
-	if (netdev_get_u32(nd, "loop", 0, UINT32_MAX, &pp->loops, err, errlen) ||
+	if (netdev_get_u32(nd, "loop", 0, UINT32_MAX, &pp->loops, err,
+			   errlen) ||
 	    netdev_get_u32(nd, "mtu", 68, PCAP_MTU_MAX, &mtu, err, errlen))
 		return -EINVAL;
 	if (pps && !strcmp(pps, "max"))
 		pp->pps = -1;
-	else if (pps && netdev_parse_u32("pps", pps, 1, 100000000, &v, err,
-					 errlen))
+	else if (pps &&
+		 netdev_parse_u32("pps", pps, 1, 100000000, &v, err, errlen))
 		return -EINVAL;
 	else if (pps)
 		pp->pps = v;
@@ -650,7 +657,7 @@ static int parse_keys(struct pcap_port *pp, const struct netdev *nd,
  * Return: port, or NULL with a message in @err
  */
 static struct port *pcapport_open(const struct netdev *nd, char *err,
-			      size_t errlen)
+				  size_t errlen)
 {
 	struct pcap_port *pp;
 	char name[RTE_RING_NAMESIZE];
@@ -665,8 +672,8 @@ static struct port *pcapport_open(const struct netdev *nd, char *err,
 	pp->rx_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pp->tx_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pp->stop_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	pp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM |
-			PORT_CAP_TSO4 | PORT_CAP_TSO6 | PORT_CAP_UFO;
+	pp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
+			PORT_CAP_TSO6 | PORT_CAP_UFO;
 	if (parse_keys(pp, nd, err, errlen))
 		goto err;
 	snprintf(name, sizeof(name), "pcap_rx%u", seq);
@@ -675,8 +682,8 @@ static struct port *pcapport_open(const struct netdev *nd, char *err,
 	snprintf(name, sizeof(name), "pcap_tx%u", seq++);
 	pp->tx_ring = rte_ring_create(name, PCAP_RING_SIZE, SOCKET_ID_ANY,
 				      RING_F_SC_DEQ);
-	if (!pp->rx_ring || !pp->tx_ring || pp->rx_efd < 0 ||
-	    pp->tx_efd < 0 || pp->stop_efd < 0) {
+	if (!pp->rx_ring || !pp->tx_ring || pp->rx_efd < 0 || pp->tx_efd < 0 ||
+	    pp->stop_efd < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto err;
 	}

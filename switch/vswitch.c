@@ -156,8 +156,8 @@ static void publish_table(struct port_table *t)
  *
  * Return: new list, or NULL
  */
-static struct pmd_rxqs *rxqs_with(const struct pmd_rxqs *old,
-				  struct port *port, uint16_t queue)
+static struct pmd_rxqs *rxqs_with(const struct pmd_rxqs *old, struct port *port,
+				  uint16_t queue)
 {
 	unsigned int n = old ? old->n : 0;
 	struct pmd_rxqs *r = malloc(sizeof(*r) + (n + 1) * sizeof(r->q[0]));

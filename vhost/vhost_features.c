@@ -58,8 +58,8 @@ void vhost_features_json(uint64_t features, json_t *list)
 {
 	for (size_t i = 0; i < RTE_DIM(feature_names); i++) {
 		if (features & (1ULL << feature_names[i].bit))
-			json_array_append_new(list,
-					      json_string(feature_names[i].name));
+			json_array_append_new(
+				list, json_string(feature_names[i].name));
 	}
 }
 
@@ -76,9 +76,9 @@ void vhost_features_log(const struct vhost_port *vp)
 	for (size_t i = 0; i < RTE_DIM(feature_names); i++) {
 		if (!(vp->features & (1ULL << feature_names[i].bit)))
 			continue;
-		off += (size_t)snprintf(buf + off,
-					off < sizeof(buf) ? sizeof(buf) - off : 0,
-					" %s", feature_names[i].name);
+		off += (size_t)snprintf(
+			buf + off, off < sizeof(buf) ? sizeof(buf) - off : 0,
+			" %s", feature_names[i].name);
 	}
 	log_info("port %s: guest attached on %s, features:%s", vp->port.id,
 		 vp->path, buf);
@@ -105,8 +105,8 @@ uint32_t vhost_features_caps(uint64_t features, uint32_t *max_frame)
 		if (features & (1ULL << VIRTIO_NET_F_GUEST_UFO))
 			caps |= PORT_CAP_UFO;
 	}
-	*max_frame = (features & (1ULL << VIRTIO_NET_F_MRG_RXBUF)) ?
-			     UINT16_MAX :
-			     RTE_ETHER_MAX_LEN;
+	*max_frame = (features & (1ULL << VIRTIO_NET_F_MRG_RXBUF))
+			     ? UINT16_MAX
+			     : RTE_ETHER_MAX_LEN;
 	return caps;
 }

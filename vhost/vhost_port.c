@@ -26,6 +26,8 @@
  * off; rx_arm() clears the kick fd and turns them on before it sleeps.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
 #include <poll.h>
@@ -33,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -45,17 +48,16 @@
 #include "offload.h"
 #include "vhost_port.h"
 
-static const char *const vhost_keys[] = { "path",      "server", "queues",
-					  "tso",       "csum",   "mrg_rxbuf",
-					  "packed",    NULL };
+static const char *const vhost_keys[] = { "path", "server",    "queues", "tso",
+					  "csum", "mrg_rxbuf", "packed", NULL };
 
 #define F(bit) (1ULL << (bit))
-#define TSO_FEATURES                                                          \
-	(F(VIRTIO_NET_F_HOST_TSO4) | F(VIRTIO_NET_F_HOST_TSO6) |              \
-	 F(VIRTIO_NET_F_GUEST_TSO4) | F(VIRTIO_NET_F_GUEST_TSO6) |            \
-	 F(VIRTIO_NET_F_HOST_UFO) | F(VIRTIO_NET_F_GUEST_UFO) |               \
+#define TSO_FEATURES                                                           \
+	(F(VIRTIO_NET_F_HOST_TSO4) | F(VIRTIO_NET_F_HOST_TSO6) |               \
+	 F(VIRTIO_NET_F_GUEST_TSO4) | F(VIRTIO_NET_F_GUEST_TSO6) |             \
+	 F(VIRTIO_NET_F_HOST_UFO) | F(VIRTIO_NET_F_GUEST_UFO) |                \
 	 F(VIRTIO_NET_F_HOST_ECN) | F(VIRTIO_NET_F_GUEST_ECN))
-#define CSUM_FEATURES                                                         \
+#define CSUM_FEATURES                                                          \
 	(F(VIRTIO_NET_F_CSUM) | F(VIRTIO_NET_F_GUEST_CSUM) | TSO_FEATURES)
 
 /**
@@ -247,10 +249,58 @@ static void vhost_info(struct port *port, json_t *obj)
 	json_object_set_new(obj, "connected", json_boolean(vid >= 0));
 	json_object_set_new(obj, "features", features);
 	json_object_set_new(obj, "queues_enabled", json_integer(pairs));
-	json_object_set_new(obj, "connects", json_integer((json_int_t)
-							  vp->connects));
-	json_object_set_new(obj, "disconnects", json_integer((json_int_t)
-							     vp->disconnects));
+	json_object_set_new(obj, "connects",
+			    json_integer((json_int_t)vp->connects));
+	json_object_set_new(obj, "disconnects",
+			    json_integer((json_int_t)vp->disconnects));
+}
+
+/**
+ * kvm_usable() - can QEMU use KVM here? (the device opens and makes a VM)
+ *
+ * Return: true if so
+ */
+static bool kvm_usable(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), vm = -1;
+
+	if (fd >= 0)
+		vm = ioctl(fd, KVM_CREATE_VM, 0);
+	if (vm >= 0)
+		close(vm);
+	if (fd >= 0)
+		close(fd);
+	return vm >= 0;
+}
+
+/**
+ * vhost_hint() - print the QEMU arguments that attach a VM to this port
+ */
+static void vhost_hint(struct port *port, FILE *out)
+{
+	struct vhost_port *vp = vhost_of(port);
+	bool kvm = kvm_usable();
+	char mq[32] = "", dev_mq[16] = "";
+
+	if (vp->queues > 1) {
+		snprintf(mq, sizeof(mq), ",queues=%u", vp->queues);
+		snprintf(dev_mq, sizeof(dev_mq), ",mq=on");
+	}
+	fprintf(out,
+		"    attach a VM with QEMU (guest memory must be shared):\n"
+		"      qemu-system-x86_64 %s -m 1G \\\n"
+		"        -object memory-backend-memfd,id=mem0,size=1G,share=on "
+		"-numa node,memdev=mem0 \\\n"
+		"        -chardev socket,id=%s,path=%s%s \\\n"
+		"        -netdev vhost-user,id=%s,chardev=%s%s \\\n"
+		"        -device virtio-net-pci,netdev=%s%s%s ...\n",
+		kvm ? "-accel kvm" : "-accel tcg", port->id, vp->path,
+		vp->server ? "" : ",server=on,wait=off", port->id, port->id, mq,
+		port->id, dev_mq, kvm ? "" : ",vectors=0");
+	if (!kvm)
+		fprintf(out,
+			"      (no usable /dev/kvm: vectors=0 keeps QEMU's "
+			"TCG from crashing with vhost-user and MSI-X)\n");
 }
 
 static const struct port_ops vhost_ops = {
@@ -263,6 +313,7 @@ static const struct port_ops vhost_ops = {
 	.stop = vhost_stop,
 	.close = vhost_close,
 	.info = vhost_info,
+	.hint = vhost_hint,
 };
 
 /**
@@ -363,8 +414,7 @@ static int driver_register(struct vhost_port *vp, char *err, size_t errlen)
 	}
 	vp->registered = true;
 	if (rte_vhost_driver_disable_features(vp->path, vp->off_features)) {
-		snprintf(err, errlen, "path=%s: cannot set features",
-			 vp->path);
+		snprintf(err, errlen, "path=%s: cannot set features", vp->path);
 		return -EIO;
 	}
 	return 0;
@@ -386,8 +436,10 @@ static struct port *vhost_open(const struct netdev *nd, char *err,
 	struct vhost_port *vp;
 
 	if (!path || !*path || strlen(path) >= VHOST_PATH_MAX) {
-		snprintf(err, errlen, "path=%s: a socket path of 1 to %d bytes "
-			 "is required", path ? path : "", VHOST_PATH_MAX - 1);
+		snprintf(err, errlen,
+			 "path=%s: a socket path of 1 to %d bytes "
+			 "is required",
+			 path ? path : "", VHOST_PATH_MAX - 1);
 		return NULL;
 	}
 	if (netdev_get_u32(nd, "queues", 1, PORT_MAX_QUEUES, &queues, err,

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# vhost_fwd.sh - vhost <-> vhost forwarding on one PMD core, against
+# dpdk-testpmd io-forward between two net_vhost ports on the same core
+#
+# The generator is one dpdk-testpmd with two virtio-user ports on CPU 0 in
+# a closed loop (start tx_first, then io-forward), so frames entering the
+# switch on port A always carry source A and destination B. The switch (or
+# the baseline) runs on CPU 1. Reported: Mpps the generator receives, and
+# the forwarder's cycles per packet (our `pmd stats`, testpmd's
+# --record-core-cycles). Ratios are ours over the baseline (cycles:
+# baseline over ours, so higher is better in both).
+set -euo pipefail
+BUILD=${1:-build}
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/testpmd.sh"
+source "$(dirname "$0")/lib.sh"
+tmpdir_make
+SECS=${BENCH_SECS:-3}
+A=02:00:00:00:00:a0
+B=02:00:00:00:00:a1
+
+# generate SIZE - run the closed loop; sets MPPS
+generate() {
+	local r0 r1 t0 t1
+	testpmd_start gen 0 --vdev "net_virtio_user0,path=$TMP/s0.sock,mac=$A" \
+		--vdev "net_virtio_user1,path=$TMP/s1.sock,mac=$B" \
+		-- -i --forward-mode=io --eth-peer=0,$B --eth-peer=1,$A \
+		--txd=1024 --rxd=1024
+	testpmd_ready gen 30
+	testpmd_cmd gen "set txpkts $1"
+	testpmd_cmd gen "start tx_first 16"
+	sleep 1
+	r0=$(testpmd_port_stat gen 1 RX-packets)
+	t0=$(now_us)
+	[ -n "${ON_START:-}" ] && $ON_START
+	sleep "$SECS"
+	r1=$(testpmd_port_stat gen 1 RX-packets)
+	t1=$(now_us)
+	[ -n "${ON_END:-}" ] && $ON_END
+	testpmd_cmd gen stop
+	testpmd_stop gen
+	# both directions cross the switch: twice one port's receive rate
+	MPPS=$(awk -v n=$((r1 - r0)) -v us=$((t1 - t0)) 'BEGIN { printf "%.2f", 2 * n / us }')
+}
+
+# Ours: vioswitch with two vhost-user server ports, PMD on CPU 1.
+pmd_snap() { vioctl_j pmd stats | python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; print(d["busy_cycles"], d["rx_packets"])'; }
+ours_start() { read -r OB0 OP0 < <(pmd_snap); }
+ours_end() { read -r OB1 OP1 < <(pmd_snap); }
+
+# Baseline: testpmd io-forward between two net_vhost ports, one lcore on CPU 1.
+base_start_fwd() {
+	testpmd_start base 1 --vdev "net_vhost0,iface=$TMP/s0.sock,queues=1" \
+		--vdev "net_vhost1,iface=$TMP/s1.sock,queues=1" \
+		-- -i --forward-mode=io --record-core-cycles --txd=1024 --rxd=1024
+	testpmd_ready base 30
+	testpmd_cmd base start
+}
+base_cycles() {
+	local before
+	before=$(grep -c "CPU cycles/packet" "$TMP/base.log" || true)
+	testpmd_cmd base stop
+	wait_until 5 sh -c "[ \$(grep -c 'CPU cycles/packet' '$TMP/base.log') -gt $before ]" || true
+	grep -o "CPU cycles/packet=[0-9.]*" "$TMP/base.log" | tail -1 | cut -d= -f2
+}
+
+for size in 64 1518; do
+	start_switch --netdev "vhost-user,id=a,path=$TMP/s0.sock" \
+		--netdev "vhost-user,id=b,path=$TMP/s1.sock"
+	ON_START=ours_start ON_END=ours_end generate "$size"
+	ours=$MPPS
+	ours_cpp=$(awk -v b=$((OB1 - OB0)) -v p=$((OP1 - OP0)) 'BEGIN { printf "%.0f", p ? b / p : 0 }')
+	stop_switch || true
+
+	base_start_fwd
+	ON_START="" ON_END="" generate "$size"
+	base=$MPPS
+	base_cpp=$(base_cycles)
+	base_cpp=$(printf '%.0f' "${base_cpp:-0}")
+	testpmd_stop base
+
+	bench_result "vhost-vhost ${size} B" "$ours" "$base" Mpps "testpmd io-fwd net_vhost, 1 core"
+	bench_result "vhost-vhost ${size} B cycles/pkt" "$ours_cpp" "$base_cpp" cyc "testpmd --record-core-cycles" lower
+done
