@@ -9,6 +9,10 @@
 
 declare -A _TP_PID _TP_FD
 
+# A testpmd that died must not kill the script (and its cleanups) with
+# SIGPIPE when we write to its FIFO.
+trap '' PIPE
+
 # testpmd_start() - start a testpmd in the background
 # @$1:	name (for the log and FIFO)
 # @$2:	CPU its two lcores run on
@@ -18,7 +22,7 @@ testpmd_start()
 	local name=$1 cpu=$2 fd
 	shift 2
 	mkfifo "$TMP/$name.fifo"
-	stdbuf -oL dpdk-testpmd --lcores "0@$cpu,1@$cpu" --no-huge --no-shconf -m 1024 \
+	stdbuf -oL dpdk-testpmd --lcores "0@$cpu,1@$cpu" --no-huge --no-shconf -m "${TESTPMD_MEM:-1024}" \
 		--file-prefix "vt-$name-$$" --no-pci --log-level=error "$@" \
 		<"$TMP/$name.fifo" >"$TMP/$name.log" 2>&1 &
 	_TP_PID[$name]=$!
@@ -67,7 +71,7 @@ testpmd_stop()
 	local name=$1 pid=${_TP_PID[$1]:-} i
 	[ -n "$pid" ] || return 0
 	_TP_PID[$name]=""
-	echo quit >&"${_TP_FD[$name]}" 2>/dev/null
+	{ echo quit >&"${_TP_FD[$name]}"; } 2>/dev/null
 	for ((i = 0; i < 50; i++)); do
 		_pid_alive "$pid" || break
 		sleep 0.1

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+# netns.sh - test hosts: network namespaces behind the switch's tap ports
+#
+# Source after common.sh. Namespaces are named vt-<pid>-NAME and deleted
+# (with everything in them) when the script exits.
+
+# ns_name() - the full namespace name of host NAME
+ns_name() { echo "vt-$$-$1"; }
+
+# ns_exec() - run a command in host NAME's namespace
+# @$1:	host name
+# @$2...: command
+ns_exec()
+{
+	local ns
+	ns=$(ns_name "$1")
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# ns_host() - make a namespace, move tap IFNAME into it, address it
+# @$1:	host name
+# @$2:	tap interface the switch created
+# @$3:	address/prefix, e.g. 10.9.0.1/24
+ns_host()
+{
+	local ns
+	ns=$(ns_name "$1")
+	ip netns add "$ns"
+	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
+	ip link set "$2" netns "$ns"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" addr add "$3" dev "$2"
+	ip -n "$ns" link set "$2" up
+}
