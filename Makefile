@@ -15,9 +15,9 @@ endif
 PKGS     := libdpdk libpcap libbpf jansson
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
-	    -Wno-address-of-packed-member -Iswitch -Ivhost -I$(BUILD)
+	    -Wno-address-of-packed-member -Iswitch -Ivhost -Islirp -I/usr/include/slirp -I$(BUILD)
 DEPCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS_SW = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS_SW = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lslirp -lpthread
 TESTLIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
 LDFLAGS  :=
 
@@ -35,7 +35,9 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    switch/vswitch.c \
 	    switch/offload_vnet.c \
 	    vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
-	    tap/tap_port.c
+	    tap/tap_port.c \
+	    slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
+	    slirp/slirp_hostfwd.c slirp/hostfwd.c
 DAEMON_SRC := switch/main.c
 VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c
 
@@ -144,6 +146,7 @@ clean:
 	rm -rf build
 
 FORMAT_SRC = $(wildcard switch/*.c switch/*.h vhost/*.c vhost/*.h tap/*.c \
+	       slirp/*.c slirp/*.h \
 	       tests/unit/*.c tests/unit/*.h)
 
 format:

@@ -28,7 +28,8 @@
 	X(NOMEM, "nomem", "no mbuf for a copy, segment or received frame")     \
 	X(OFFLOAD, "offload", "offload metadata invalid or not adaptable")     \
 	X(LINK_DOWN, "link_down", "output port not connected")                 \
-	X(RX_ERROR, "rx_error", "port failed to receive")
+	X(RX_ERROR, "rx_error", "port failed to receive")                      \
+	X(RX_FULL, "rx_full", "ring toward the switch full")
 
 #define FDB_EVENTS(X)                                                          \
 	X(LEARNED, "learned", "new MAC learned on this port")                  \

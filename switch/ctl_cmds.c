@@ -16,6 +16,7 @@
 #include "control.h"
 #include "fdb.h"
 #include "port.h"
+#include "slirp_port.h"
 #include "vlan.h"
 #include "vswitch.h"
 
@@ -336,15 +337,103 @@ static json_t *cmd_pmd_stats(json_t *req, char *err)
 	return list;
 }
 
+/**
+ * nat_port() - the NAT port a request names in "id"
+ * @req:	request
+ * @err:	message buffer
+ *
+ * Return: port, or NULL with a message
+ */
+static struct port *nat_port(json_t *req, char *err)
+{
+	const char *id = req_string(req, "id", err);
+	struct port *p = id ? vswitch_port_find(id) : NULL;
+
+	if (id && !p)
+		snprintf(err, ERR_MAX, "no port with id %s", id);
+	if (p && strcmp(p->kind->name, "user")) {
+		snprintf(err, ERR_MAX, "port %s is not a user (NAT) port", id);
+		p = NULL;
+	}
+	return p;
+}
+
+/**
+ * cmd_hostfwd_list() - "hostfwd-list": rules of one NAT port, or of all
+ */
+static json_t *cmd_hostfwd_list(json_t *req, char *err)
+{
+	json_t *list = json_array();
+
+	for (unsigned int i = 0; i < vsw.table->n; i++) {
+		struct port *p = vsw.table->list[i];
+		json_t *rules, *r;
+		size_t k;
+
+		if (strcmp(p->kind->name, "user"))
+			continue;
+		if (json_object_get(req, "id") &&
+		    strcmp(p->id,
+			   json_string_value(json_object_get(req, "id")) ?: ""))
+			continue;
+		rules = slirp_hostfwd_list(p);
+		json_array_foreach(rules, k, r)
+		{
+			json_object_set_new(r, "port", json_string(p->id));
+			json_array_append(list, r);
+		}
+		json_decref(rules);
+	}
+	if (json_object_get(req, "id") && !nat_port(req, err)) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
+}
+
+/**
+ * cmd_hostfwd_add() - "hostfwd-add": bind a rule on a NAT port
+ */
+static json_t *cmd_hostfwd_add(json_t *req, char *err)
+{
+	struct port *p = nat_port(req, err);
+	const char *rule = p ? req_string(req, "rule", err) : NULL;
+
+	if (!rule || slirp_hostfwd_add(p, rule, err, ERR_MAX))
+		return NULL;
+	return json_object();
+}
+
+/**
+ * cmd_hostfwd_del() - "hostfwd-del": remove a rule of a NAT port
+ */
+static json_t *cmd_hostfwd_del(json_t *req, char *err)
+{
+	struct port *p = nat_port(req, err);
+	const char *rule = p ? req_string(req, "rule", err) : NULL;
+
+	if (!rule || slirp_hostfwd_del(p, rule, err, ERR_MAX))
+		return NULL;
+	return json_object();
+}
+
 static const struct {
 	const char *name;
 	ctl_fn fn;
 } commands[] = {
-	{ "version", cmd_version },   { "port-list", cmd_port_list },
-	{ "port-add", cmd_port_add }, { "port-del", cmd_port_del },
-	{ "fdb-show", cmd_fdb_show }, { "fdb-flush", cmd_fdb_flush },
-	{ "fdb-add", cmd_fdb_add },   { "fdb-del", cmd_fdb_del },
-	{ "stats", cmd_stats },	      { "pmd-stats", cmd_pmd_stats },
+	{ "version", cmd_version },
+	{ "port-list", cmd_port_list },
+	{ "port-add", cmd_port_add },
+	{ "port-del", cmd_port_del },
+	{ "fdb-show", cmd_fdb_show },
+	{ "fdb-flush", cmd_fdb_flush },
+	{ "fdb-add", cmd_fdb_add },
+	{ "fdb-del", cmd_fdb_del },
+	{ "stats", cmd_stats },
+	{ "pmd-stats", cmd_pmd_stats },
+	{ "hostfwd-list", cmd_hostfwd_list },
+	{ "hostfwd-add", cmd_hostfwd_add },
+	{ "hostfwd-del", cmd_hostfwd_del },
 };
 
 /**

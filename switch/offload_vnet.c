@@ -36,8 +36,7 @@
  *
  * Return: 0, or -EINVAL when the positions are outside the frame
  */
-static int csum_in_software(struct rte_mbuf *m, uint16_t start,
-			    uint16_t offset)
+static int csum_in_software(struct rte_mbuf *m, uint16_t start, uint16_t offset)
 {
 	uint16_t sum = 0;
 	uint32_t at = (uint32_t)start + offset;
@@ -110,16 +109,15 @@ int offload_from_vnet(struct rte_mbuf *m, const struct virtio_net_hdr *h)
 	m->l2_len = hl.l2_len;
 	m->l3_len = hl.l3_len;
 	m->l4_len = hl.l4_len;
-	m->ol_flags |= RTE_ETH_IS_IPV4_HDR(ptype) ? RTE_MBUF_F_TX_IPV4 :
-						    RTE_MBUF_F_TX_IPV6;
-	m->ol_flags |= l4 == RTE_PTYPE_L4_TCP ? RTE_MBUF_F_TX_TCP_CKSUM :
-						RTE_MBUF_F_TX_UDP_CKSUM;
-	if (gso == VIRTIO_NET_HDR_GSO_NONE ||
-	    m->pkt_len - hdr <= h->gso_size)
+	m->ol_flags |= RTE_ETH_IS_IPV4_HDR(ptype) ? RTE_MBUF_F_TX_IPV4
+						  : RTE_MBUF_F_TX_IPV6;
+	m->ol_flags |= l4 == RTE_PTYPE_L4_TCP ? RTE_MBUF_F_TX_TCP_CKSUM
+					      : RTE_MBUF_F_TX_UDP_CKSUM;
+	if (gso == VIRTIO_NET_HDR_GSO_NONE || m->pkt_len - hdr <= h->gso_size)
 		return 0;
 	m->tso_segsz = h->gso_size;
-	m->ol_flags |= l4 == RTE_PTYPE_L4_TCP ? RTE_MBUF_F_TX_TCP_SEG :
-						RTE_MBUF_F_TX_UDP_SEG;
+	m->ol_flags |= l4 == RTE_PTYPE_L4_TCP ? RTE_MBUF_F_TX_TCP_SEG
+					      : RTE_MBUF_F_TX_UDP_SEG;
 	return 0;
 }
 
@@ -144,9 +142,9 @@ void offload_to_vnet(const struct rte_mbuf *m, struct virtio_net_hdr *h)
 		h->csum_offset = offsetof(struct rte_udp_hdr, dgram_cksum);
 	}
 	if (fl & RTE_MBUF_F_TX_TCP_SEG) {
-		h->gso_type = (fl & RTE_MBUF_F_TX_IPV6) ?
-				      VIRTIO_NET_HDR_GSO_TCPV6 :
-				      VIRTIO_NET_HDR_GSO_TCPV4;
+		h->gso_type = (fl & RTE_MBUF_F_TX_IPV6)
+				      ? VIRTIO_NET_HDR_GSO_TCPV6
+				      : VIRTIO_NET_HDR_GSO_TCPV4;
 	} else if (fl & RTE_MBUF_F_TX_UDP_SEG) {
 		h->gso_type = VIRTIO_NET_HDR_GSO_UDP;
 	} else {

@@ -55,6 +55,7 @@ static const struct option long_opts[] = {
 
 /* The embedded default of `vioswitch` without ports: see README.md. */
 static const char *const default_netdevs[] = {
+	"user,id=nat,hostfwd=tcp:127.0.0.1:2222-:22",
 	"vhost-user,id=vm1,path=/run/vioswitch/vm1.sock",
 	NULL,
 };

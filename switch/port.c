@@ -23,11 +23,13 @@ struct rte_mempool *port_mbuf_pool;
 extern const struct port_kind port_kind_pcap;
 extern const struct port_kind port_kind_vhost;
 extern const struct port_kind port_kind_tap;
+extern const struct port_kind port_kind_user;
 
 static const struct port_kind *const port_kinds[] = {
 	&port_kind_pcap,
 	&port_kind_vhost,
 	&port_kind_tap,
+	&port_kind_user,
 };
 
 /**

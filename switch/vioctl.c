@@ -222,6 +222,22 @@ static void build_fdb_del(const struct vioctl_cmd *cmd, json_t *req,
 	build_vlan(cmd, req, args + 1, n - 1);
 }
 
+/**
+ * build_hostfwd() - add the NAT port id and a rule to a hostfwd request
+ * @cmd:	command (unused)
+ * @req:	request
+ * @args:	ID RULE
+ * @n:		number of @args
+ */
+static void build_hostfwd(const struct vioctl_cmd *cmd, json_t *req,
+			  char **args, int n)
+{
+	(void)cmd;
+	(void)n;
+	json_object_set_new(req, "id", json_string(args[0]));
+	json_object_set_new(req, "rule", json_string(args[1]));
+}
+
 /* The commands, in the order "vioctl help" lists them. */
 static const struct vioctl_cmd vioctl_cmds[] = {
 	{ "port", "list", "port-list", 0, 0, NULL, vioctl_print_ports,
@@ -237,6 +253,12 @@ static const struct vioctl_cmd vioctl_cmds[] = {
 	  "fdb add MAC PORT [vlan N]" },
 	{ "fdb", "del", "fdb-del", 1, 3, build_fdb_del, vioctl_print_ok,
 	  "fdb del MAC [vlan N]" },
+	{ "hostfwd", "list", "hostfwd-list", 0, 1, build_port_id,
+	  vioctl_print_hostfwd, "hostfwd list [ID]" },
+	{ "hostfwd", "add", "hostfwd-add", 2, 2, build_hostfwd, vioctl_print_ok,
+	  "hostfwd add ID RULE" },
+	{ "hostfwd", "del", "hostfwd-del", 2, 2, build_hostfwd, vioctl_print_ok,
+	  "hostfwd del ID RULE" },
 	{ "stats", NULL, "stats", 0, 1, build_port_id, vioctl_print_stats,
 	  "stats [ID]" },
 	{ "pmd", "stats", "pmd-stats", 0, 0, NULL, vioctl_print_pmds,

@@ -36,6 +36,7 @@ int vioctl_print_port_removed(struct vioctl_reply *r);
 int vioctl_print_fdb(struct vioctl_reply *r);
 int vioctl_print_flushed(struct vioctl_reply *r);
 int vioctl_print_ok(struct vioctl_reply *r);
+int vioctl_print_hostfwd(struct vioctl_reply *r);
 int vioctl_print_stats(struct vioctl_reply *r);
 int vioctl_print_pmds(struct vioctl_reply *r);
 

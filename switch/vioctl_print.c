@@ -583,6 +583,44 @@ int vioctl_print_flushed(struct vioctl_reply *r)
 }
 
 /**
+ * vioctl_print_hostfwd() - the hostfwd rules as a table
+ * @r:		reply to "hostfwd-list": [{port, rule, listen, guest}]
+ *
+ * Return: 0, -EBADMSG or -ENOMEM
+ */
+int vioctl_print_hostfwd(struct vioctl_reply *r)
+{
+	static const char *const head[] = { "PORT", "RULE", "LISTEN", "GUEST" };
+	struct table t;
+	int rc;
+
+	if (!json_is_array(r->result))
+		return bad(r, "result is not a list");
+	if (table_init(&t, 4, head))
+		return -ENOMEM;
+	for (size_t i = 0; i < json_array_size(r->result); i++) {
+		const char *cells[4];
+		json_error_t jerr;
+
+		if (json_unpack_ex(json_array_get(r->result, i), &jerr, 0,
+				   "{s:s,s:s,s:s,s:s}", "port", &cells[0],
+				   "rule", &cells[1], "listen", &cells[2],
+				   "guest", &cells[3])) {
+			table_free(&t);
+			return bad(r, "item %zu: %s", i, jerr.text);
+		}
+		rc = table_row(&t, cells);
+		if (rc) {
+			table_free(&t);
+			return rc;
+		}
+	}
+	table_print(&t);
+	table_free(&t);
+	return 0;
+}
+
+/**
  * vioctl_print_ok() - print "ok" for commands that return nothing
  * @r:		reply to "fdb-add" or "fdb-del"
  *

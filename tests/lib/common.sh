@@ -12,6 +12,8 @@
 #   BUILD       build directory holding vioswitch and vioctl (absolute)
 #   TMP         scratch directory of this script (tmpdir_make sets it)
 #   SWITCH_PID  pid of the switch start_switch started, "" when none
+#   SWITCH_WRAP words put before the vioswitch command (a prefix that
+#               ends by exec-ing it, e.g. to run it in a mount namespace)
 #   FAIL_FILE   if set, fail() also writes its message there (for runners)
 #   VIOSWITCH_TEST_KEEP=1  keep the scratch directories, for debugging
 #
@@ -257,7 +259,8 @@ start_switch()
 		cleanup_add _switch_kill
 		_SWITCH_KILL_ADDED=1
 	fi
-	"$BUILD/vioswitch" --ctl "$TMP/ctl.sock" --pmd-cpus 1 \
+	# shellcheck disable=SC2086 # SWITCH_WRAP is a command prefix
+	${SWITCH_WRAP:-} "$BUILD/vioswitch" --ctl "$TMP/ctl.sock" --pmd-cpus 1 \
 		--log-level warning "$@" >>"$TMP/switch.log" 2>&1 &
 	SWITCH_PID=$!
 	deadline=$(($(now_us) + 20000000))

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* slirp_frames.c - frames crossing between the switch and libslirp
+ *
+ * Theory of operation
+ * -------------------
+ * libslirp runs at MTU/MRU 65520, so its TCP can take and send 64 KB
+ * segments. Into slirp (slirp_frame_in): the frame is made linear, every
+ * checksum left to offload is completed (libslirp drops frames whose L4
+ * checksum was left for offload, and a guest's TSO super-frame carries only
+ * the pseudo-header sum), and the MSS option of a SYN or SYN-ACK is raised
+ * to what slirp's MTU allows, so slirp may send large segments to the
+ * guest. Out of slirp (slirp_frame_out): frames are padded to the Ethernet
+ * minimum; a TCP or UDP frame longer than the guest's MTU becomes a GSO
+ * super-frame (TX_TCP_SEG/TX_UDP_SEG, checksum left partial as a NIC would
+ * hand it over), which guests that negotiated TSO take whole and which the
+ * switch segments in software for the others. A full ring toward the
+ * switch drops the frame (counted); slirp's TCP retransmits.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_net.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "slirp_port.h"
+
+#define ETH_MIN_LEN 60
+
+/**
+ * raise_mss() - raise the MSS option of a SYN so slirp may send large
+ * segments; the checksum is recomputed afterwards by the caller
+ * @tcp:	TCP header, in a linear buffer
+ * @l4_len:	its length
+ * @mss:	new MSS
+ *
+ * Return: true if the option was changed
+ */
+static bool raise_mss(struct rte_tcp_hdr *tcp, uint32_t l4_len, uint16_t mss)
+{
+	uint8_t *opt = (uint8_t *)(tcp + 1);
+	uint8_t *end = (uint8_t *)tcp + l4_len;
+
+	if (!(tcp->tcp_flags & RTE_TCP_SYN_FLAG))
+		return false;
+	while (opt < end && *opt != 0) {
+		if (*opt == 1) {
+			opt++;
+			continue;
+		}
+		if (opt + 1 >= end || opt[1] < 2 || opt + opt[1] > end)
+			return false;
+		if (opt[0] == 2 && opt[1] == 4) {
+			opt[2] = (uint8_t)(mss >> 8);
+			opt[3] = (uint8_t)mss;
+			return true;
+		}
+		opt += opt[1];
+	}
+	return false;
+}
+
+/**
+ * fix_l4() - raise a SYN's MSS; complete the IP and L4 checksums when they
+ * were left to offload or the MSS changed (a frame that arrived with a
+ * wrong checksum keeps it)
+ * @buf:	frame, linear
+ * @len:	its length
+ * @ptype:	rte_net_get_ptype() of the frame
+ * @hl:		its header lengths
+ * @partial:	checksums were left to offload
+ */
+static void fix_l4(uint8_t *buf, uint32_t len, uint32_t ptype,
+		   const struct rte_net_hdr_lens *hl, bool partial)
+{
+	uint32_t l4 = ptype & RTE_PTYPE_L4_MASK;
+	void *l3 = buf + hl->l2_len, *l4h = buf + hl->l2_len + hl->l3_len;
+	uint16_t ck;
+
+	if ((l4 != RTE_PTYPE_L4_TCP && l4 != RTE_PTYPE_L4_UDP) ||
+	    (uint32_t)hl->l2_len + hl->l3_len + hl->l4_len > len)
+		return;
+	if (l4 == RTE_PTYPE_L4_TCP &&
+	    raise_mss(l4h, hl->l4_len, SLIRP_MTU - 60))
+		partial = true;
+	if (!partial)
+		return;
+	if (l4 == RTE_PTYPE_L4_TCP)
+		((struct rte_tcp_hdr *)l4h)->cksum = 0;
+	else
+		((struct rte_udp_hdr *)l4h)->dgram_cksum = 0;
+	if (RTE_ETH_IS_IPV4_HDR(ptype)) {
+		struct rte_ipv4_hdr *ip = l3;
+
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ck = rte_ipv4_udptcp_cksum(ip, l4h);
+	} else if (RTE_ETH_IS_IPV6_HDR(ptype)) {
+		ck = rte_ipv6_udptcp_cksum(l3, l4h);
+	} else {
+		return;
+	}
+	if (l4 == RTE_PTYPE_L4_TCP)
+		((struct rte_tcp_hdr *)l4h)->cksum = ck;
+	else
+		((struct rte_udp_hdr *)l4h)->dgram_cksum = ck;
+}
+
+/**
+ * slirp_frame_in() - hand a frame from the switch to libslirp (NAT thread)
+ * @sp:		port
+ * @m:		frame, consumed
+ */
+void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m)
+{
+	uint32_t len = m->pkt_len, ptype;
+	struct rte_net_hdr_lens hl;
+	const void *d;
+
+	if (len > SLIRP_MTU + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN) {
+		port_drop(&sp->port, DROP_TOO_BIG, &m, 1);
+		return;
+	}
+	d = rte_pktmbuf_read(m, 0, len, sp->buf);
+	if (d != sp->buf)
+		memcpy(sp->buf, d, len);
+	ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_ALL_MASK);
+	fix_l4(sp->buf, len, ptype, &hl,
+	       m->ol_flags & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG |
+			      RTE_MBUF_F_TX_UDP_SEG | RTE_MBUF_F_TX_IP_CKSUM));
+	rte_pktmbuf_free(m);
+	slirp_input(sp->slirp, sp->buf, (int)len);
+}
+
+/**
+ * mark_gso() - describe a long TCP/UDP frame from slirp as a super-frame
+ * @sp:		port
+ * @m:		frame, linear in its first segment for the headers
+ */
+static void mark_gso(struct slirp_port *sp, struct rte_mbuf *m)
+{
+	struct rte_net_hdr_lens hl;
+	uint32_t ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_ALL_MASK);
+	uint32_t l4 = ptype & RTE_PTYPE_L4_MASK;
+	bool v4 = RTE_ETH_IS_IPV4_HDR(ptype);
+	void *l3;
+
+	if ((l4 != RTE_PTYPE_L4_TCP && l4 != RTE_PTYPE_L4_UDP) ||
+	    hl.l2_len + hl.l3_len + hl.l4_len > rte_pktmbuf_data_len(m))
+		return;
+	m->l2_len = hl.l2_len;
+	m->l3_len = hl.l3_len;
+	m->l4_len = hl.l4_len;
+	m->tso_segsz = v4 ? sp->mss4 : sp->mss6;
+	m->ol_flags |= v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6;
+	l3 = rte_pktmbuf_mtod_offset(m, void *, hl.l2_len);
+	if (l4 == RTE_PTYPE_L4_TCP) {
+		struct rte_tcp_hdr *t = rte_pktmbuf_mtod_offset(
+			m, struct rte_tcp_hdr *, hl.l2_len + hl.l3_len);
+
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
+		t->cksum = v4 ? rte_ipv4_phdr_cksum(l3, m->ol_flags)
+			      : rte_ipv6_phdr_cksum(l3, m->ol_flags);
+	} else {
+		m->tso_segsz = (m->tso_segsz + hl.l4_len) & ~7u;
+		m->ol_flags |= RTE_MBUF_F_TX_UDP_SEG;
+	}
+}
+
+/**
+ * copy_frame() - copy a frame into a (chained) mbuf, padded to 60 bytes
+ * @buf:	frame
+ * @len:	its length
+ *
+ * Return: mbuf, or NULL when the pool is empty
+ */
+static struct rte_mbuf *copy_frame(const uint8_t *buf, size_t len)
+{
+	struct rte_mbuf *head = rte_pktmbuf_alloc(port_mbuf_pool), *m = head;
+	size_t total = RTE_MAX(len, (size_t)ETH_MIN_LEN), off = 0;
+
+	while (m) {
+		uint16_t chunk =
+			(uint16_t)RTE_MIN(rte_pktmbuf_tailroom(m), total - off);
+		uint8_t *d = rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len);
+		size_t real = off < len ? RTE_MIN(chunk, len - off) : 0;
+
+		memcpy(d, buf + off, real);
+		memset(d + real, 0, chunk - real);
+		m->data_len += chunk;
+		head->pkt_len += chunk;
+		off += chunk;
+		if (off == total)
+			return head;
+		m = rte_pktmbuf_alloc(port_mbuf_pool);
+		if (m && rte_pktmbuf_chain(head, m)) {
+			rte_pktmbuf_free(m);
+			m = NULL;
+		}
+	}
+	rte_pktmbuf_free(head);
+	return NULL;
+}
+
+/**
+ * slirp_frame_out() - libslirp's send_packet: a frame toward the guests
+ * @buf:	frame
+ * @len:	its length
+ * @opaque:	struct slirp_port
+ *
+ * Return: @len (a frame that cannot be queued is dropped and counted)
+ */
+ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque)
+{
+	struct slirp_port *sp = opaque;
+	struct rte_mbuf *m = copy_frame(buf, len);
+	uint64_t one = 1;
+
+	/* Frames that reach the ring are counted by the PMD thread. */
+	if (!m) {
+		port_counters(&sp->port)->rx_packets++;
+		port_count_drop(&sp->port, DROP_NOMEM, 1);
+		return (ssize_t)len;
+	}
+	if (len > (size_t)sp->mss4 + 54)
+		mark_gso(sp, m);
+	if (rte_ring_sp_enqueue(sp->from_slirp, m)) {
+		port_counters(&sp->port)->rx_packets++;
+		port_drop(&sp->port, DROP_RX_FULL, &m, 1);
+		return (ssize_t)len;
+	}
+	if (write(sp->out_efd, &one, sizeof(one)) < 0)
+		one = 0;
+	return (ssize_t)len;
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* slirp_hostfwd.c - hostfwd rules of a NAT port: add, remove, list
+ *
+ * Rules are bound with libslirp's hostxfwd calls on the thread that owns
+ * the libslirp instance (slirp_thread_call). A rule that cannot bind says
+ * why - port in use, address not on this host - and changes nothing else.
+ * A guest address of 0.0.0.0 (not given) means the NAT's first DHCP
+ * address, as in QEMU.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "slirp_port.h"
+
+/**
+ * struct rule_op - arguments of a rule change run on the NAT thread
+ * @rule:	rule
+ * @add:	bind (else unbind)
+ * @err:	errno of a failed bind
+ */
+struct rule_op {
+	const struct hostfwd_rule *rule;
+	bool add;
+	int err;
+};
+
+/**
+ * guest_addr() - the rule's guest address, the default filled in
+ * @sp:		port
+ * @r:		rule
+ * @out:	result
+ */
+static void guest_addr(const struct slirp_port *sp,
+		       const struct hostfwd_rule *r,
+		       struct sockaddr_storage *out)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)out;
+
+	*out = r->guest;
+	if (out->ss_family == AF_INET && !in->sin_addr.s_addr)
+		in->sin_addr = sp->cfg.vdhcp_start;
+}
+
+/**
+ * rule_op_run() - bind or unbind on the NAT thread
+ * @arg_sp:	struct slirp_port
+ * @arg:	struct rule_op
+ *
+ * Return: 0, or -1 (@op->err says why)
+ */
+static int rule_op_run(void *arg_sp, void *arg)
+{
+	struct slirp_port *sp = arg_sp;
+	struct rule_op *op = arg;
+	const struct hostfwd_rule *r = op->rule;
+	struct sockaddr_storage g;
+	int flags = r->udp ? SLIRP_HOSTFWD_UDP : 0, rc;
+
+	if (!op->add)
+		return slirp_remove_hostxfwd(sp->slirp,
+					     (const struct sockaddr *)&r->host,
+					     r->host_len, flags);
+	guest_addr(sp, r, &g);
+	errno = 0;
+	rc = slirp_add_hostxfwd(sp->slirp, (const struct sockaddr *)&r->host,
+				r->host_len, (const struct sockaddr *)&g,
+				r->guest_len, flags);
+	op->err = errno ? errno : EINVAL;
+	return rc;
+}
+
+/**
+ * slirp_rule_apply() - bind or unbind one rule
+ * @sp:		port
+ * @r:		rule
+ * @add:	bind (else unbind)
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -errno with a message naming the rule
+ */
+int slirp_rule_apply(struct slirp_port *sp, const struct hostfwd_rule *r,
+		     bool add, char *err, size_t errlen)
+{
+	struct rule_op op = { .rule = r, .add = add };
+	char host[64];
+	int rc = slirp_thread_call(sp, rule_op_run, &op);
+
+	if (!rc)
+		return 0;
+	hostfwd_host_str(r, host, sizeof(host));
+	if (add)
+		snprintf(err, errlen, "hostfwd=%s: cannot listen on %s: %s",
+			 r->text, host, strerror(op.err));
+	else
+		snprintf(err, errlen, "hostfwd=%s: cannot remove it", r->text);
+	return add ? -op.err : -ENOENT;
+}
+
+/**
+ * find_rule() - a rule of @sp by its text
+ * @sp:		port
+ * @text:	rule text
+ *
+ * Return: index, or -1
+ */
+static int find_rule(const struct slirp_port *sp, const char *text)
+{
+	for (unsigned int i = 0; i < sp->n_rules; i++) {
+		if (!strcmp(sp->rules[i].text, text))
+			return (int)i;
+	}
+	return -1;
+}
+
+/**
+ * slirp_hostfwd_add() - parse, bind and keep one rule (control thread)
+ * @port:	NAT port
+ * @text:	rule in QEMU's grammar
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -errno with a message naming the rule
+ */
+int slirp_hostfwd_add(struct port *port, const char *text, char *err,
+		      size_t errlen)
+{
+	struct slirp_port *sp = (struct slirp_port *)port;
+	struct hostfwd_rule r;
+	char why[256];
+	int rc;
+
+	if (hostfwd_parse(text, &r, why, sizeof(why))) {
+		snprintf(err, errlen, "hostfwd=%s: %s", text, why);
+		return -EINVAL;
+	}
+	if (find_rule(sp, text) >= 0) {
+		snprintf(err, errlen, "hostfwd=%s: rule exists", text);
+		return -EEXIST;
+	}
+	if (sp->n_rules == SLIRP_MAX_RULES) {
+		snprintf(err, errlen, "hostfwd=%s: at most %d rules", text,
+			 SLIRP_MAX_RULES);
+		return -ENOSPC;
+	}
+	if (r.guest_port_id[0]) {
+		snprintf(err, errlen,
+			 "hostfwd=%s: naming the guest by port "
+			 "id is not supported yet",
+			 text);
+		return -EOPNOTSUPP;
+	}
+	rc = slirp_rule_apply(sp, &r, true, err, errlen);
+	if (!rc)
+		sp->rules[sp->n_rules++] = r;
+	return rc;
+}
+
+/**
+ * slirp_hostfwd_del() - unbind and forget one rule (control thread)
+ * @port:	NAT port
+ * @text:	the rule's text as added
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -ENOENT with a message
+ */
+int slirp_hostfwd_del(struct port *port, const char *text, char *err,
+		      size_t errlen)
+{
+	struct slirp_port *sp = (struct slirp_port *)port;
+	int i = find_rule(sp, text);
+
+	if (i < 0) {
+		snprintf(err, errlen, "hostfwd=%s: no such rule on %s", text,
+			 port->id);
+		return -ENOENT;
+	}
+	slirp_rule_apply(sp, &sp->rules[i], false, err, errlen);
+	sp->rules[i] = sp->rules[--sp->n_rules];
+	return 0;
+}
+
+/**
+ * slirp_hostfwd_list() - the rules, for `vioctl hostfwd list` (control
+ * thread)
+ * @port:	NAT port
+ *
+ * Return: JSON array of {"rule", "listen", "guest"}
+ */
+json_t *slirp_hostfwd_list(struct port *port)
+{
+	struct slirp_port *sp = (struct slirp_port *)port;
+	json_t *list = json_array();
+
+	for (unsigned int i = 0; i < sp->n_rules; i++) {
+		const struct hostfwd_rule *r = &sp->rules[i];
+		char host[64], gbuf[INET6_ADDRSTRLEN], guest[80];
+		struct sockaddr_storage g;
+
+		hostfwd_host_str(r, host, sizeof(host));
+		guest_addr(sp, r, &g);
+		if (g.ss_family == AF_INET6) {
+			const struct sockaddr_in6 *s = (const void *)&g;
+
+			inet_ntop(AF_INET6, &s->sin6_addr, gbuf, sizeof(gbuf));
+			snprintf(guest, sizeof(guest), "[%s]:%u", gbuf,
+				 ntohs(s->sin6_port));
+		} else {
+			const struct sockaddr_in *s = (const void *)&g;
+
+			inet_ntop(AF_INET, &s->sin_addr, gbuf, sizeof(gbuf));
+			snprintf(guest, sizeof(guest), "%s:%u", gbuf,
+				 ntohs(s->sin_port));
+		}
+		json_array_append_new(
+			list, json_pack("{s:s,s:s,s:s,s:s}", "rule", r->text,
+					"proto", r->udp ? "udp" : "tcp",
+					"listen", host, "guest", guest));
+	}
+	return list;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* slirp_port.h - the user-mode NAT port: state shared by its files */
+#ifndef VIOSWITCH_SLIRP_PORT_H
+#define VIOSWITCH_SLIRP_PORT_H
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libslirp.h>
+#include <rte_ring.h>
+
+#include "hostfwd.h"
+#include "port.h"
+
+#define SLIRP_MAX_RULES	    64
+#define SLIRP_MAX_TIMERS    16
+#define SLIRP_MTU	    65520
+#define SLIRP_MAX_DNSSEARCH 8
+
+/**
+ * struct slirp_timer - a libslirp timer, run by the NAT thread
+ * @used:	slot taken
+ * @armed:	waiting to fire
+ * @id:		libslirp's timer id
+ * @cb_opaque:	libslirp's argument
+ * @expire_ms:	when it fires, clock_get_ns() / 1e6
+ */
+struct slirp_timer {
+	bool used;
+	bool armed;
+	SlirpTimerId id;
+	void *cb_opaque;
+	int64_t expire_ms;
+};
+
+/**
+ * struct slirp_call - a function the control thread runs on the NAT thread
+ * @fn:		function; NULL when no call is pending
+ * @arg:	its argument
+ * @rc:		its result
+ * @lock:	guards the call
+ * @done:	signalled when @fn returned
+ */
+struct slirp_call {
+	int (*fn)(void *sp, void *arg);
+	void *arg;
+	int rc;
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+};
+
+/**
+ * struct slirp_port - one user-mode NAT
+ * @port:	generic port, first
+ * @cfg:	libslirp configuration
+ * @dnssearch:	search domains, NULL-terminated (cfg.vdnssearch)
+ * @strings:	copies of the option texts cfg points into
+ * @rules:	hostfwd rules in force
+ * @n_rules:	how many
+ * @slirp:	the libslirp instance (used by the NAT thread only, once
+ *		started)
+ * @thread:	the NAT thread
+ * @running:	@thread started
+ * @to_slirp:	frames from the switch (PMD threads produce)
+ * @from_slirp:	frames to the switch (NAT thread produces)
+ * @in_efd:	wakes the NAT thread: frames on @to_slirp
+ * @out_efd:	wakes a PMD thread: frames on @from_slirp
+ * @stop_efd:	stops the NAT thread
+ * @call_efd:	wakes the NAT thread for a @call
+ * @call:	pending cross-thread call
+ * @pfds:	poll set of the current iteration
+ * @n_pfds:	entries used
+ * @timers:	libslirp's timers
+ * @buf:	linear copy of a frame for slirp_input()
+ * @mss4:	segment size for TCP/IPv4 super-frames sent to guests
+ * @mss6:	segment size for TCP/IPv6 super-frames sent to guests
+ */
+struct slirp_port {
+	struct port port;
+	SlirpConfig cfg;
+	const char *dnssearch[SLIRP_MAX_DNSSEARCH + 1];
+	char *strings[SLIRP_MAX_DNSSEARCH + 2];
+	struct hostfwd_rule rules[SLIRP_MAX_RULES];
+	unsigned int n_rules;
+	Slirp *slirp;
+	pthread_t thread;
+	bool running;
+	struct rte_ring *to_slirp;
+	struct rte_ring *from_slirp;
+	int in_efd;
+	int out_efd;
+	int stop_efd;
+	int call_efd;
+	struct slirp_call call;
+	struct pollfd pfds[512];
+	unsigned int n_pfds;
+	struct slirp_timer timers[SLIRP_MAX_TIMERS];
+	uint16_t mss4;
+	uint16_t mss6;
+	uint8_t buf[SLIRP_MTU + 64];
+};
+
+extern const struct port_kind port_kind_user;
+
+int slirp_thread_start(struct slirp_port *sp);
+void slirp_thread_stop(struct slirp_port *sp);
+int slirp_thread_call(struct slirp_port *sp, int (*fn)(void *, void *),
+		      void *arg);
+Slirp *slirp_instance_new(struct slirp_port *sp);
+
+void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m);
+ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque);
+
+int slirp_rule_apply(struct slirp_port *sp, const struct hostfwd_rule *r,
+		     bool add, char *err, size_t errlen);
+int slirp_hostfwd_add(struct port *port, const char *text, char *err,
+		      size_t errlen);
+int slirp_hostfwd_del(struct port *port, const char *text, char *err,
+		      size_t errlen);
+json_t *slirp_hostfwd_list(struct port *port);
+
+#endif /* VIOSWITCH_SLIRP_PORT_H */

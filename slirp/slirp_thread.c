@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* slirp_thread.c - the NAT thread: libslirp's poll loop, timers, callbacks
+ *
+ * Theory of operation
+ * -------------------
+ * libslirp is single-threaded, so each NAT port runs it on a thread of its
+ * own. One iteration: collect libslirp's sockets (slirp_pollfds_fill) plus
+ * our eventfds (frames from the switch, a control-thread call, stop), sleep
+ * in poll() until one is ready or the next libslirp or TCP timer is due,
+ * let libslirp serve its sockets, then feed it the frames the switch queued
+ * on the to_slirp ring, fire due timers and run a pending call. Frames from
+ * libslirp go out through slirp_frame_out() onto the from_slirp ring.
+ *
+ * The control thread never touches the libslirp instance once the thread
+ * runs: it asks for work with slirp_thread_call() and waits for the result.
+ * libslirp's callbacks are one static table with one small function each.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "slirp_port.h"
+
+#define FEED_BUDGET 256
+
+/**
+ * now_ns() - CLOCK_MONOTONIC in nanoseconds
+ *
+ * Return: time
+ */
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/**
+ * cb_clock_get_ns() - libslirp's clock
+ */
+static int64_t cb_clock_get_ns(void *opaque)
+{
+	(void)opaque;
+	return now_ns();
+}
+
+/**
+ * cb_guest_error() - a guest misbehaved toward the NAT: log, rate-limited
+ */
+static void cb_guest_error(const char *msg, void *opaque)
+{
+	static struct log_ratelimit rl;
+	struct slirp_port *sp = opaque;
+
+	if (log_ratelimit_ok(&rl))
+		log_warn("port %s: guest error: %s", sp->port.id, msg);
+}
+
+/**
+ * cb_timer_new_opaque() - libslirp wants a timer
+ */
+static void *cb_timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
+{
+	struct slirp_port *sp = opaque;
+
+	for (unsigned int i = 0; i < SLIRP_MAX_TIMERS; i++) {
+		struct slirp_timer *t = &sp->timers[i];
+
+		if (t->used)
+			continue;
+		*t = (struct slirp_timer){ .used = true,
+					   .id = id,
+					   .cb_opaque = cb_opaque };
+		return t;
+	}
+	log_err("port %s: out of libslirp timers", sp->port.id);
+	return NULL;
+}
+
+/**
+ * cb_timer_free() - libslirp drops a timer
+ */
+static void cb_timer_free(void *timer, void *opaque)
+{
+	(void)opaque;
+	if (timer)
+		((struct slirp_timer *)timer)->used = false;
+}
+
+/**
+ * cb_timer_mod() - libslirp (re)arms a timer for @expire_ms
+ */
+static void cb_timer_mod(void *timer, int64_t expire_ms, void *opaque)
+{
+	struct slirp_timer *t = timer;
+
+	(void)opaque;
+	if (!t)
+		return;
+	t->expire_ms = expire_ms;
+	t->armed = true;
+}
+
+/**
+ * cb_poll_fd() - libslirp's fd (un)registration: the loop asks for its fds
+ * every iteration, so nothing to do
+ */
+static void cb_poll_fd(int fd, void *opaque)
+{
+	(void)fd;
+	(void)opaque;
+}
+
+/**
+ * cb_notify() - libslirp has work: the loop runs again after this call
+ */
+static void cb_notify(void *opaque)
+{
+	(void)opaque;
+}
+
+static const SlirpCb slirp_callbacks = {
+	.send_packet = slirp_frame_out,
+	.guest_error = cb_guest_error,
+	.clock_get_ns = cb_clock_get_ns,
+	.timer_free = cb_timer_free,
+	.timer_mod = cb_timer_mod,
+	.register_poll_fd = cb_poll_fd,
+	.unregister_poll_fd = cb_poll_fd,
+	.notify = cb_notify,
+	.timer_new_opaque = cb_timer_new_opaque,
+};
+
+/**
+ * slirp_instance_new() - create the libslirp instance of @sp
+ * @sp:		port with @sp->cfg filled
+ *
+ * Return: instance, or NULL
+ */
+Slirp *slirp_instance_new(struct slirp_port *sp)
+{
+	return slirp_new(&sp->cfg, &slirp_callbacks, sp);
+}
+
+/**
+ * add_poll() - libslirp's add_poll callback: one more fd to poll
+ */
+static int add_poll(int fd, int events, void *opaque)
+{
+	struct slirp_port *sp = opaque;
+	short ev = 0;
+
+	if (sp->n_pfds == RTE_DIM(sp->pfds))
+		return -1;
+	ev |= (events & SLIRP_POLL_IN) ? POLLIN : 0;
+	ev |= (events & SLIRP_POLL_OUT) ? POLLOUT : 0;
+	ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
+	sp->pfds[sp->n_pfds] = (struct pollfd){ .fd = fd, .events = ev };
+	return (int)sp->n_pfds++;
+}
+
+/**
+ * get_revents() - libslirp's get_revents callback
+ */
+static int get_revents(int idx, void *opaque)
+{
+	struct slirp_port *sp = opaque;
+	short re;
+	int ev = 0;
+
+	if (idx < 0 || (unsigned int)idx >= sp->n_pfds)
+		return 0;
+	re = sp->pfds[idx].revents;
+	ev |= (re & POLLIN) ? SLIRP_POLL_IN : 0;
+	ev |= (re & POLLOUT) ? SLIRP_POLL_OUT : 0;
+	ev |= (re & POLLPRI) ? SLIRP_POLL_PRI : 0;
+	ev |= (re & POLLERR) ? SLIRP_POLL_ERR : 0;
+	ev |= (re & POLLHUP) ? SLIRP_POLL_HUP : 0;
+	return ev;
+}
+
+/**
+ * timers_due() - fire due timers; the ms until the next one
+ * @sp:		port
+ *
+ * Return: milliseconds until the next armed timer, or UINT32_MAX
+ */
+static uint32_t timers_due(struct slirp_port *sp)
+{
+	int64_t now = now_ns() / 1000000;
+	uint32_t next = UINT32_MAX;
+
+	for (unsigned int i = 0; i < SLIRP_MAX_TIMERS; i++) {
+		struct slirp_timer *t = &sp->timers[i];
+
+		if (!t->used || !t->armed)
+			continue;
+		if (t->expire_ms <= now) {
+			t->armed = false;
+			slirp_handle_timer(sp->slirp, t->id, t->cb_opaque);
+		} else if ((uint64_t)(t->expire_ms - now) < next) {
+			next = (uint32_t)(t->expire_ms - now);
+		}
+	}
+	return next;
+}
+
+/**
+ * feed() - give libslirp the frames the switch queued
+ * @sp:		port
+ */
+static void feed(struct slirp_port *sp)
+{
+	struct rte_mbuf *pkts[32];
+	unsigned int n, total = 0;
+
+	while (total < FEED_BUDGET &&
+	       (n = rte_ring_sc_dequeue_burst(sp->to_slirp, (void **)pkts, 32,
+					      NULL))) {
+		for (unsigned int i = 0; i < n; i++)
+			slirp_frame_in(sp, pkts[i]);
+		total += n;
+	}
+}
+
+/**
+ * run_call() - run a pending control-thread call
+ * @sp:		port
+ */
+static void run_call(struct slirp_port *sp)
+{
+	pthread_mutex_lock(&sp->call.lock);
+	if (sp->call.fn) {
+		sp->call.rc = sp->call.fn(sp, sp->call.arg);
+		sp->call.fn = NULL;
+		pthread_cond_broadcast(&sp->call.done);
+	}
+	pthread_mutex_unlock(&sp->call.lock);
+}
+
+/**
+ * drain() - clear an eventfd
+ * @fd:		eventfd (non-blocking)
+ */
+static void drain(int fd)
+{
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) < 0)
+		v = 0;
+}
+
+/**
+ * nat_main() - the NAT thread
+ * @arg:	struct slirp_port
+ *
+ * Return: NULL
+ */
+static void *nat_main(void *arg)
+{
+	struct slirp_port *sp = arg;
+
+	counter_slot = SLOT_WORKER;
+	for (;;) {
+		uint32_t timeout = timers_due(sp);
+		int rc;
+
+		sp->n_pfds = 0;
+		add_poll(sp->stop_efd, SLIRP_POLL_IN, sp);
+		add_poll(sp->in_efd, SLIRP_POLL_IN, sp);
+		add_poll(sp->call_efd, SLIRP_POLL_IN, sp);
+		slirp_pollfds_fill(sp->slirp, &timeout, add_poll, sp);
+		if (!rte_ring_empty(sp->to_slirp))
+			timeout = 0;
+		rc = poll(sp->pfds, sp->n_pfds,
+			  timeout == UINT32_MAX ? -1 : (int)timeout);
+		if (sp->pfds[0].revents)
+			break;
+		if (sp->pfds[1].revents)
+			drain(sp->in_efd);
+		if (sp->pfds[2].revents)
+			drain(sp->call_efd);
+		slirp_pollfds_poll(sp->slirp, rc < 0, get_revents, sp);
+		feed(sp);
+		run_call(sp);
+	}
+	return NULL;
+}
+
+/**
+ * slirp_thread_start() - start the NAT thread
+ * @sp:		port with its libslirp instance
+ *
+ * Return: 0, or -errno
+ */
+int slirp_thread_start(struct slirp_port *sp)
+{
+	int rc = pthread_create(&sp->thread, NULL, nat_main, sp);
+
+	if (rc)
+		return -rc;
+	pthread_setname_np(sp->thread, "vio-nat");
+	sp->running = true;
+	return 0;
+}
+
+/**
+ * slirp_thread_stop() - stop the NAT thread and wait for it
+ * @sp:		port
+ */
+void slirp_thread_stop(struct slirp_port *sp)
+{
+	uint64_t one = 1;
+
+	if (!sp->running)
+		return;
+	if (write(sp->stop_efd, &one, sizeof(one)) < 0)
+		log_warn("port %s: cannot stop the NAT thread", sp->port.id);
+	pthread_join(sp->thread, NULL);
+	sp->running = false;
+}
+
+/**
+ * slirp_thread_call() - run @fn(sp, arg) where libslirp may be used: on the
+ * NAT thread when it runs, else right here (control thread)
+ * @sp:		port
+ * @fn:		function
+ * @arg:	its argument
+ *
+ * Return: what @fn returned, or -ETIMEDOUT
+ */
+int slirp_thread_call(struct slirp_port *sp, int (*fn)(void *, void *),
+		      void *arg)
+{
+	struct timespec until;
+	uint64_t one = 1;
+	int rc = 0;
+
+	if (!sp->running)
+		return fn(sp, arg);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	pthread_mutex_lock(&sp->call.lock);
+	sp->call.fn = fn;
+	sp->call.arg = arg;
+	if (write(sp->call_efd, &one, sizeof(one)) < 0)
+		rc = -errno;
+	while (!rc && sp->call.fn)
+		rc = -pthread_cond_timedwait(&sp->call.done, &sp->call.lock,
+					     &until);
+	if (!rc)
+		rc = sp->call.rc;
+	sp->call.fn = NULL;
+	pthread_mutex_unlock(&sp->call.lock);
+	return rc;
+}
