@@ -85,7 +85,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/eal_fixture.o $(CO
 DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev \
 	    libbpf-dev libslirp-dev libcmocka-dev libjansson-dev clang llvm \
 	    bpftool iproute2 procps tcpdump tshark iputils-ping iperf3 socat \
-	    python3 bridge-utils
+	    python3 bridge-utils busybox-static util-linux
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

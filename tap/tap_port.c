@@ -38,10 +38,10 @@
 #include "port.h"
 
 #define TAP_JUMBO_MBUFS 2048
-#define TAP_IOV_MAX 64
+#define TAP_IOV_MAX	64
 
 static const char *const tap_keys[] = { "ifname", "queues", "vnet_hdr",
-					"up",     "mtu",    "txqueuelen",
+					"up",	  "mtu",    "txqueuelen",
 					NULL };
 
 /**
@@ -290,9 +290,10 @@ static void tap_info(struct port *port, json_t *obj)
  */
 static void tap_hint(struct port *port, FILE *out)
 {
-	fprintf(out, "    host interface %s (move it into a namespace with "
-		"`ip link set %s netns NS`)\n", tap_of(port)->ifname,
-		tap_of(port)->ifname);
+	fprintf(out,
+		"    host interface %s (move it into a namespace with "
+		"`ip link set %s netns NS`)\n",
+		tap_of(port)->ifname, tap_of(port)->ifname);
 }
 
 static const struct port_ops tap_ops = {
@@ -313,11 +314,10 @@ static const struct port_ops tap_ops = {
  *
  * Return: 0, or -errno with a message
  */
-static int open_queue(struct tap_port *tp, uint16_t q, char *err,
-		      size_t errlen)
+static int open_queue(struct tap_port *tp, uint16_t q, char *err, size_t errlen)
 {
-	unsigned int offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
-				TUN_F_TSO_ECN;
+	unsigned int offloads =
+		TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
 	struct ifreq ifr = { 0 };
 	int hdrsz = sizeof(struct virtio_net_hdr);
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -355,8 +355,8 @@ static int open_queue(struct tap_port *tp, uint16_t q, char *err,
  *
  * Return: 0, or -errno with a message
  */
-static int link_setup(struct tap_port *tp, const struct netdev *nd,
-		      char *err, size_t errlen)
+static int link_setup(struct tap_port *tp, const struct netdev *nd, char *err,
+		      size_t errlen)
 {
 	uint32_t mtu = 0, qlen = 0;
 	bool up = true;
@@ -371,8 +371,8 @@ static int link_setup(struct tap_port *tp, const struct netdev *nd,
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", tp->ifname);
 	if (mtu && (ifr.ifr_mtu = (int)mtu, ioctl(s, SIOCSIFMTU, &ifr)))
 		rc = -errno;
-	if (!rc && qlen && (ifr.ifr_qlen = (int)qlen,
-			    ioctl(s, SIOCSIFTXQLEN, &ifr)))
+	if (!rc && qlen &&
+	    (ifr.ifr_qlen = (int)qlen, ioctl(s, SIOCSIFTXQLEN, &ifr)))
 		rc = -errno;
 	if (!rc && !ioctl(s, SIOCGIFFLAGS, &ifr) && up) {
 		ifr.ifr_flags |= IFF_UP;
@@ -413,8 +413,7 @@ static struct rte_mempool *jumbo_pool_get(void)
  *
  * Return: port, or NULL with a message in @err
  */
-static struct port *tap_open(const struct netdev *nd, char *err,
-			     size_t errlen)
+static struct port *tap_open(const struct netdev *nd, char *err, size_t errlen)
 {
 	const char *ifname = netdev_get(nd, "ifname");
 	uint32_t queues = 1;
@@ -443,8 +442,8 @@ static struct port *tap_open(const struct netdev *nd, char *err,
 	tp->queues = (uint16_t)queues;
 	tp->port.n_rxq = tp->port.n_txq = tp->queues;
 	tp->vnet_hdr = true;
-	snprintf(tp->ifname, sizeof(tp->ifname), "%s", ifname ? ifname :
-								  "vio%d");
+	snprintf(tp->ifname, sizeof(tp->ifname), "%s",
+		 ifname ? ifname : "vio%d");
 	if (netdev_get_bool(nd, "vnet_hdr", &tp->vnet_hdr, err, errlen))
 		goto err;
 	tp->created = !ifname || !if_nametoindex(ifname);
@@ -456,8 +455,8 @@ static struct port *tap_open(const struct netdev *nd, char *err,
 		goto err;
 	tp->port.caps = PORT_CAP_MULTISEG |
 			(tp->vnet_hdr ? PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
-						PORT_CAP_TSO6 :
-					0);
+						PORT_CAP_TSO6
+				      : 0);
 	log_info("port %s: tap %s %s", tp->port.id, tp->ifname,
 		 tp->created ? "created" : "attached");
 	return &tp->port;
