@@ -86,7 +86,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/eal_fixture.o $(CO
 DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev \
 	    libbpf-dev libslirp-dev libcmocka-dev libjansson-dev clang llvm \
 	    bpftool iproute2 procps tcpdump tshark iputils-ping iperf3 socat \
-	    python3 bridge-utils busybox-static util-linux
+	    python3 bridge-utils busybox-static util-linux qemu-system-x86
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -97,7 +97,8 @@ deps:
 		if [ "$$(id -u)" != 0 ]; then \
 			echo "deps: run as root to install packages" >&2; exit 1; fi; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -q && apt-get install -y -q $$missing; \
+		apt-get update -q && \
+		apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
 # ---- running ------------------------------------------------------------

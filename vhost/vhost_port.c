@@ -256,14 +256,27 @@ static void vhost_info(struct port *port, json_t *obj)
 }
 
 /**
- * kvm_usable() - can QEMU use KVM here? (the device opens and makes a VM)
+ * kvm_usable() - can QEMU use KVM here? The CPU must offer VMX or SVM and
+ * /dev/kvm must make a VM (a device node alone is not enough: seen on
+ * nested machines where QEMU then hangs)
  *
  * Return: true if so
  */
 static bool kvm_usable(void)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), vm = -1;
+	char line[4096];
+	bool virt = false;
+	int fd, vm = -1;
+	FILE *f = fopen("/proc/cpuinfo", "r");
 
+	while (f && !virt && fgets(line, sizeof(line), f))
+		virt = !strncmp(line, "flags", 5) &&
+		       (strstr(line, " vmx") || strstr(line, " svm"));
+	if (f)
+		fclose(f);
+	if (!virt)
+		return false;
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
 		vm = ioctl(fd, KVM_CREATE_VM, 0);
 	if (vm >= 0)

@@ -497,7 +497,7 @@ static void test_bad_netdev_named(void **state)
 	(void)state;
 	assert_dies("--netdev pcap,id=a,vlan=0: vlan=0", "--netdev",
 		    "pcap,id=a,vlan=0", NULL);
-	assert_dies("'tap'", "--netdev", "tap,id=a", NULL);
+	assert_dies("'bogus'", "--netdev", "bogus,id=a", NULL);
 }
 
 /**
