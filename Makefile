@@ -117,8 +117,14 @@ ifeq ($(SANITIZE),)
 endif
 	@echo "make test: all suites passed"
 
+# Sanitizer runs: no leak report at exit (DPDK keeps its memory until
+# then), stop at the first error.
+SAN_ENV := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
 check: all $(UNIT_BINS)
-	$(Q)tests/run-suites.sh $(BUILD) unit replay ctl integration
+	$(Q)$(if $(SANITIZE),$(SAN_ENV)) \
+		tests/run-suites.sh $(BUILD) unit replay ctl integration
 
 unit: $(UNIT_BINS)
 	$(Q)tests/run-suites.sh $(BUILD) unit
@@ -136,9 +142,7 @@ integration: all
 sanitize:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined all \
 		$(UNIT_TESTS:%=build/san/tests/%)
-	$(Q)ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		tests/run-suites.sh build/san unit replay
+	$(Q)$(SAN_ENV) tests/run-suites.sh build/san unit replay
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -144,6 +144,7 @@ static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
 			continue;
 		c = port_counters(p);
 		c->rx_packets += n;
+		p->rxq_packets[rxqs->q[i].queue] += n;
 		for (uint16_t k = 0; k < n; k++)
 			c->rx_bytes += pkts[k]->pkt_len;
 		got += n;

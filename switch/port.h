@@ -109,6 +109,7 @@ struct port_kind {
  * @trunk:	tagged frames of any VLAN pass; untagged ones belong to @vlan
  * @learn_limit: most MACs the FDB learns on this port
  * @txq_lock:	taken around tx_burst when @tx_shared
+ * @rxq_packets: frames received per queue (written by the queue's PMD)
  * @cnt:	counters, one block per writer slot
  */
 struct port {
@@ -125,6 +126,7 @@ struct port {
 	bool trunk;
 	uint32_t learn_limit;
 	rte_spinlock_t txq_lock[PORT_MAX_QUEUES];
+	uint64_t rxq_packets[PORT_MAX_QUEUES];
 	struct port_counters cnt[COUNTER_SLOTS];
 };
 

@@ -56,6 +56,9 @@ keep1=$(testpmd_port_stat keep 0 RX-packets)
 [ "$(pstat vm2 disconnects)" = $((ROUNDS + 1)) ] || fail "vm2 disconnects: $(pstat vm2 disconnects)"
 echo "  open fds $fd0 -> $fd1, RSS $rss0 kB -> $rss1 kB, vm1's front-end received $keep0 -> $keep1"
 [ "$fd1" = "$fd0" ] || fail "open fds grew from $fd0 to $fd1"
-[ $((rss1 - rss0)) -lt 2048 ] || fail "RSS grew by $((rss1 - rss0)) kB"
+# ASan holds freed memory in quarantine: RSS says nothing in that build.
+if [[ $BUILD != */san ]]; then
+	[ $((rss1 - rss0)) -lt 2048 ] || fail "RSS grew by $((rss1 - rss0)) kB"
+fi
 [ "$keep1" -gt "$keep0" ] || fail "vm1 stopped receiving during the reconnects"
 pass "$ROUNDS detach/reattach rounds: traffic resumes each time, fds and RSS flat, vm1 unaffected"
