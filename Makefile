@@ -15,7 +15,8 @@ endif
 PKGS     := libdpdk libpcap libbpf jansson
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
-	    -Wno-address-of-packed-member -Iswitch -Ivhost -Islirp -I/usr/include/slirp -I$(BUILD)
+	    -Wno-address-of-packed-member -Iswitch -Ivhost -Islirp -Iebpf -I/usr/include/slirp \
+	    -I$(BUILD)/ebpf
 DEPCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_SW = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lslirp -lpthread
 TESTLIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -37,7 +38,7 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
 	    tap/tap_port.c \
 	    slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
-	    slirp/slirp_hostfwd.c slirp/hostfwd.c
+	    slirp/slirp_hostfwd.c slirp/hostfwd.c ebpf/tap_bpf.c
 DAEMON_SRC := switch/main.c
 VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c
 
@@ -78,6 +79,22 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/eal_fixture.o $(CO
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_SW) $(TESTLIBS)
+
+# BPF programs: compiled for the BPF target, wrapped as libbpf skeletons
+# (generated, never in git).
+BPF_CFLAGS := -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine)
+
+$(BUILD)/ebpf/%.bpf.o: ebpf/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  BPF     $<")
+	$(Q)clang $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/ebpf/%.skel.h: $(BUILD)/ebpf/%.bpf.o
+	$(if $(Q),@echo "  SKEL    $@")
+	$(Q)bpftool gen skeleton $< name $* > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/ebpf/tap_bpf.o: $(BUILD)/ebpf/tap_steer.skel.h \
+			 $(BUILD)/ebpf/tap_filter.skel.h
 
 -include $(ALL_OBJ:.o=.d)
 

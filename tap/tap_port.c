@@ -33,6 +33,7 @@
 #include <rte_mbuf.h>
 
 #include "log.h"
+#include "tap_bpf.h"
 #include "netdev.h"
 #include "offload_vnet.h"
 #include "port.h"
@@ -40,9 +41,10 @@
 #define TAP_JUMBO_MBUFS 2048
 #define TAP_IOV_MAX	64
 
-static const char *const tap_keys[] = { "ifname", "queues", "vnet_hdr",
-					"up",	  "mtu",    "txqueuelen",
-					NULL };
+static const char *const tap_keys[] = {
+	"ifname",     "queues",	  "vnet_hdr", "up", "mtu",
+	"txqueuelen", "steering", "filter",   NULL,
+};
 
 /**
  * struct tap_queue - one queue's fd and receive spares
@@ -63,6 +65,9 @@ struct tap_queue {
  * @vnet_hdr:	frames carry a virtio_net_hdr
  * @created:	the switch created the interface
  * @queues:	queues (fds)
+ * @steer:	flow-steering program, or NULL
+ * @filter:	anti-spoofing filter, or NULL
+ * @bpf_note:	why a program asked for is not there, or ""
  * @q:		per queue state
  */
 struct tap_port {
@@ -71,6 +76,9 @@ struct tap_port {
 	bool vnet_hdr;
 	bool created;
 	uint16_t queues;
+	struct tap_bpf *steer;
+	struct tap_bpf *filter;
+	char bpf_note[160];
 	struct tap_queue q[PORT_MAX_QUEUES];
 };
 
@@ -268,6 +276,8 @@ static void tap_close(struct port *port)
 		rte_pktmbuf_free(tp->q[q].head);
 		rte_pktmbuf_free(tp->q[q].tail);
 	}
+	tap_bpf_free(tp->steer);
+	tap_bpf_free(tp->filter);
 	if (tp->created)
 		log_info("port %s: tap %s removed", port->id, tp->ifname);
 	port_free(port);
@@ -283,6 +293,12 @@ static void tap_info(struct port *port, json_t *obj)
 	json_object_set_new(obj, "ifname", json_string(tp->ifname));
 	json_object_set_new(obj, "vnet_hdr", json_boolean(tp->vnet_hdr));
 	json_object_set_new(obj, "created", json_boolean(tp->created));
+	json_object_set_new(obj, "steering",
+			    json_string(tp->steer ? "ebpf" : "kernel"));
+	json_object_set_new(obj, "filter",
+			    json_string(tp->filter ? "antispoof" : "none"));
+	if (tp->bpf_note[0])
+		json_object_set_new(obj, "bpf", json_string(tp->bpf_note));
 }
 
 /**
@@ -392,6 +408,68 @@ static int link_setup(struct tap_port *tp, const struct netdev *nd, char *err,
 }
 
 /**
+ * tap_mac() - the tap interface's MAC address
+ * @tp:		port
+ * @mac:	result
+ *
+ * Return: 0, or -errno
+ */
+static int tap_mac(const struct tap_port *tp, uint8_t mac[6])
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", tp->ifname);
+	if (s < 0 || ioctl(s, SIOCGIFHWADDR, &ifr))
+		rc = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (s >= 0)
+		close(s);
+	return rc;
+}
+
+/**
+ * bpf_setup() - attach the steering and filter programs asked for; where
+ * BPF cannot load the port works without them and says so once
+ * @tp:		port, its queues open
+ * @nd:		specification
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL for a bad option value
+ */
+static int bpf_setup(struct tap_port *tp, const struct netdev *nd, char *err,
+		     size_t errlen)
+{
+	const char *filter = netdev_get(nd, "filter");
+	bool steering = tp->queues > 1, anti = false;
+	uint8_t mac[6];
+	char why[128] = "";
+
+	if (netdev_get_bool(nd, "steering", &steering, err, errlen))
+		return -EINVAL;
+	if (filter && strcmp(filter, "antispoof") && strcmp(filter, "off")) {
+		snprintf(err, errlen, "filter=%s: expected antispoof or off",
+			 filter);
+		return -EINVAL;
+	}
+	anti = filter && !strcmp(filter, "antispoof");
+	if (steering &&
+	    tap_bpf_steer(tp->q[0].fd, &tp->steer, why, sizeof(why)))
+		snprintf(tp->bpf_note, sizeof(tp->bpf_note),
+			 "steering without BPF (%s)", why);
+	if (anti &&
+	    (tap_mac(tp, mac) ||
+	     tap_bpf_filter(tp->q[0].fd, mac, &tp->filter, why, sizeof(why))))
+		snprintf(tp->bpf_note, sizeof(tp->bpf_note),
+			 "no anti-spoofing filter (%s)", why);
+	if (tp->bpf_note[0])
+		log_warn("port %s: %s", tp->port.id, tp->bpf_note);
+	return 0;
+}
+
+/**
  * jumbo_pool_get() - the pool of 64 KB receive buffers, made on first use
  *
  * Return: pool, or NULL
@@ -451,7 +529,7 @@ static struct port *tap_open(const struct netdev *nd, char *err, size_t errlen)
 		if (open_queue(tp, q, err, errlen))
 			goto err;
 	}
-	if (link_setup(tp, nd, err, errlen))
+	if (link_setup(tp, nd, err, errlen) || bpf_setup(tp, nd, err, errlen))
 		goto err;
 	tp->port.caps = PORT_CAP_MULTISEG |
 			(tp->vnet_hdr ? PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
