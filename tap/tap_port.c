@@ -39,7 +39,11 @@
 #include "port.h"
 
 #define TAP_JUMBO_MBUFS 2048
-#define TAP_IOV_MAX	64
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20 /* Linux 6.2: UDP segmentation offload, IPv4 */
+#define TUN_F_USO6 0x40 /* ... and IPv6; offered only together */
+#endif
+#define TAP_IOV_MAX 64
 
 static const char *const tap_keys[] = {
 	"ifname",     "queues",	  "vnet_hdr", "up", "mtu",
@@ -78,7 +82,7 @@ struct tap_port {
 	uint16_t queues;
 	struct tap_bpf *steer;
 	struct tap_bpf *filter;
-	char bpf_note[160];
+	char bpf_note[256];
 	struct tap_queue q[PORT_MAX_QUEUES];
 };
 
@@ -353,8 +357,12 @@ static int open_queue(struct tap_port *tp, uint16_t q, char *err, size_t errlen)
 		return -errno;
 	}
 	snprintf(tp->ifname, sizeof(tp->ifname), "%s", ifr.ifr_name);
-	if (tp->vnet_hdr && (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) ||
-			     ioctl(fd, TUNSETOFFLOAD, offloads))) {
+	if (!tp->vnet_hdr)
+		return 0;
+	/* USO4+USO6 where the kernel knows them (6.2+), else without. */
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdrsz) ||
+	    (ioctl(fd, TUNSETOFFLOAD, offloads | TUN_F_USO4 | TUN_F_USO6) &&
+	     ioctl(fd, TUNSETOFFLOAD, offloads))) {
 		snprintf(err, errlen, "ifname=%s: offloads: %s", tp->ifname,
 			 strerror(errno));
 		return -errno;
@@ -461,9 +469,13 @@ static int bpf_setup(struct tap_port *tp, const struct netdev *nd, char *err,
 			 "steering without BPF (%s)", why);
 	if (anti &&
 	    (tap_mac(tp, mac) ||
-	     tap_bpf_filter(tp->q[0].fd, mac, &tp->filter, why, sizeof(why))))
-		snprintf(tp->bpf_note, sizeof(tp->bpf_note),
-			 "no anti-spoofing filter (%s)", why);
+	     tap_bpf_filter(tp->q[0].fd, mac, &tp->filter, why, sizeof(why)))) {
+		size_t off = strlen(tp->bpf_note);
+
+		snprintf(tp->bpf_note + off, sizeof(tp->bpf_note) - off,
+			 "%sno anti-spoofing filter (%s)", off ? "; " : "",
+			 why);
+	}
 	if (tp->bpf_note[0])
 		log_warn("port %s: %s", tp->port.id, tp->bpf_note);
 	return 0;

@@ -69,3 +69,19 @@ echo "  forged: kernel dropped $((d1 - d0)), switch received $((rx1 - rx0)); own
 [ $((d1 - d0)) -ge 10 ] && [ $((rx1 - rx0)) -lt 10 ] || fail "forged frames not dropped in the kernel"
 [ $((rx2 - rx1)) -ge 10 ] || fail "frames with the tap's own MAC did not pass"
 pass "anti-spoofing filter: forged source MACs dropped in the kernel, the rest passes"
+stop_switch || fail "exit status $?"
+
+# Without CAP_BPF (and CAP_SYS_ADMIN) the programs cannot load: the port
+# works without them and says why, once.
+SWITCH_WRAP="$REPO/tests/lib/without-bpf.sh"
+start_switch --netdev "tap,id=t1,ifname=${T1}n,queues=2,filter=antispoof" \
+	--netdev "tap,id=t2,ifname=${T2}n"
+note=$(vioctl_j port list | json_get 0.bpf)
+[ "$(vioctl_j port list | json_get 0.steering)" = kernel ] || fail "steering claims BPF"
+[ "$(grep -c 'without BPF\|no anti-spoofing' "$TMP/switch.log")" = 1 ] ||
+	fail "expected one warning: $(cat "$TMP/switch.log")"
+ns_host c "${T1}n" 10.79.0.1/24
+ns_host d "${T2}n" 10.79.0.2/24
+ns_exec c ping -c 2 -i 0.2 -W 2 10.79.0.2 >/dev/null || fail "no traffic without BPF"
+echo "  without CAP_BPF: $note"
+pass "without CAP_BPF the tap works without its programs and says so once"
