@@ -23,6 +23,8 @@
  * @guest_len:	length of @guest
  * @guest_port_id: the guest was named by a switch port id (resolved to
  *		that port's address later), else ""
+ * @bound:	listening (a rule naming a port waits for its address)
+ * @bound_guest: the IPv4 address a port-named rule forwards to now
  */
 struct hostfwd_rule {
 	char text[HOSTFWD_TEXT_MAX];
@@ -32,6 +34,8 @@ struct hostfwd_rule {
 	struct sockaddr_storage guest;
 	socklen_t guest_len;
 	char guest_port_id[PORT_ID_MAX];
+	bool bound;
+	struct in_addr bound_guest;
 };
 
 int hostfwd_parse(const char *text, struct hostfwd_rule *rule, char *err,

@@ -109,6 +109,85 @@ static void fix_l4(uint8_t *buf, uint32_t len, uint32_t ptype,
 }
 
 /**
+ * neigh_set() - remember that @mac uses @ip (NAT thread)
+ * @sp:		port
+ * @mac:	guest MAC
+ * @ip:		IPv4 address, network order
+ */
+static void neigh_set(struct slirp_port *sp, const uint8_t *mac, uint32_t ip)
+{
+	unsigned int i;
+
+	if (!ip || (ip & sp->cfg.vnetmask.s_addr) != sp->cfg.vnetwork.s_addr)
+		return;
+	for (i = 0; i < sp->n_neigh; i++) {
+		if (!memcmp(&sp->neigh[i].mac, mac, 6))
+			break;
+	}
+	if (i < sp->n_neigh && sp->neigh[i].ip == ip)
+		return;
+	pthread_mutex_lock(&sp->neigh_lock);
+	if (i == sp->n_neigh)
+		i = sp->n_neigh < SLIRP_MAX_NEIGH ? sp->n_neigh++
+						  : SLIRP_MAX_NEIGH - 1;
+	memcpy(&sp->neigh[i].mac, mac, 6);
+	sp->neigh[i].ip = ip;
+	pthread_mutex_unlock(&sp->neigh_lock);
+}
+
+/**
+ * slirp_neigh_learn() - note the IPv4 address a guest MAC uses (ARP
+ * sender, or IPv4 source inside the NAT's network), for hostfwd rules
+ * that name a port (NAT thread)
+ * @sp:		port
+ * @f:		frame from a guest, linear, untagged
+ * @len:	its length
+ */
+void slirp_neigh_learn(struct slirp_port *sp, const uint8_t *f, uint32_t len)
+{
+	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
+	uint32_t ip;
+
+	if (type == RTE_ETHER_TYPE_ARP && len >= 42)
+		memcpy(&ip, f + 28, 4);
+	else if (type == RTE_ETHER_TYPE_IPV4 && len >= 34)
+		memcpy(&ip, f + 26, 4);
+	else
+		return;
+	neigh_set(sp, f + 6, ip);
+}
+
+/**
+ * neigh_from_dhcp() - learn the address in a DHCP ACK the NAT sends
+ * @sp:		port
+ * @f:		frame from libslirp, linear
+ * @len:	its length
+ */
+static void neigh_from_dhcp(struct slirp_port *sp, const uint8_t *f, size_t len)
+{
+	/* Ethernet 14 + IPv4 20 (slirp adds no options) + UDP 8 = 42 */
+	const uint8_t *bootp = f + 42, *opt = bootp + 240;
+	uint32_t yiaddr;
+
+	if (len < 42 + 240 + 3 || f[12] != 0x08 || f[13] != 0x00 ||
+	    f[14] != 0x45 || f[23] != 17 || f[34] != 0 || f[35] != 67 ||
+	    bootp[0] != 2)
+		return;
+	while (opt + 2 < f + len && *opt != 255) {
+		if (*opt == 0) {
+			opt++;
+			continue;
+		}
+		if (opt[0] == 53 && opt[1] == 1 && opt[2] == 5) {
+			memcpy(&yiaddr, bootp + 16, 4);
+			neigh_set(sp, bootp + 28, yiaddr);
+			return;
+		}
+		opt += 2 + opt[1];
+	}
+}
+
+/**
  * slirp_frame_in() - hand a frame from the switch to libslirp (NAT thread)
  * @sp:		port
  * @m:		frame, consumed
@@ -126,6 +205,8 @@ void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m)
 	d = rte_pktmbuf_read(m, 0, len, sp->buf);
 	if (d != sp->buf)
 		memcpy(sp->buf, d, len);
+	if (len >= RTE_ETHER_HDR_LEN)
+		slirp_neigh_learn(sp, sp->buf, len);
 	ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_ALL_MASK);
 	fix_l4(sp->buf, len, ptype, &hl,
 	       m->ol_flags & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG |
@@ -224,6 +305,7 @@ ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque)
 		port_count_drop(&sp->port, DROP_NOMEM, 1);
 		return (ssize_t)len;
 	}
+	neigh_from_dhcp(sp, buf, len);
 	if (len > (size_t)sp->mss4 + 54)
 		mark_gso(sp, m);
 	if (rte_ring_sp_enqueue(sp->from_slirp, m)) {

@@ -6,13 +6,22 @@
  * why - port in use, address not on this host - and changes nothing else.
  * A guest address of 0.0.0.0 (not given) means the NAT's first DHCP
  * address, as in QEMU.
+ *
+ * A rule may name its guest by switch port (`tcp::2223-vm2:22`). Once a
+ * second the control thread looks up the MACs the FDB learned on that
+ * port and the IPv4 address the NAT saw them use (DHCP, ARP or any IPv4
+ * frame), and binds the rule to it - or re-binds it when the VM's address
+ * changed. Until the port's VM has an address the rule waits, unbound.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fdb.h"
+#include "log.h"
 #include "slirp_port.h"
+#include "vswitch.h"
 
 /**
  * struct rule_op - arguments of a rule change run on the NAT thread
@@ -39,7 +48,9 @@ static void guest_addr(const struct slirp_port *sp,
 	struct sockaddr_in *in = (struct sockaddr_in *)out;
 
 	*out = r->guest;
-	if (out->ss_family == AF_INET && !in->sin_addr.s_addr)
+	if (r->guest_port_id[0])
+		in->sin_addr = r->bound_guest;
+	else if (out->ss_family == AF_INET && !in->sin_addr.s_addr)
 		in->sin_addr = sp->cfg.vdhcp_start;
 }
 
@@ -146,13 +157,13 @@ int slirp_hostfwd_add(struct port *port, const char *text, char *err,
 		return -ENOSPC;
 	}
 	if (r.guest_port_id[0]) {
-		snprintf(err, errlen,
-			 "hostfwd=%s: naming the guest by port "
-			 "id is not supported yet",
-			 text);
-		return -EOPNOTSUPP;
+		/* Bound by slirp_hostfwd_tick() once the VM has an address. */
+		sp->rules[sp->n_rules++] = r;
+		slirp_hostfwd_tick(port);
+		return 0;
 	}
 	rc = slirp_rule_apply(sp, &r, true, err, errlen);
+	r.bound = !rc;
 	if (!rc)
 		sp->rules[sp->n_rules++] = r;
 	return rc;
@@ -178,7 +189,8 @@ int slirp_hostfwd_del(struct port *port, const char *text, char *err,
 			 port->id);
 		return -ENOENT;
 	}
-	slirp_rule_apply(sp, &sp->rules[i], false, err, errlen);
+	if (sp->rules[i].bound)
+		slirp_rule_apply(sp, &sp->rules[i], false, err, errlen);
 	sp->rules[i] = sp->rules[--sp->n_rules];
 	return 0;
 }
@@ -215,10 +227,114 @@ json_t *slirp_hostfwd_list(struct port *port)
 			snprintf(guest, sizeof(guest), "%s:%u", gbuf,
 				 ntohs(s->sin_port));
 		}
+		if (r->guest_port_id[0] && !r->bound)
+			snprintf(guest, sizeof(guest), "%s:%u (no address yet)",
+				 r->guest_port_id,
+				 ntohs(((const struct sockaddr_in *)&r->guest)
+					       ->sin_port));
+		else if (r->guest_port_id[0])
+			snprintf(guest + strlen(guest),
+				 sizeof(guest) - strlen(guest), " (%s)",
+				 r->guest_port_id);
 		json_array_append_new(
 			list, json_pack("{s:s,s:s,s:s,s:s}", "rule", r->text,
 					"proto", r->udp ? "udp" : "tcp",
 					"listen", host, "guest", guest));
 	}
 	return list;
+}
+
+/**
+ * struct port_macs - MACs the FDB learned on one port
+ * @port:	port index
+ * @n:		MACs found
+ * @mac:	the MACs
+ */
+struct port_macs {
+	uint16_t port;
+	unsigned int n;
+	struct rte_ether_addr mac[16];
+};
+
+/**
+ * collect_mac() - fdb_walk() callback: keep the MACs of one port
+ */
+static void collect_mac(const struct fdb_entry_info *e, void *arg)
+{
+	struct port_macs *pm = arg;
+
+	if (e->port == pm->port && pm->n < RTE_DIM(pm->mac))
+		pm->mac[pm->n++] = e->key.mac;
+}
+
+/**
+ * port_address() - the IPv4 address the VM on port @id uses toward the NAT
+ * @sp:		NAT port
+ * @id:		switch port id
+ *
+ * Return: the address (network order), or 0 when not known yet
+ */
+static uint32_t port_address(struct slirp_port *sp, const char *id)
+{
+	struct port *p = vswitch_port_find(id);
+	struct port_macs pm = { 0 };
+	uint32_t ip = 0;
+
+	if (!p)
+		return 0;
+	pm.port = p->index;
+	fdb_walk(vsw.fdb, fdb_clock(), collect_mac, &pm);
+	pthread_mutex_lock(&sp->neigh_lock);
+	for (unsigned int i = 0; i < sp->n_neigh && !ip; i++) {
+		for (unsigned int k = 0; k < pm.n && !ip; k++) {
+			if (rte_is_same_ether_addr(&sp->neigh[i].mac,
+						   &pm.mac[k]))
+				ip = sp->neigh[i].ip;
+		}
+	}
+	pthread_mutex_unlock(&sp->neigh_lock);
+	return ip;
+}
+
+/**
+ * repoint() - bind a port-named rule to the VM's current address
+ * @sp:		NAT port
+ * @r:		rule
+ * @ip:		address now (network order)
+ */
+static void repoint(struct slirp_port *sp, struct hostfwd_rule *r, uint32_t ip)
+{
+	char err[256], a[INET_ADDRSTRLEN];
+
+	if (r->bound)
+		slirp_rule_apply(sp, r, false, err, sizeof(err));
+	r->bound_guest.s_addr = ip;
+	r->bound = !slirp_rule_apply(sp, r, true, err, sizeof(err));
+	inet_ntop(AF_INET, &r->bound_guest, a, sizeof(a));
+	if (r->bound)
+		log_info("port %s: hostfwd=%s now reaches %s at %s",
+			 sp->port.id, r->text, r->guest_port_id, a);
+	else
+		log_warn("port %s: %s", sp->port.id, err);
+}
+
+/**
+ * slirp_hostfwd_tick() - point the rules that name a port at that VM's
+ * address (control thread, once a second)
+ * @port:	NAT port
+ */
+void slirp_hostfwd_tick(struct port *port)
+{
+	struct slirp_port *sp = (struct slirp_port *)port;
+
+	for (unsigned int i = 0; i < sp->n_rules; i++) {
+		struct hostfwd_rule *r = &sp->rules[i];
+		uint32_t ip;
+
+		if (!r->guest_port_id[0])
+			continue;
+		ip = port_address(sp, r->guest_port_id);
+		if (ip && (!r->bound || ip != r->bound_guest.s_addr))
+			repoint(sp, r, ip);
+	}
 }

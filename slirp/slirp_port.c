@@ -150,6 +150,7 @@ static void user_close(struct port *port)
 	for (unsigned int i = 0; i < RTE_DIM(sp->strings); i++)
 		free(sp->strings[i]);
 	pthread_mutex_destroy(&sp->call.lock);
+	pthread_mutex_destroy(&sp->neigh_lock);
 	pthread_cond_destroy(&sp->call.done);
 	port_free(port);
 }
@@ -204,6 +205,7 @@ static const struct port_ops user_ops = {
 	.close = user_close,
 	.info = user_info,
 	.hint = user_hint,
+	.tick = slirp_hostfwd_tick,
 };
 
 /**
@@ -478,6 +480,7 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 	sp->in_efd = sp->out_efd = sp->stop_efd = sp->call_efd = -1;
 	pthread_mutex_init(&sp->call.lock, NULL);
 	pthread_cond_init(&sp->call.done, NULL);
+	pthread_mutex_init(&sp->neigh_lock, NULL);
 	sp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
 			PORT_CAP_TSO6 | PORT_CAP_UFO;
 	sp->port.max_frame = SLIRP_MTU + RTE_ETHER_HDR_LEN;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <libslirp.h>
+#include <rte_ether.h>
 #include <rte_ring.h>
 
 #include "hostfwd.h"
@@ -19,6 +20,17 @@
 #define SLIRP_MAX_TIMERS    16
 #define SLIRP_MTU	    65520
 #define SLIRP_MAX_DNSSEARCH 8
+#define SLIRP_MAX_NEIGH	    256
+
+/**
+ * struct slirp_neigh - an address a guest used toward the NAT
+ * @mac:	guest MAC
+ * @ip:		its IPv4 address (network order)
+ */
+struct slirp_neigh {
+	struct rte_ether_addr mac;
+	uint32_t ip;
+};
 
 /**
  * struct slirp_timer - a libslirp timer, run by the NAT thread
@@ -77,6 +89,10 @@ struct slirp_call {
  * @buf:	linear copy of a frame for slirp_input()
  * @mss4:	segment size for TCP/IPv4 super-frames sent to guests
  * @mss6:	segment size for TCP/IPv6 super-frames sent to guests
+ * @neigh:	guest MAC -> IPv4 seen in ARP and IPv4 frames entering the NAT
+ *		(NAT thread writes under @neigh_lock)
+ * @n_neigh:	entries used
+ * @neigh_lock:	guards @neigh for the control thread's reads
  */
 struct slirp_port {
 	struct port port;
@@ -100,6 +116,9 @@ struct slirp_port {
 	struct slirp_timer timers[SLIRP_MAX_TIMERS];
 	uint16_t mss4;
 	uint16_t mss6;
+	struct slirp_neigh neigh[SLIRP_MAX_NEIGH];
+	unsigned int n_neigh;
+	pthread_mutex_t neigh_lock;
 	uint8_t buf[SLIRP_MTU + 64];
 };
 
@@ -121,5 +140,8 @@ int slirp_hostfwd_add(struct port *port, const char *text, char *err,
 int slirp_hostfwd_del(struct port *port, const char *text, char *err,
 		      size_t errlen);
 json_t *slirp_hostfwd_list(struct port *port);
+void slirp_hostfwd_tick(struct port *port);
+void slirp_neigh_learn(struct slirp_port *sp, const uint8_t *frame,
+		       uint32_t len);
 
 #endif /* VIOSWITCH_SLIRP_PORT_H */

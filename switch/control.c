@@ -334,7 +334,7 @@ static void client_read(int i)
 }
 
 /**
- * on_timer() - once a second: age the FDB
+ * on_timer() - once a second: age the FDB, let ports do housekeeping
  */
 static void on_timer(void)
 {
@@ -346,6 +346,12 @@ static void on_timer(void)
 	n = fdb_age(vsw.fdb, fdb_clock(), vsw.cfg.fdb_age);
 	if (n)
 		log_debug("fdb: %u entries aged out", n);
+	for (unsigned int i = 0; i < vsw.table->n; i++) {
+		struct port *p = vsw.table->list[i];
+
+		if (p->ops->tick)
+			p->ops->tick(p);
+	}
 }
 
 /**

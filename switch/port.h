@@ -65,6 +65,7 @@ struct port;
  * @close:	free everything the port holds, including @port itself
  * @info:	add kind-specific fields to @obj for `vioctl port list`
  * @hint:	print how to attach to the port (e.g. a QEMU command line)
+ * @tick:	once a second on the control thread, for housekeeping
  */
 struct port_ops {
 	uint16_t (*rx_burst)(struct port *port, uint16_t q,
@@ -79,6 +80,7 @@ struct port_ops {
 	void (*close)(struct port *port);
 	void (*info)(struct port *port, json_t *obj);
 	void (*hint)(struct port *port, FILE *out);
+	void (*tick)(struct port *port);
 };
 
 /**

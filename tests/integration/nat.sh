@@ -104,6 +104,41 @@ expect_bad "tcp::$BUSY-:22" "Address already in use"
 [ "$(vioctl_j hostfwd list)" = "$before" ] || fail "a bad rule changed the list"
 pass "bad rules rejected with the reason; rules unchanged"
 
+# Rules naming a port follow the address that port's VM holds.
+TAP2=vm$$
+vioctl_j port add "tap,id=g2,ifname=$TAP2" >/dev/null
+ns2=$(ns_name guest2)
+ip netns add "$ns2"
+cleanup_add "ip netns pids $ns2 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns2 2>/dev/null"
+ip link set "$TAP2" netns "$ns2"
+ns_exec guest2 ip link set lo up
+ns_exec guest2 ip link set "$TAP2" up
+ns_exec guest2 busybox udhcpc -i "$TAP2" -q -n -t 5 -T 1 -s "$TMP/udhcpc.sh" >/dev/null 2>&1 ||
+	fail "second guest: no DHCP lease"
+read -r ip2 _ _ <"$TMP/lease"
+NAMED1=$((base + 4)) NAMED2=$((base + 5))
+vioctl_j hostfwd add nat "tcp::$NAMED1-g:7" >/dev/null
+vioctl_j hostfwd add nat "tcp::$NAMED2-g2:7" >/dev/null
+ns_exec guest socat TCP-LISTEN:7,reuseaddr,fork SYSTEM:"echo guest1" &
+cleanup_add "kill $! 2>/dev/null"
+ns_exec guest2 socat TCP-LISTEN:7,reuseaddr,fork SYSTEM:"echo guest2" &
+cleanup_add "kill $! 2>/dev/null"
+# answer PORT - what the guest behind 127.0.0.1:PORT says
+answer() { socat -t 2 - TCP:127.0.0.1:$1 </dev/null 2>/dev/null || true; }
+wait_until 5 sh -c "[ \"\$(socat -t 2 - TCP:127.0.0.1:$NAMED2 </dev/null 2>/dev/null)\" = guest2 ]" ||
+	fail "tcp::$NAMED2-g2:7 does not reach the second guest: $(vioctl_j hostfwd list | tr -d ' \n')"
+[ "$(answer $NAMED1)" = guest1 ] || fail "tcp::$NAMED1-g:7 does not reach the first guest"
+echo "  second guest leased $ip2; $(vioctl_j hostfwd list | grep -c '(g2)') rule follows port g2"
+# The second VM changes its address: the rule follows.
+ns_exec guest2 ip addr flush dev "$TAP2"
+ns_exec guest2 ip addr add 10.0.2.77/24 dev "$TAP2"
+ns_exec guest2 ping -c 1 -W 1 10.0.2.2 >/dev/null || true
+wait_until 5 sh -c "'$BUILD/vioctl' --ctl '$TMP/ctl.sock' hostfwd list | grep -q '10.0.2.77:7 (g2)'" ||
+	fail "rule did not follow g2 to 10.0.2.77: $(vioctl_j hostfwd list | tr -d ' \n')"
+wait_until 5 sh -c "[ \"\$(socat -t 2 - TCP:127.0.0.1:$NAMED2 </dev/null 2>/dev/null)\" = guest2 ]" ||
+	fail "after the move tcp::$NAMED2-g2:7 does not reach the second guest"
+pass "rules naming ports g and g2 reach each VM, and follow g2 to its new address"
+
 drops=$(vioctl_j stats | python3 -c 'import json,sys; print(sum(sum(p["drops"].values()) for p in json.load(sys.stdin)))')
 echo "  drops over the whole run: $drops"
 stop_switch || fail "exit status $?"
