@@ -37,6 +37,19 @@
 	X(LEARN_LIMIT, "learn_limit", "MAC not learned: port's limit reached") \
 	X(FDB_FULL, "fdb_full", "MAC not learned: FDB full")
 
+/* Which path frames took through offload adaptation (output port). */
+#define OFFLOAD_PATHS(X)                                                       \
+	X(PASS, "offload_pass", "sent with offload requests the port takes")   \
+	X(CSUM, "csum_sw", "checksum filled in software")                      \
+	X(SEG, "segmented", "super-frame segmented in software")               \
+	X(SEGS, "segments", "frames made by software segmentation")            \
+	X(LINEAR, "linearized", "chained frame copied into one buffer")
+
+#define X_ENUM(e, name, doc) OFFLOAD_##e,
+enum offload_path {
+	OFFLOAD_PATHS(X_ENUM) OFFLOAD__MAX
+};
+#undef X_ENUM
 #define X_ENUM(e, name, doc) DROP_##e,
 enum drop_reason {
 	DROP_REASONS(X_ENUM) DROP__MAX
@@ -50,6 +63,7 @@ enum fdb_event {
 
 extern const char *const drop_reason_names[DROP__MAX];
 extern const char *const fdb_event_names[FDB_EV__MAX];
+extern const char *const offload_path_names[OFFLOAD__MAX];
 
 /* Counter slots: PMD threads use 0..MAX_PMDS-1. */
 #define MAX_PMDS      32
@@ -67,6 +81,7 @@ extern const char *const fdb_event_names[FDB_EV__MAX];
  * @flooded:	received frames sent to every other port of their VLAN
  * @drops:	frames dropped, by reason (charged to the port that dropped)
  * @fdb_events:	learning events of sources seen on this port
+ * @offload:	frames sent on this port, by offload path
  *
  * Received frames add up: rx_packets = forwarded + flooded + the drops
  * counted at ingress (runt, truncated, vlan, bad_src, filtered).
@@ -80,6 +95,7 @@ struct port_counters {
 	uint64_t flooded;
 	uint64_t drops[DROP__MAX];
 	uint64_t fdb_events[FDB_EV__MAX];
+	uint64_t offload[OFFLOAD__MAX];
 } __rte_cache_aligned;
 
 /* The calling thread's slot; PMD threads set it to their index. */

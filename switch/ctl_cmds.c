@@ -249,7 +249,7 @@ static json_t *port_stats_json(const struct port *p)
 {
 	struct port_counters c;
 	json_t *drops = json_object(), *fdb = json_object(),
-	       *rxq = json_array();
+	       *rxq = json_array(), *ofl = json_object();
 
 	port_counters_sum(p, &c);
 	for (uint16_t q = 0; q < p->n_rxq; q++)
@@ -258,16 +258,20 @@ static json_t *port_stats_json(const struct port *p)
 	for (unsigned int d = 0; d < DROP__MAX; d++)
 		json_object_set_new(drops, drop_reason_names[d],
 				    json_integer((json_int_t)c.drops[d]));
+	for (unsigned int o = 0; o < OFFLOAD__MAX; o++)
+		json_object_set_new(ofl, offload_path_names[o],
+				    json_integer((json_int_t)c.offload[o]));
 	for (unsigned int e = 0; e < FDB_EV__MAX; e++)
 		json_object_set_new(fdb, fdb_event_names[e],
 				    json_integer((json_int_t)c.fdb_events[e]));
-	return json_pack(
-		"{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o}", "id", p->id,
-		"rx_packets", (json_int_t)c.rx_packets, "rx_bytes",
-		(json_int_t)c.rx_bytes, "tx_packets", (json_int_t)c.tx_packets,
-		"tx_bytes", (json_int_t)c.tx_bytes, "forwarded",
-		(json_int_t)c.forwarded, "flooded", (json_int_t)c.flooded,
-		"drops", drops, "fdb", fdb, "rx_queue_packets", rxq);
+	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}", "id",
+			 p->id, "rx_packets", (json_int_t)c.rx_packets,
+			 "rx_bytes", (json_int_t)c.rx_bytes, "tx_packets",
+			 (json_int_t)c.tx_packets, "tx_bytes",
+			 (json_int_t)c.tx_bytes, "forwarded",
+			 (json_int_t)c.forwarded, "flooded",
+			 (json_int_t)c.flooded, "drops", drops, "fdb", fdb,
+			 "rx_queue_packets", rxq, "offload", ofl);
 }
 
 /**

@@ -21,8 +21,9 @@
  * its compliant mode: RTE_MBUF_F_RX_LRO, RTE_MBUF_F_RX_L4_CKSUM_NONE) turn
  * them into the transmit intent above with offload_rx_to_tx().
  *
- * Not yet here (see the offload issue): segmentation of TCP over IPv6
- * (DPDK 22.11's rte_gso has none) and validation of guest metadata.
+ * TCP is segmented by offload_tso.c (IPv4 and IPv6, copying); UDP
+ * super-frames become IPv4 fragments through rte_gso. Every frame is
+ * counted on its output port by the path it took (OFFLOAD_PATHS).
  */
 #include "offload.h"
 
@@ -34,6 +35,7 @@
 #include <rte_udp.h>
 
 #include "log.h"
+#include "offload_tso.h"
 
 static struct rte_mempool *offload_pool;
 
@@ -155,6 +157,7 @@ static int linearize(struct rte_mbuf **m)
 static uint16_t finish(struct port *port, struct rte_mbuf *m,
 		       struct rte_mbuf **out)
 {
+	struct port_counters *c = port_counters(port);
 	bool l4 = (m->ol_flags & RTE_MBUF_F_TX_L4_MASK) &&
 		  !(port->caps & PORT_CAP_L4_CKSUM);
 
@@ -162,9 +165,15 @@ static uint16_t finish(struct port *port, struct rte_mbuf *m,
 		if (headers_writable(&m))
 			goto nomem;
 		fill_checksums(m, l4);
+		c->offload[OFFLOAD_CSUM] += l4;
 	}
-	if (!(port->caps & PORT_CAP_MULTISEG) && linearize(&m))
-		goto nomem;
+	if (m->nb_segs > 1 && !(port->caps & PORT_CAP_MULTISEG)) {
+		if (linearize(&m))
+			goto nomem;
+		c->offload[OFFLOAD_LINEAR]++;
+	}
+	if (m->ol_flags & (RTE_MBUF_F_TX_L4_MASK | OFFLOAD_SEG_FLAGS))
+		c->offload[OFFLOAD_PASS]++;
 	*out = m;
 	return 1;
 nomem:
@@ -173,7 +182,7 @@ nomem:
 }
 
 /**
- * segment() - cut a super-frame into frames of at most tso_segsz payload
+ * segment_tcp() - cut a TCP super-frame in software (IPv4 and IPv6)
  * @port:	output port
  * @m:		super-frame, consumed
  * @out:	segments
@@ -181,46 +190,76 @@ nomem:
  *
  * Return: segments put in @out (0: dropped and counted)
  */
-static uint16_t segment(struct port *port, struct rte_mbuf *m,
-			struct rte_mbuf **out, uint16_t room)
+static uint16_t segment_tcp(struct port *port, struct rte_mbuf *m,
+			    struct rte_mbuf **out, uint16_t room)
+{
+	struct rte_mbuf *segs[OFFLOAD_MAX_SEGS];
+	struct port_counters *c = port_counters(port);
+	uint16_t n = 0;
+	int got;
+
+	got = tso_segment(m, offload_pool, segs,
+			  RTE_MIN(room, OFFLOAD_MAX_SEGS));
+	if (got < 0) {
+		port_drop(port, got == -ENOMEM ? DROP_NOMEM : DROP_OFFLOAD, &m,
+			  1);
+		return 0;
+	}
+	if (!got) { /* no longer than one segment: send it as it is */
+		m->ol_flags &= ~RTE_MBUF_F_TX_TCP_SEG;
+		return finish(port, m, out);
+	}
+	rte_pktmbuf_free(m);
+	c->offload[OFFLOAD_SEG]++;
+	c->offload[OFFLOAD_SEGS] += (uint64_t)got;
+	for (int i = 0; i < got; i++)
+		n += finish(port, segs[i], out + n);
+	return n;
+}
+
+/**
+ * segment_udp() - fragment a UDP/IPv4 super-frame (rte_gso)
+ * @port:	output port
+ * @m:		super-frame, consumed
+ * @out:	fragments
+ * @room:	space in @out
+ *
+ * Return: frames put in @out (0: dropped and counted)
+ */
+static uint16_t segment_udp(struct port *port, struct rte_mbuf *m,
+			    struct rte_mbuf **out, uint16_t room)
 {
 	struct rte_mbuf *segs[OFFLOAD_MAX_SEGS];
 	struct rte_gso_ctx gso = {
 		.direct_pool = offload_pool,
 		.indirect_pool = offload_pool,
 		.flag = RTE_GSO_FLAG_IPID_FIXED,
+		.gso_types = RTE_ETH_TX_OFFLOAD_UDP_TSO,
 	};
 	uint16_t n = 0;
 	int got;
 
-	if (!(m->ol_flags & RTE_MBUF_F_TX_IPV4) || !m->tso_segsz)
-		goto bad;
-	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) {
-		gso.gso_types = RTE_ETH_TX_OFFLOAD_TCP_TSO;
-		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
-	} else {
-		gso.gso_types = RTE_ETH_TX_OFFLOAD_UDP_TSO;
+	if (!(m->ol_flags & RTE_MBUF_F_TX_IPV4) || !m->tso_segsz) {
+		port_drop(port, DROP_OFFLOAD, &m, 1);
+		return 0;
 	}
 	gso.gso_size = m->l2_len + m->l3_len + m->l4_len + m->tso_segsz;
 	got = rte_gso_segment(m, &gso, segs, RTE_MIN(room, OFFLOAD_MAX_SEGS));
-	if (got < 0)
-		goto bad;
-	if (got == 0) /* not segmented: already small enough */
+	if (got < 0) {
+		port_drop(port, DROP_OFFLOAD, &m, 1);
+		return 0;
+	}
+	if (!got)
 		return finish(port, m, out);
 	rte_pktmbuf_free(m);
+	port_counters(port)->offload[OFFLOAD_SEG]++;
+	port_counters(port)->offload[OFFLOAD_SEGS] += (uint64_t)got;
 	for (int i = 0; i < got; i++) {
 		segs[i]->ol_flags |=
 			RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_IPV4;
-		if (gso.gso_types == RTE_ETH_TX_OFFLOAD_TCP_TSO)
-			segs[i]->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
-		else
-			segs[i]->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
 		n += finish(port, segs[i], out + n);
 	}
 	return n;
-bad:
-	port_drop(port, DROP_OFFLOAD, &m, 1);
-	return 0;
 }
 
 /**
@@ -283,8 +322,8 @@ uint16_t offload_adapt(struct port *port, struct rte_mbuf *m,
 		(fl & RTE_MBUF_F_TX_IPV6) ? PORT_CAP_TSO6 : PORT_CAP_TSO4;
 
 	if ((fl & RTE_MBUF_F_TX_TCP_SEG) && !(port->caps & tso))
-		return segment(port, m, out, room);
+		return segment_tcp(port, m, out, room);
 	if ((fl & RTE_MBUF_F_TX_UDP_SEG) && !(port->caps & PORT_CAP_UFO))
-		return segment(port, m, out, room);
+		return segment_udp(port, m, out, room);
 	return finish(port, m, out);
 }

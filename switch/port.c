@@ -14,6 +14,7 @@
 #define X_NAME(e, name, doc) name,
 const char *const drop_reason_names[DROP__MAX] = { DROP_REASONS(X_NAME) };
 const char *const fdb_event_names[FDB_EV__MAX] = { FDB_EVENTS(X_NAME) };
+const char *const offload_path_names[OFFLOAD__MAX] = { OFFLOAD_PATHS(X_NAME) };
 #undef X_NAME
 
 __thread unsigned int counter_slot = SLOT_CONTROL;
@@ -130,6 +131,8 @@ void port_counters_sum(const struct port *port, struct port_counters *sum)
 			sum->drops[d] += c->drops[d];
 		for (unsigned int e = 0; e < FDB_EV__MAX; e++)
 			sum->fdb_events[e] += c->fdb_events[e];
+		for (unsigned int o = 0; o < OFFLOAD__MAX; o++)
+			sum->offload[o] += c->offload[o];
 	}
 }
 
