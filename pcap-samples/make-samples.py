@@ -20,7 +20,7 @@ import struct
 import sys
 
 BASE_US = 1700000000 * 1000000  # 2023-11-14 22:13:20 UTC
-STEP_US = 20000  # 20 ms between frames of one sequence
+STEP_US = 50000  # 50 ms between frames of one sequence (robust under load)
 SNAPLEN = 65535
 LINKTYPE_ETHERNET = 1
 MIN_FRAME = 60  # Ethernet minimum without FCS

@@ -9,8 +9,7 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
 tmpdir_make
 TAPIF=vn$$
-base=$((20000 + $$ % 20000))
-FWD=$base SVC=$((base + 1)) RT=$((base + 2)) BUSY=$((base + 3))
+FWD=$(free_port) SVC=$(free_port) RT=$(free_port) BUSY=$(free_port)
 
 # The switch sees a resolv.conf naming our test resolver on loopback.
 echo "nameserver 127.0.0.1" >"$TMP/resolv.conf"
@@ -116,7 +115,7 @@ ns_exec guest2 ip link set "$TAP2" up
 ns_exec guest2 busybox udhcpc -i "$TAP2" -q -n -t 5 -T 1 -s "$TMP/udhcpc.sh" >/dev/null 2>&1 ||
 	fail "second guest: no DHCP lease"
 read -r ip2 _ _ <"$TMP/lease"
-NAMED1=$((base + 4)) NAMED2=$((base + 5))
+NAMED1=$(free_port) NAMED2=$(free_port)
 vioctl_j hostfwd add nat "tcp::$NAMED1-g:7" >/dev/null
 vioctl_j hostfwd add nat "tcp::$NAMED2-g2:7" >/dev/null
 ns_exec guest socat TCP-LISTEN:7,reuseaddr,fork SYSTEM:"echo guest1" &

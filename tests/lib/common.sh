@@ -118,6 +118,14 @@ pass()
 	echo "ok - $*"
 }
 
+# ---- ports --------------------------------------------------------------
+
+# free_port() - print a TCP port on 127.0.0.1 that nothing listens on now
+free_port()
+{
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # ---- time ---------------------------------------------------------------
 
 # now_us() - microseconds since the epoch
