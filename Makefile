@@ -103,7 +103,8 @@ $(BUILD)/ebpf/tap_bpf.o: $(BUILD)/ebpf/tap_steer.skel.h \
 DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev \
 	    libbpf-dev libslirp-dev libcmocka-dev libjansson-dev clang llvm \
 	    bpftool iproute2 procps tcpdump tshark iputils-ping iperf3 socat \
-	    python3 bridge-utils busybox-static util-linux qemu-system-x86
+	    python3 bridge-utils busybox-static util-linux qemu-system-x86 \
+	    dropbear-bin openssh-client
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

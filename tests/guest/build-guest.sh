@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # build-guest.sh - a small Linux guest for tests: Debian's kernel, its
-# virtio-net modules and busybox in an initramfs, with tests/guest/init
+# virtio-net modules, busybox and dropbear in an initramfs, with
+# tests/guest/init
 #
 # Usage: tests/guest/build-guest.sh [OUTDIR]     (default: REPO/build/guest)
 #
@@ -15,17 +16,29 @@
 # (.ko.xz/.ko.zst/.ko.gz) are decompressed because busybox insmod may not
 # read them. Their load order goes to /lib/modules/load-order for /init.
 #
-# Cached: when both outputs exist and are newer than this script and the
-# init script, nothing is done. Remove OUTDIR (or touch tests/guest/init)
-# to rebuild. Needs apt-get, apt-cache, dpkg-deb and gzip; if the package
-# lists are missing or stale (404) and we run as root, `apt-get update` is
-# run once and the download retried.
+# The SSH server is the host's dropbear (package dropbear-bin, which must
+# be installed): dropbear and dropbearkey are copied with the libraries
+# `ldd` lists, dynamic loader included, at the same paths, with an
+# /etc/passwd holding root (home /root, shell /bin/sh). The image holds no
+# key: a test appends root's authorized_keys as a second cpio archive to
+# the initrd (tests/lib/qemu.sh: initrd_append), and /init makes the host
+# key at boot.
+#
+# Cached: when both outputs exist and are newer than this script, the init
+# script and the host's dropbear binaries, nothing is done. Remove OUTDIR
+# (or touch tests/guest/init) to rebuild. Needs apt-get, apt-cache,
+# dpkg-deb, gzip and ldd; if the package lists are missing or stale (404)
+# and we run as root, `apt-get update` is run once and the download
+# retried.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 OUT=${1:-$REPO/build/guest}
-INPUTS=("$HERE/build-guest.sh" "$HERE/init")
+# Host binaries copied into the guest, with their libraries.
+SSH_BINARIES=(/usr/sbin/dropbear /usr/bin/dropbearkey)
+# A host binary missing here does not make the cached guest stale.
+INPUTS=("$HERE/build-guest.sh" "$HERE/init" "${SSH_BINARIES[@]}")
 # Modules the guest needs; their dependencies are added.
 ROOT_MODULES=(virtio_pci virtio_net)
 
@@ -172,6 +185,54 @@ add_module()
 	echo "  $name: module (${file#"$mdir"/})"
 }
 
+# add_binary() - copy a dynamically linked host binary and every library
+# `ldd` lists for it (the loader too) into the initramfs, at the same paths
+# @$1:	binary
+# @$2:	initramfs root
+add_binary()
+{
+	local bin=$1 root=$2 libs lib
+
+	[ -x "$bin" ] || die "$bin not found: install dropbear-bin" \
+		"(apt-get install dropbear-bin)"
+	command -v ldd >/dev/null || die "ldd not found (libc-bin)"
+	libs=$(ldd "$bin") || die "ldd $bin failed"
+	if grep -q 'not found' <<<"$libs"; then
+		die "ldd $bin: $(grep 'not found' <<<"$libs" | xargs)"
+	fi
+	install -D -m 0755 "$bin" "$root$bin"
+	# "libz.so.1 => /lib/.../libz.so.1 (0x...)", "/lib64/ld-linux... (0x...)";
+	# linux-vdso.so.1 has no file.
+	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+			  $1 ~ /^\// { print $1 }' <<<"$libs"); do
+		# install copies what a symlink points to, under the link's name.
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib" ||
+			die "cannot copy $lib"
+	done
+	echo "  $bin: $(awk '$2 == "=>" { print $1 }' <<<"$libs" | xargs)"
+}
+
+# add_ssh() - dropbear, dropbearkey and what they need to run: users,
+# root's home, directories for the host key and the pid file
+# @$1:	initramfs root
+add_ssh()
+{
+	local root=$1 b
+
+	echo "SSH server:"
+	for b in "${SSH_BINARIES[@]}"; do
+		add_binary "$b" "$root"
+	done
+	mkdir -p "$root/etc/dropbear" "$root/var/run" "$root/var/log"
+	install -d -m 0700 "$root/root"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+	echo 'root:x:0:' >"$root/etc/group"
+	echo '/bin/sh' >"$root/etc/shells"
+	printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' \
+		>"$root/etc/nsswitch.conf"
+	chmod 0644 "$root"/etc/{passwd,group,shells,nsswitch.conf}
+}
+
 # make_initramfs() - lay out the initramfs tree and pack it
 # @$1:	scratch directory holding the unpacked packages in kernel/, bb/
 # @$2:	output initrd file
@@ -191,12 +252,15 @@ make_initramfs()
 	cp "$HERE/init" "$root/init"
 	# The server's per-connection handler is /init under another name.
 	ln -s ../init "$root/bin/vio-receive"
+	# So is udhcpc's script.
+	ln -s ../init "$root/bin/vio-dhcp"
 	chmod 0755 "$root/init" "$root/bin/busybox"
 	: >"$root/lib/modules/load-order"
 	echo "modules for ${mdir##*/}:"
 	for m in "${ROOT_MODULES[@]}"; do
 		add_module "$mdir" "$m" "$root/lib/modules"
 	done
+	add_ssh "$root"
 	# busybox's own cpio writes the newc archive: no host cpio needed.
 	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
 		"$bb" cpio -o -H newc -R 0:0 2>/dev/null) | gzip -9n >"$out" ||
@@ -206,7 +270,7 @@ make_initramfs()
 TMPD=""
 main()
 {
-	local tmp kpkg kver bbver
+	local tmp kpkg kver bbver dbver
 
 	if up_to_date; then
 		echo "guest in $OUT is up to date"
@@ -229,10 +293,12 @@ main()
 	cp "$1" "$OUT/vmlinuz.new"
 	mv "$OUT/vmlinuz.new" "$OUT/vmlinuz"
 	mv "$OUT/initrd.img.new" "$OUT/initrd.img"
-	printf '%s %s\nbusybox-static %s\n' "$kpkg" "$kver" "$bbver" \
-		>"$OUT/VERSION"
+	dbver=$(dpkg-query -W -f='${Version}' dropbear-bin 2>/dev/null) ||
+		dbver="(not from a package)"
+	printf '%s %s\nbusybox-static %s\ndropbear-bin %s\n' "$kpkg" "$kver" \
+		"$bbver" "$dbver" >"$OUT/VERSION"
 	echo "guest built in $OUT: $kpkg $kver, busybox-static $bbver," \
-		"initrd $(stat -c %s "$OUT/initrd.img") bytes"
+		"dropbear-bin $dbver, initrd $(stat -c %s "$OUT/initrd.img") bytes"
 }
 
 main

@@ -6,12 +6,8 @@
 # the switch whole, the features and reconnect counters are right
 #
 # Guest A (port vm1, 10.0.0.1) serves; guest B (port vm2, 10.0.0.2) is the
-# client, which reboots itself once (tests/guest/init tells how). Under TCG
-# virtio-net-pci gets vectors=0, as QEMU 7.2 crashes with vhost-user and
-# MSI-X there. TCG is the default because KVM does not work on these
-# machines although /dev/kvm opens and KVM_CREATE_VM succeeds: QEMU 7.2 with
-# -accel kvm prints nothing on the serial console for a minute, and with
-# -cpu host it aborts ("failed to set MSR 0x10a").
+# client, which reboots itself once (tests/guest/init tells how). QEMU runs
+# under TCG by default (tests/lib/qemu.sh says why).
 #
 # Environment: VIOSWITCH_GUEST_DIR (default REPO/build/guest),
 # VIOSWITCH_GUEST_ACCEL=tcg|kvm (default tcg),
@@ -20,95 +16,9 @@ set -euo pipefail
 # shellcheck disable=SC2034 # BUILD is read by common.sh
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/qemu.sh"
 tmpdir_make
-GUEST=${VIOSWITCH_GUEST_DIR:-$REPO/build/guest}
-ACCEL=${VIOSWITCH_GUEST_ACCEL:-tcg}
-TIMEOUT=${VIOSWITCH_GUEST_TIMEOUT:-150}
 MIB=4
-declare -A QEMU_PID
-
-# elapsed() - seconds since the guests were started, one decimal
-elapsed() { awk -v d=$(($(now_us) - T0)) 'BEGIN { printf "%.1f", d / 1e6 }'; }
-
-# serial NAME - a guest's serial log without carriage returns
-serial() { tr -d '\r' 2>/dev/null <"$TMP/$1.serial" || true; }
-
-# results NAME WORD - the fields after "VIO-RESULT WORD" in a guest's log
-results() { serial "$1" | sed -n "s/.*VIO-RESULT $2 *//p"; }
-
-# guest_fail MSG - fail, showing the end of both guests' serial logs and
-# QEMU's own messages
-guest_fail() {
-	local g
-	for g in a b; do
-		echo "--- last 25 lines of guest $g's serial console ---" >&2
-		serial "$g" | tail -n 25 >&2
-		if [ -s "$TMP/$g.qemu.log" ]; then
-			echo "--- QEMU of guest $g ---" >&2
-			tail -n 10 "$TMP/$g.qemu.log" >&2
-		fi
-	done
-	fail "$*"
-}
-
-# qemu_stop NAME - SIGTERM a guest's QEMU, 5 s grace, then SIGKILL
-qemu_stop() {
-	local pid=${QEMU_PID[$1]:-} i
-	[ -n "$pid" ] || return 0
-	QEMU_PID[$1]=""
-	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		_pid_alive "$pid" || break
-		sleep 0.1
-	done
-	if _pid_alive "$pid"; then
-		echo "QEMU of guest $1 (pid $pid) ignored SIGTERM: killed" >&2
-		kill -KILL "$pid" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	return 0
-}
-
-# qemu_start NAME MAC SOCKET ARGS - boot a guest on a vhost-user socket
-# @ARGS:	the vio.* keys of its kernel command line
-qemu_start() {
-	local name=$1 mac=$2 sock=$3 vectors=",vectors=0" wrap=()
-	[ "$ACCEL" = tcg ] || vectors=""
-	# Should this script be killed outright, QEMU gets SIGTERM.
-	command -v setpriv >/dev/null && wrap=(setpriv --pdeathsig TERM)
-	"${wrap[@]}" qemu-system-x86_64 -accel "$ACCEL" -smp 1 -m 256M \
-		-object memory-backend-memfd,id=mem0,size=256M,share=on \
-		-numa node,memdev=mem0 \
-		-no-user-config -nodefaults -display none \
-		-serial "file:$TMP/$name.serial" \
-		-chardev "socket,id=c0,path=$sock" \
-		-netdev vhost-user,id=n0,chardev=c0 \
-		-device "virtio-net-pci,netdev=n0,mac=$mac$vectors" \
-		-kernel "$GUEST/vmlinuz" -initrd "$GUEST/initrd.img" \
-		-append "console=ttyS0 quiet ipv6.disable=1 $4" \
-		</dev/null >"$TMP/$name.qemu.log" 2>&1 &
-	QEMU_PID[$name]=$!
-	cleanup_add qemu_stop "$name"
-}
-
-# wait_result NAME WORD COUNT WHAT - wait until guest NAME has printed
-# COUNT "VIO-RESULT WORD" lines; fail on a guest error, a QEMU that exited
-# or the overall deadline
-wait_result() {
-	local g
-	while [ "$(results "$1" "$2" | wc -l)" -lt "$3" ]; do
-		for g in a b; do
-			if serial "$g" | grep -q 'VIO-RESULT error'; then
-				guest_fail "guest $g: $(results "$g" error | head -1)"
-			fi
-			_pid_alive "${QEMU_PID[$g]}" ||
-				guest_fail "QEMU of guest $g exited waiting for $4"
-		done
-		[ "$(now_us)" -lt "$DEADLINE" ] ||
-			guest_fail "timeout ($TIMEOUT s) waiting for $4"
-		sleep 0.2
-	done
-}
 
 # port_field PORT KEY - one field of PORT in `vioctl port list`
 port_field() {
@@ -122,16 +32,11 @@ print(" ".join(v) if isinstance(v, list) else json.dumps(v))' "$1" "$2"
 # stat_field PORT KEY - one counter of `vioctl stats PORT`
 stat_field() { vioctl_j stats "$1" | json_get "0.$2"; }
 
-command -v qemu-system-x86_64 >/dev/null ||
-	fail "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
-bg_wait "$REPO/tests/guest/build-guest.sh" "$GUEST" >"$TMP/guest-build.log" 2>&1 ||
-	fail "building the guest failed: $(tail -n 5 "$TMP/guest-build.log")"
-echo "  guest: $(head -1 "$GUEST/VERSION"), accel $ACCEL"
+guest_build
 
 start_switch --netdev "vhost-user,id=vm1,path=$TMP/vm1.sock" \
 	--netdev "vhost-user,id=vm2,path=$TMP/vm2.sock"
-DEADLINE=$(($(now_us) + TIMEOUT * 1000000))
-T0=$(now_us)
+deadline_in "${VIOSWITCH_GUEST_TIMEOUT:-150}"
 qemu_start a 52:54:00:00:00:01 "$TMP/vm1.sock" "vio.role=server vio.ip=10.0.0.1/24"
 qemu_start b 52:54:00:00:00:02 "$TMP/vm2.sock" \
 	"vio.role=client vio.ip=10.0.0.2/24 vio.peer=10.0.0.1 vio.mib=$MIB vio.rounds=2"
