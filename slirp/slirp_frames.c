@@ -25,6 +25,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "mbuf_copy.h"
 #include "slirp_port.h"
 
 #define ETH_MIN_LEN 60
@@ -251,41 +252,6 @@ static void mark_gso(struct slirp_port *sp, struct rte_mbuf *m)
 }
 
 /**
- * copy_frame() - copy a frame into a (chained) mbuf, padded to 60 bytes
- * @buf:	frame
- * @len:	its length
- *
- * Return: mbuf, or NULL when the pool is empty
- */
-static struct rte_mbuf *copy_frame(const uint8_t *buf, size_t len)
-{
-	struct rte_mbuf *head = rte_pktmbuf_alloc(port_mbuf_pool), *m = head;
-	size_t total = RTE_MAX(len, (size_t)ETH_MIN_LEN), off = 0;
-
-	while (m) {
-		uint16_t chunk =
-			(uint16_t)RTE_MIN(rte_pktmbuf_tailroom(m), total - off);
-		uint8_t *d = rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len);
-		size_t real = off < len ? RTE_MIN(chunk, len - off) : 0;
-
-		memcpy(d, buf + off, real);
-		memset(d + real, 0, chunk - real);
-		m->data_len += chunk;
-		head->pkt_len += chunk;
-		off += chunk;
-		if (off == total)
-			return head;
-		m = rte_pktmbuf_alloc(port_mbuf_pool);
-		if (m && rte_pktmbuf_chain(head, m)) {
-			rte_pktmbuf_free(m);
-			m = NULL;
-		}
-	}
-	rte_pktmbuf_free(head);
-	return NULL;
-}
-
-/**
  * slirp_frame_out() - libslirp's send_packet: a frame toward the guests
  * @buf:	frame
  * @len:	its length
@@ -296,7 +262,8 @@ static struct rte_mbuf *copy_frame(const uint8_t *buf, size_t len)
 ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque)
 {
 	struct slirp_port *sp = opaque;
-	struct rte_mbuf *m = copy_frame(buf, len);
+	struct rte_mbuf *m =
+		mbuf_from_bytes(port_mbuf_pool, buf, len, ETH_MIN_LEN);
 	uint64_t one = 1;
 
 	/* Frames that reach the ring are counted by the PMD thread. */

@@ -132,6 +132,16 @@ static void free_ring(struct rte_ring *r)
 }
 
 /**
+ * close_fd() - close an fd if it is open
+ * @fd:		descriptor, or -1
+ */
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/**
  * user_close() - close the NAT (its listening sockets too) and free it
  */
 static void user_close(struct port *port)
@@ -143,10 +153,10 @@ static void user_close(struct port *port)
 		slirp_cleanup(sp->slirp);
 	free_ring(sp->to_slirp);
 	free_ring(sp->from_slirp);
-	for (int *fd = &sp->in_efd; fd <= &sp->call_efd; fd++) {
-		if (*fd >= 0)
-			close(*fd);
-	}
+	close_fd(sp->in_efd);
+	close_fd(sp->out_efd);
+	close_fd(sp->stop_efd);
+	close_fd(sp->call_efd);
 	for (unsigned int i = 0; i < RTE_DIM(sp->strings); i++)
 		free(sp->strings[i]);
 	pthread_mutex_destroy(&sp->call.lock);

@@ -36,6 +36,7 @@
 #include <rte_ring.h>
 
 #include "log.h"
+#include "mbuf_copy.h"
 #include "netdev.h"
 #include "port.h"
 
@@ -214,43 +215,6 @@ static int tx_open(struct pcap_port *pp, char *err, size_t errlen)
 }
 
 /**
- * mbuf_from_record() - copy a captured frame into a (chained) mbuf
- * @data:	frame
- * @len:	its length
- *
- * Return: mbuf, or NULL when the pool is empty
- */
-static struct rte_mbuf *mbuf_from_record(const u_char *data, uint32_t len)
-{
-	struct rte_mbuf *head = rte_pktmbuf_alloc(port_mbuf_pool);
-	struct rte_mbuf *m = head;
-	uint32_t off = 0;
-
-	while (m) {
-		uint16_t chunk =
-			(uint16_t)RTE_MIN(rte_pktmbuf_tailroom(m), len - off);
-
-		memcpy(rte_pktmbuf_mtod_offset(m, char *, m->data_len),
-		       data + off, chunk);
-		m->data_len += chunk;
-		if (m != head)
-			head->pkt_len += chunk;
-		else
-			head->pkt_len = m->data_len;
-		off += chunk;
-		if (off == len)
-			return head;
-		m = rte_pktmbuf_alloc(port_mbuf_pool);
-		if (m && rte_pktmbuf_chain(head, m)) {
-			rte_pktmbuf_free(m);
-			m = NULL;
-		}
-	}
-	rte_pktmbuf_free(head);
-	return NULL;
-}
-
-/**
  * write_frames() - write everything on the tx ring to the output capture
  * @pp:		port
  *
@@ -356,7 +320,7 @@ static bool send_record(struct pcap_port *pp, const struct pcap_pkthdr *h,
 		port_counters(&pp->port)->rx_bytes += h->caplen;
 		return false;
 	}
-	while (!(m = mbuf_from_record(data, h->caplen))) {
+	while (!(m = mbuf_from_bytes(port_mbuf_pool, data, h->caplen, 0))) {
 		if (wait_events(pp, mono_ns() + 1000000))
 			return true;
 		write_frames(pp);
@@ -545,6 +509,16 @@ static void drain_ring(struct rte_ring *r)
 }
 
 /**
+ * close_fd() - close an fd if it is open
+ * @fd:		descriptor, or -1
+ */
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/**
  * pcap_close_port() - close files and free the port
  */
 static void pcap_close_port(struct port *port)
@@ -563,10 +537,9 @@ static void pcap_close_port(struct port *port)
 		pcap_dump_close(pp->dump);
 	if (pp->tx)
 		pcap_close(pp->tx);
-	for (int *fd = &pp->rx_efd; fd <= &pp->stop_efd; fd++) {
-		if (*fd >= 0)
-			close(*fd);
-	}
+	close_fd(pp->rx_efd);
+	close_fd(pp->tx_efd);
+	close_fd(pp->stop_efd);
 	free(pp->rx_path);
 	free(pp->tx_path);
 	port_free(port);
