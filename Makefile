@@ -104,7 +104,7 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev \
 	    libbpf-dev libslirp-dev libcmocka-dev libjansson-dev clang llvm \
 	    bpftool iproute2 procps tcpdump tshark iputils-ping iperf3 socat \
 	    python3 bridge-utils busybox-static util-linux qemu-system-x86 \
-	    dropbear-bin openssh-client
+	    dropbear-bin openssh-client slirp4netns passt
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
