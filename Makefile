@@ -51,6 +51,12 @@ UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_control
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
+# The libFuzzer target (see "fuzzing" below).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := tests/fuzz/fuzz_offload.c switch/offload.c switch/offload_tso.c \
+	    switch/offload_vnet.c switch/mbuf_copy.c switch/log.c
+FUZZ_BIN := build/fuzz/fuzz_offload
+
 ALL_OBJ := $(CORE_OBJ) $(DAEMON_OBJ) $(VIOCTL_OBJ) \
 	   $(UNIT_TESTS:%=$(BUILD)/tests/unit/%.o) $(BUILD)/tests/unit/eal_fixture.o
 
@@ -58,7 +64,7 @@ ALL_OBJ := $(CORE_OBJ) $(DAEMON_OBJ) $(VIOCTL_OBJ) \
 .SECONDARY:
 
 .PHONY: all deps run test check unit replay ctl-tests integration sanitize \
-	bench clean format format-check
+	bench clean format format-check fuzz fuzz-replay
 
 all: $(BUILD)/vioswitch $(BUILD)/vioctl
 
@@ -140,9 +146,9 @@ endif
 SAN_ENV := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-check: all $(UNIT_BINS)
+check: all $(UNIT_BINS) $(FUZZ_BIN)
 	$(Q)$(if $(SANITIZE),$(SAN_ENV)) \
-		tests/run-suites.sh $(BUILD) unit replay ctl integration
+		tests/run-suites.sh $(BUILD) unit replay fuzz ctl integration
 
 unit: $(UNIT_BINS)
 	$(Q)tests/run-suites.sh $(BUILD) unit
@@ -165,6 +171,29 @@ sanitize:
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run.sh $(BUILD)
+
+# ---- fuzzing -----------------------------------------------------------
+# libFuzzer over virtio header validation and offload adaptation. The seed
+# corpus lives in tests/fuzz/corpus; new inputs go to build/fuzz/corpus,
+# crashes to build/fuzz/ (copy a crash into tests/fuzz/corpus to keep it
+# as a test). `make test` replays the corpus once.
+
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard switch/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)clang -std=c11 -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API -g -O1 \
+		-fsanitize=fuzzer,address,undefined -Iswitch $(DEPCFLAGS) \
+		-o $@ $(FUZZ_SRC) $(LDLIBS_SW)
+
+fuzz: deps $(FUZZ_BIN)
+	@mkdir -p build/fuzz/corpus
+	$(Q)ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
+		$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus
+
+fuzz-replay: $(FUZZ_BIN)
+	$(Q)ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
+		$(FUZZ_BIN) -runs=0 tests/fuzz/corpus
 
 clean:
 	rm -rf build

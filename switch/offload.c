@@ -36,6 +36,7 @@
 
 #include "log.h"
 #include "offload_tso.h"
+#include "offload_vnet.h"
 
 static struct rte_mempool *offload_pool;
 
@@ -291,6 +292,14 @@ int offload_rx_to_tx(struct rte_mbuf *m)
 	    (lro && !m->tso_segsz) ||
 	    hl.l2_len + hl.l3_len + hl.l4_len > rte_pktmbuf_data_len(m))
 		return -EINVAL;
+	if (!RTE_ETH_IS_IPV4_HDR(ptype) &&
+	    !(RTE_ETH_IS_IPV6_HDR(ptype) && hl.l3_len == 40)) {
+		/* see offload_from_vnet() */
+		if (lro)
+			return -EINVAL;
+		return offload_csum_raw(m, hl.l2_len + hl.l3_len,
+					l4 == RTE_PTYPE_L4_TCP ? 16 : 6);
+	}
 	m->l2_len = hl.l2_len;
 	m->l3_len = hl.l3_len;
 	m->l4_len = hl.l4_len;

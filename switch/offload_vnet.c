@@ -21,6 +21,7 @@
 #include "offload_vnet.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -29,14 +30,15 @@
 #include <rte_udp.h>
 
 /**
- * csum_in_software() - complete a checksum the header asked for, generically
+ * offload_csum_raw() - complete a partial checksum generically: the field
+ * holds the pseudo-header sum, add everything from @start to the end
  * @m:		frame
  * @start:	csum_start
  * @offset:	csum_offset
  *
  * Return: 0, or -EINVAL when the positions are outside the frame
  */
-static int csum_in_software(struct rte_mbuf *m, uint16_t start, uint16_t offset)
+int offload_csum_raw(struct rte_mbuf *m, uint16_t start, uint16_t offset)
 {
 	uint16_t sum = 0;
 	uint32_t at = (uint32_t)start + offset;
@@ -48,7 +50,8 @@ static int csum_in_software(struct rte_mbuf *m, uint16_t start, uint16_t offset)
 	sum = (uint16_t)~sum;
 	if (!sum)
 		sum = 0xffff;
-	*rte_pktmbuf_mtod_offset(m, uint16_t *, at) = sum;
+	/* csum_offset may be odd: no uint16_t store */
+	memcpy(rte_pktmbuf_mtod_offset(m, void *, at), &sum, sizeof(sum));
 	return 0;
 }
 
@@ -104,7 +107,19 @@ int offload_from_vnet(struct rte_mbuf *m, const struct virtio_net_hdr *h)
 		     hdr > rte_pktmbuf_data_len(m))) {
 		if (gso != VIRTIO_NET_HDR_GSO_NONE)
 			return -EINVAL;
-		return csum_in_software(m, h->csum_start, h->csum_offset);
+		return offload_csum_raw(m, h->csum_start, h->csum_offset);
+	}
+	/*
+	 * Neither IPv4 nor IPv6 without extension headers (DPDK's
+	 * pseudo-header helpers read the first next-header field): no
+	 * offload flags; finish the checksum here, and refuse segmentation.
+	 */
+	if (!RTE_ETH_IS_IPV4_HDR(ptype) &&
+	    !(RTE_ETH_IS_IPV6_HDR(ptype) && hl.l3_len == 40)) {
+		if (gso != VIRTIO_NET_HDR_GSO_NONE)
+			return -EINVAL;
+		return csum ? offload_csum_raw(m, h->csum_start, h->csum_offset)
+			    : 0;
 	}
 	m->l2_len = hl.l2_len;
 	m->l3_len = hl.l3_len;

@@ -5,6 +5,7 @@
 # Usage: tests/run-suites.sh BUILD_DIR SUITE...
 #   unit         every cmocka binary BUILD_DIR/tests/test_*
 #   replay       tests/replay/run.sh: pcap-samples through pcap ports
+#   fuzz         replay tests/fuzz/corpus through the libFuzzer target
 #   ctl          tests/integration/ctl.sh: control socket and options
 #   integration  every other tests/integration/*.sh
 set -u
@@ -37,6 +38,11 @@ for suite in "$@"; do
 		;;
 	replay)
 		run_one "replay" tests/replay/run.sh "$BUILD"
+		;;
+	fuzz)
+		run_one "fuzz corpus" env ASAN_OPTIONS=detect_leaks=0 \
+			UBSAN_OPTIONS=halt_on_error=1 \
+			build/fuzz/fuzz_offload -runs=0 tests/fuzz/corpus
 		;;
 	ctl)
 		run_one "ctl" tests/integration/ctl.sh "$BUILD"
