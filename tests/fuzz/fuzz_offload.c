@@ -36,6 +36,19 @@ struct rte_mempool *port_mbuf_pool;
 
 static struct port *port;
 
+static char runtime_dir[512];
+
+/**
+ * cleanup() - at exit: release EAL and remove its runtime directory, so
+ * runs leave nothing in /var/run/dpdk
+ */
+static void cleanup(void)
+{
+	rte_eal_cleanup();
+	if (runtime_dir[0])
+		rmdir(runtime_dir);
+}
+
 /**
  * LLVMFuzzerInitialize() - start EAL once, make the pool and a port
  */
@@ -51,6 +64,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(prefix, sizeof(prefix), "--file-prefix=fuzz-%d", getpid());
 	if (rte_eal_init(11, eal) < 0)
 		abort();
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
+		 rte_eal_get_runtime_dir());
+	atexit(cleanup);
 	port_mbuf_pool = rte_pktmbuf_pool_create("fuzz", 8192, 0, 0,
 						 RTE_MBUF_DEFAULT_BUF_SIZE,
 						 SOCKET_ID_ANY);
