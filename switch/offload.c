@@ -27,6 +27,8 @@
  */
 #include "offload.h"
 
+#include <string.h>
+
 #include <rte_gso.h>
 #include <rte_net.h>
 #include <rte_ip.h>
@@ -36,7 +38,6 @@
 
 #include "log.h"
 #include "offload_tso.h"
-#include "offload_vnet.h"
 
 static struct rte_mempool *offload_pool;
 
@@ -264,6 +265,74 @@ static uint16_t segment_udp(struct port *port, struct rte_mbuf *m,
 }
 
 /**
+ * offload_csum_raw() - complete a partial checksum generically: the field
+ * holds the pseudo-header sum, add everything from @start to the end
+ * @m:		frame
+ * @start:	csum_start
+ * @offset:	csum_offset
+ *
+ * Return: 0, or -EINVAL when the positions are outside the frame
+ */
+int offload_csum_raw(struct rte_mbuf *m, uint16_t start, uint16_t offset)
+{
+	uint16_t sum = 0;
+	uint32_t at = (uint32_t)start + offset;
+
+	if (at + 2 > rte_pktmbuf_data_len(m) || start >= m->pkt_len)
+		return -EINVAL;
+	if (rte_raw_cksum_mbuf(m, start, m->pkt_len - start, &sum))
+		return -EINVAL;
+	sum = (uint16_t)~sum;
+	if (!sum)
+		sum = 0xffff;
+	/* csum_offset may be odd: no uint16_t store */
+	memcpy(rte_pktmbuf_mtod_offset(m, void *, at), &sum, sizeof(sum));
+	return 0;
+}
+
+/**
+ * offload_intent() - set a received frame's transmit intent from its parsed
+ * headers: the one place both receive paths (virtio header, rte_vhost's
+ * flags) turn "checksum partial" and "super-frame" into mbuf flags
+ * @m:		frame, TCP or UDP, headers in its first segment, checksum
+ *		partial (the field holds the pseudo-header sum)
+ * @ptype:	rte_net_get_ptype() of @m
+ * @hl:		its header lengths
+ * @seg_size:	payload bytes per segment of a super-frame, 0 for none
+ *
+ * A frame that is neither IPv4 nor IPv6 without extension headers gets no
+ * flags (DPDK's pseudo-header helpers read the first next-header field):
+ * its checksum is completed here and segmentation is refused.
+ *
+ * Return: 0, or -EINVAL (drop it)
+ */
+int offload_intent(struct rte_mbuf *m, uint32_t ptype,
+		   const struct rte_net_hdr_lens *hl, uint16_t seg_size)
+{
+	bool tcp = (ptype & RTE_PTYPE_L4_MASK) == RTE_PTYPE_L4_TCP;
+	uint32_t hdr = hl->l2_len + hl->l3_len + hl->l4_len;
+
+	if (!RTE_ETH_IS_IPV4_HDR(ptype) &&
+	    !(RTE_ETH_IS_IPV6_HDR(ptype) && hl->l3_len == 40)) {
+		if (seg_size)
+			return -EINVAL;
+		return offload_csum_raw(m, hl->l2_len + hl->l3_len,
+					tcp ? 16 : 6);
+	}
+	m->l2_len = hl->l2_len;
+	m->l3_len = hl->l3_len;
+	m->l4_len = hl->l4_len;
+	m->ol_flags |= RTE_ETH_IS_IPV4_HDR(ptype) ? RTE_MBUF_F_TX_IPV4
+						  : RTE_MBUF_F_TX_IPV6;
+	m->ol_flags |= tcp ? RTE_MBUF_F_TX_TCP_CKSUM : RTE_MBUF_F_TX_UDP_CKSUM;
+	if (!seg_size || m->pkt_len - hdr <= seg_size)
+		return 0;
+	m->tso_segsz = seg_size;
+	m->ol_flags |= tcp ? RTE_MBUF_F_TX_TCP_SEG : RTE_MBUF_F_TX_UDP_SEG;
+	return 0;
+}
+
+/**
  * offload_rx_to_tx() - turn receive-side offload flags into transmit intent
  * @m:		frame just received, owned by the caller
  *
@@ -292,26 +361,7 @@ int offload_rx_to_tx(struct rte_mbuf *m)
 	    (lro && !m->tso_segsz) ||
 	    hl.l2_len + hl.l3_len + hl.l4_len > rte_pktmbuf_data_len(m))
 		return -EINVAL;
-	if (!RTE_ETH_IS_IPV4_HDR(ptype) &&
-	    !(RTE_ETH_IS_IPV6_HDR(ptype) && hl.l3_len == 40)) {
-		/* see offload_from_vnet() */
-		if (lro)
-			return -EINVAL;
-		return offload_csum_raw(m, hl.l2_len + hl.l3_len,
-					l4 == RTE_PTYPE_L4_TCP ? 16 : 6);
-	}
-	m->l2_len = hl.l2_len;
-	m->l3_len = hl.l3_len;
-	m->l4_len = hl.l4_len;
-	m->ol_flags |= RTE_ETH_IS_IPV4_HDR(ptype) ? RTE_MBUF_F_TX_IPV4
-						  : RTE_MBUF_F_TX_IPV6;
-	if (l4 == RTE_PTYPE_L4_TCP)
-		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM |
-			       (lro ? RTE_MBUF_F_TX_TCP_SEG : 0);
-	else
-		m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM |
-			       (lro ? RTE_MBUF_F_TX_UDP_SEG : 0);
-	return 0;
+	return offload_intent(m, ptype, &hl, lro ? m->tso_segsz : 0);
 }
 
 /**

@@ -4,6 +4,7 @@
 #define VIOSWITCH_OFFLOAD_H
 
 #include <rte_mbuf.h>
+#include <rte_net.h>
 
 #include "port.h"
 
@@ -15,6 +16,9 @@
 uint16_t offload_adapt(struct port *port, struct rte_mbuf *m,
 		       struct rte_mbuf **out, uint16_t room);
 int offload_rx_to_tx(struct rte_mbuf *m);
+int offload_csum_raw(struct rte_mbuf *m, uint16_t start, uint16_t offset);
+int offload_intent(struct rte_mbuf *m, uint32_t ptype,
+		   const struct rte_net_hdr_lens *hl, uint16_t seg_size);
 int offload_init(struct rte_mempool *pool);
 
 #endif /* VIOSWITCH_OFFLOAD_H */

@@ -16,12 +16,13 @@
  * - a GSO frame that needs no segmentation is passed as a plain frame.
  * A checksum request on a protocol the switch cannot describe (neither
  * TCP nor UDP right after IP) is completed here in software, as the kernel
- * would, so the frame stays valid.
+ * would, so the frame stays valid. Turning the checked header into mbuf
+ * flags is offload_intent()'s job (offload.c), shared with rte_vhost's
+ * receive flags.
  */
 #include "offload_vnet.h"
 
 #include <errno.h>
-#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -29,31 +30,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
-/**
- * offload_csum_raw() - complete a partial checksum generically: the field
- * holds the pseudo-header sum, add everything from @start to the end
- * @m:		frame
- * @start:	csum_start
- * @offset:	csum_offset
- *
- * Return: 0, or -EINVAL when the positions are outside the frame
- */
-int offload_csum_raw(struct rte_mbuf *m, uint16_t start, uint16_t offset)
-{
-	uint16_t sum = 0;
-	uint32_t at = (uint32_t)start + offset;
-
-	if (at + 2 > rte_pktmbuf_data_len(m) || start >= m->pkt_len)
-		return -EINVAL;
-	if (rte_raw_cksum_mbuf(m, start, m->pkt_len - start, &sum))
-		return -EINVAL;
-	sum = (uint16_t)~sum;
-	if (!sum)
-		sum = 0xffff;
-	/* csum_offset may be odd: no uint16_t store */
-	memcpy(rte_pktmbuf_mtod_offset(m, void *, at), &sum, sizeof(sum));
-	return 0;
-}
+#include "offload.h"
 
 /**
  * gso_matches() - does the GSO type fit the parsed packet?
@@ -109,31 +86,8 @@ int offload_from_vnet(struct rte_mbuf *m, const struct virtio_net_hdr *h)
 			return -EINVAL;
 		return offload_csum_raw(m, h->csum_start, h->csum_offset);
 	}
-	/*
-	 * Neither IPv4 nor IPv6 without extension headers (DPDK's
-	 * pseudo-header helpers read the first next-header field): no
-	 * offload flags; finish the checksum here, and refuse segmentation.
-	 */
-	if (!RTE_ETH_IS_IPV4_HDR(ptype) &&
-	    !(RTE_ETH_IS_IPV6_HDR(ptype) && hl.l3_len == 40)) {
-		if (gso != VIRTIO_NET_HDR_GSO_NONE)
-			return -EINVAL;
-		return csum ? offload_csum_raw(m, h->csum_start, h->csum_offset)
-			    : 0;
-	}
-	m->l2_len = hl.l2_len;
-	m->l3_len = hl.l3_len;
-	m->l4_len = hl.l4_len;
-	m->ol_flags |= RTE_ETH_IS_IPV4_HDR(ptype) ? RTE_MBUF_F_TX_IPV4
-						  : RTE_MBUF_F_TX_IPV6;
-	m->ol_flags |= l4 == RTE_PTYPE_L4_TCP ? RTE_MBUF_F_TX_TCP_CKSUM
-					      : RTE_MBUF_F_TX_UDP_CKSUM;
-	if (gso == VIRTIO_NET_HDR_GSO_NONE || m->pkt_len - hdr <= h->gso_size)
-		return 0;
-	m->tso_segsz = h->gso_size;
-	m->ol_flags |= l4 == RTE_PTYPE_L4_TCP ? RTE_MBUF_F_TX_TCP_SEG
-					      : RTE_MBUF_F_TX_UDP_SEG;
-	return 0;
+	return offload_intent(m, ptype, &hl,
+			      gso == VIRTIO_NET_HDR_GSO_NONE ? 0 : h->gso_size);
 }
 
 /**

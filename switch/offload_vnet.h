@@ -12,6 +12,5 @@
 
 int offload_from_vnet(struct rte_mbuf *m, const struct virtio_net_hdr *h);
 void offload_to_vnet(const struct rte_mbuf *m, struct virtio_net_hdr *h);
-int offload_csum_raw(struct rte_mbuf *m, uint16_t start, uint16_t offset);
 
 #endif /* VIOSWITCH_OFFLOAD_VNET_H */
