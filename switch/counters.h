@@ -21,7 +21,6 @@
 	X(VLAN, "vlan", "VLAN tag not allowed on this port")                   \
 	X(BAD_SRC, "bad_src", "source MAC is multicast or zero")               \
 	X(FILTERED, "filtered", "no other port to send to")                    \
-	X(NO_PORT, "no_port", "output port went away")                         \
 	X(TOO_BIG, "too_big", "frame longer than the output port's limit")     \
 	X(TX_FULL, "tx_full", "output queue or ring full")                     \
 	X(TX_ERROR, "tx_error", "output port failed to send")                  \

@@ -30,7 +30,6 @@
 #define POOL_MBUFS_BASE	    16384
 #define POOL_MBUFS_PER_PORT 2048
 
-static bool use_hugepages;
 static char runtime_dir[PATH_MAX];
 
 /**
@@ -52,16 +51,6 @@ static bool hugepages_free(void)
 	}
 	fclose(f);
 	return n >= 512;
-}
-
-/**
- * eal_uses_hugepages() - did EAL start with hugepages?
- *
- * Return: true if so
- */
-bool eal_uses_hugepages(void)
-{
-	return use_hugepages;
 }
 
 /**
@@ -134,8 +123,9 @@ int eal_start(const char *prog, const struct options *o, unsigned int *lcores,
 	char *argv[EAL_MAX_ARGS];
 	int argc = 0;
 
-	use_hugepages = o->hugepages == HUGEPAGES_ON ||
-			(o->hugepages == HUGEPAGES_AUTO && hugepages_free());
+	bool use_hugepages =
+		o->hugepages == HUGEPAGES_ON ||
+		(o->hugepages == HUGEPAGES_AUTO && hugepages_free());
 	lcores_arg(o, lc, sizeof(lc));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vioswitch-%d",
 		 (int)getpid());

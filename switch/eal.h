@@ -8,7 +8,6 @@
 int eal_start(const char *prog, const struct options *o, unsigned int *lcores,
 	      char *err, size_t errlen);
 struct rte_mempool *eal_pool_create(unsigned int n_ports);
-bool eal_uses_hugepages(void);
 void eal_stop(void);
 
 #endif /* VIOSWITCH_EAL_H */

@@ -25,39 +25,9 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "mbuf_copy.h"
+
 #define TSO_HDR_MAX 256
-
-/**
- * alloc_chain() - an mbuf (chain) holding @len bytes
- * @pool:	pool
- * @len:	total length
- *
- * Return: mbuf with pkt_len = @len, or NULL
- */
-static struct rte_mbuf *alloc_chain(struct rte_mempool *pool, uint32_t len)
-{
-	struct rte_mbuf *head = rte_pktmbuf_alloc(pool), *m = head;
-	uint32_t left = len;
-
-	while (m) {
-		uint16_t chunk =
-			(uint16_t)RTE_MIN(left, rte_pktmbuf_tailroom(m));
-
-		m->data_len = chunk;
-		left -= chunk;
-		if (!left) {
-			head->pkt_len = len;
-			return head;
-		}
-		m = rte_pktmbuf_alloc(pool);
-		if (m && rte_pktmbuf_chain(head, m)) {
-			rte_pktmbuf_free(m);
-			m = NULL;
-		}
-	}
-	rte_pktmbuf_free(head);
-	return NULL;
-}
 
 /**
  * copy_in() - copy @len bytes of @src from @src_off into @dst from @dst_off
@@ -177,7 +147,7 @@ int tso_segment(const struct rte_mbuf *m, struct rte_mempool *pool,
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t mss = m->tso_segsz;
 		uint32_t len = RTE_MIN(mss, payload - i * mss);
-		struct rte_mbuf *seg = alloc_chain(pool, hdr + len);
+		struct rte_mbuf *seg = mbuf_alloc_len(pool, hdr + len);
 
 		if (!seg || rte_pktmbuf_data_len(seg) < hdr) {
 			rte_pktmbuf_free(seg);

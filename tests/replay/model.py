@@ -55,7 +55,7 @@ DEFAULT_MTU = 65535 - ETH_HLEN
 
 # The switch's counter names, in counters.h order.
 DROP_REASONS = ['runt', 'truncated', 'vlan', 'bad_src', 'filtered',
-                'no_port', 'too_big', 'tx_full', 'tx_error', 'nomem',
+                'too_big', 'tx_full', 'tx_error', 'nomem',
                 'offload', 'link_down', 'rx_error']
 INGRESS_DROPS = ['runt', 'truncated', 'vlan', 'bad_src', 'filtered']
 FDB_EVENTS = ['learned', 'moved', 'learn_limit', 'fdb_full']
