@@ -76,7 +76,11 @@ static uint16_t user_tx_burst(struct port *port, uint16_t q,
 	sent = rte_ring_mp_enqueue_burst(sp->to_slirp, (void **)pkts, n, NULL);
 	port_count_tx(port, pkts, sent);
 	port_drop(port, DROP_TX_FULL, pkts + sent, n - sent);
-	if (sent && write(sp->in_efd, &one, sizeof(one)) < 0)
+	/* A syscall only when the NAT thread may be asleep in poll(); the
+	 * fence orders our enqueue before reading its flag. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (sent && __atomic_load_n(&sp->nat_sleeping, __ATOMIC_RELAXED) &&
+	    write(sp->in_efd, &one, sizeof(one)) < 0)
 		port_count_drop(port, DROP_TX_ERROR, 0);
 	return (uint16_t)sent;
 }

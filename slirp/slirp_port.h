@@ -79,6 +79,7 @@ struct slirp_call {
  * @to_slirp:	frames from the switch (PMD threads produce)
  * @from_slirp:	frames to the switch (NAT thread produces)
  * @in_efd:	wakes the NAT thread: frames on @to_slirp
+ * @nat_sleeping: the NAT thread may be in poll(): producers write @in_efd
  * @out_efd:	wakes a PMD thread: frames on @from_slirp
  * @stop_efd:	stops the NAT thread
  * @call_efd:	wakes the NAT thread for a @call
@@ -107,6 +108,7 @@ struct slirp_port {
 	struct rte_ring *to_slirp;
 	struct rte_ring *from_slirp;
 	int in_efd;
+	bool nat_sleeping;
 	int out_efd;
 	int stop_efd;
 	int call_efd;

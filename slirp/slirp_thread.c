@@ -274,10 +274,14 @@ static void *nat_main(void *arg)
 		add_poll(sp->in_efd, SLIRP_POLL_IN, sp);
 		add_poll(sp->call_efd, SLIRP_POLL_IN, sp);
 		slirp_pollfds_fill(sp->slirp, &timeout, add_poll, sp);
+		/* Say we may sleep, then look: a frame queued after the look
+		 * sees the flag and writes in_efd (user_tx_burst). */
+		__atomic_store_n(&sp->nat_sleeping, true, __ATOMIC_SEQ_CST);
 		if (!rte_ring_empty(sp->to_slirp))
 			timeout = 0;
 		rc = poll(sp->pfds, sp->n_pfds,
 			  timeout == UINT32_MAX ? -1 : (int)timeout);
+		__atomic_store_n(&sp->nat_sleeping, false, __ATOMIC_RELAXED);
 		if (sp->pfds[0].revents)
 			break;
 		if (sp->pfds[1].revents)
