@@ -33,21 +33,24 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
 	    switch/offload.c switch/pmd.c switch/eal.c switch/options.c \
 	    switch/port_pcap.c switch/control.c switch/ctl_cmds.c \
-	    switch/vswitch.c \
+	    switch/vswitch.c switch/capture.c switch/capture_tap.c \
+	    switch/capture_filter.c switch/capture_writer.c \
+	    switch/capture_file.c switch/capture_spec.c switch/ctl_capture.c \
 	    switch/offload_vnet.c switch/offload_tso.c switch/mbuf_copy.c \
 	    vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
 	    tap/tap_port.c \
 	    slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
 	    slirp/slirp_hostfwd.c slirp/hostfwd.c ebpf/tap_bpf.c
 DAEMON_SRC := switch/main.c
-VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c
+VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c switch/vioctl_table.c \
+	      switch/vioctl_capture.c
 
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
-	      test_hostfwd test_offload \
+	      test_hostfwd test_offload test_capture \
 	      test_control
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 

@@ -9,7 +9,11 @@
  * each gets one reply line from ctl_handle(). A client that sends more than
  * CONTROL_REQUEST_MAX bytes without a newline gets an error reply and is
  * disconnected; a client that stops reading its replies is dropped after a
- * send timeout, so no client can stall the switch.
+ * send timeout, so no client can stall the switch. A client may pass one
+ * file descriptor (SCM_RIGHTS) with a request, e.g. the stream a capture
+ * writes to; one the request does not take is closed after it.
+ * The loop also watches the capture event fd, to end captures whose writer
+ * finished by itself (count, duration, reader gone).
  */
 #include "control.h"
 
@@ -27,6 +31,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "fdb.h"
 #include "log.h"
 #include "vswitch.h"
@@ -36,11 +41,13 @@
 /**
  * struct ctl_client - one connection
  * @fd:		socket, -1 when the slot is free
+ * @passed:	descriptor received with the pending request, or -1
  * @len:	bytes buffered
  * @buf:	partial request
  */
 struct ctl_client {
 	int fd;
+	int passed;
 	size_t len;
 	char buf[CONTROL_REQUEST_MAX + 1];
 };
@@ -154,7 +161,8 @@ static int watch(int fd, int64_t tag)
 enum {
 	TAG_LISTEN = -1,
 	TAG_SIGNAL = -2,
-	TAG_TIMER = -3
+	TAG_TIMER = -3,
+	TAG_CAPTURE = -4
 };
 
 /**
@@ -207,7 +215,9 @@ int control_open(const char *path, char *err, size_t errlen)
 	}
 	if ((rc = watch(ctl.listen_fd, TAG_LISTEN)) ||
 	    (rc = watch(ctl.sigfd, TAG_SIGNAL)) ||
-	    (rc = watch(ctl.timerfd, TAG_TIMER))) {
+	    (rc = watch(ctl.timerfd, TAG_TIMER)) ||
+	    (rc = cap_event_fd() < 0 ? -errno
+				     : watch(cap_event_fd(), TAG_CAPTURE))) {
 		snprintf(err, errlen, "control loop: %s", strerror(-rc));
 		return rc;
 	}
@@ -225,6 +235,8 @@ static void client_close(int i)
 	if (!c)
 		return;
 	close(c->fd);
+	if (c->passed >= 0)
+		close(c->passed);
 	free(c);
 	ctl.clients[i] = NULL;
 }
@@ -246,6 +258,7 @@ static void client_accept(void)
 		if (!ctl.clients[i])
 			break;
 		ctl.clients[i]->fd = fd;
+		ctl.clients[i]->passed = -1;
 		ctl.clients[i]->len = 0;
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		if (watch(fd, i)) {
@@ -300,6 +313,44 @@ static json_t *error_reply(const char *msg)
 }
 
 /**
+ * client_recv() - read bytes, and a passed descriptor if one comes along
+ * @c:		client
+ *
+ * Return: bytes read, 0 at end of stream, or -1 with errno
+ */
+static ssize_t client_recv(struct ctl_client *c)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cbuf;
+	struct iovec iov = { .iov_base = c->buf + c->len,
+			     .iov_len = CONTROL_REQUEST_MAX + 1 - c->len };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = cbuf.buf,
+			      .msg_controllen = sizeof(cbuf.buf) };
+	struct cmsghdr *cm;
+	ssize_t r;
+
+	r = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	for (cm = CMSG_FIRSTHDR(&msg); r >= 0 && cm;
+	     cm = CMSG_NXTHDR(&msg, cm)) {
+		int fd;
+
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS ||
+		    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+			continue;
+		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+		if (c->passed >= 0)
+			close(c->passed);
+		c->passed = fd;
+	}
+	return r;
+}
+
+/**
  * client_read() - read from a client and answer every complete request
  * @i:		slot
  */
@@ -309,8 +360,7 @@ static void client_read(int i)
 	char *nl;
 	ssize_t r;
 
-	r = recv(c->fd, c->buf + c->len, CONTROL_REQUEST_MAX + 1 - c->len,
-		 MSG_DONTWAIT);
+	r = client_recv(c);
 	if (r <= 0) {
 		if (r == 0 || (errno != EAGAIN && errno != EINTR))
 			client_close(i);
@@ -319,8 +369,12 @@ static void client_read(int i)
 	c->len += (size_t)r;
 	while ((nl = memchr(c->buf, '\n', c->len))) {
 		size_t line = (size_t)(nl - c->buf);
+		json_t *reply = ctl_handle(c->buf, line, &c->passed);
 
-		if (client_reply(c, ctl_handle(c->buf, line))) {
+		if (c->passed >= 0)
+			close(c->passed);
+		c->passed = -1;
+		if (client_reply(c, reply)) {
 			client_close(i);
 			return;
 		}
@@ -343,6 +397,7 @@ static void on_timer(void)
 
 	if (read(ctl.timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
+	cap_reap();
 	n = fdb_age(vsw.fdb, fdb_clock(), vsw.cfg.fdb_age);
 	if (n)
 		log_debug("fdb: %u entries aged out", n);
@@ -374,6 +429,8 @@ int control_run(void)
 				client_accept();
 			} else if (tag == TAG_TIMER) {
 				on_timer();
+			} else if (tag == TAG_CAPTURE) {
+				cap_reap();
 			} else if (tag == TAG_SIGNAL) {
 				if (read(ctl.sigfd, &si, sizeof(si)) ==
 				    sizeof(si))

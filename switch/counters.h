@@ -28,7 +28,8 @@
 	X(OFFLOAD, "offload", "offload metadata invalid or not adaptable")     \
 	X(LINK_DOWN, "link_down", "output port not connected")                 \
 	X(RX_ERROR, "rx_error", "port failed to receive")                      \
-	X(RX_FULL, "rx_full", "ring toward the switch full")
+	X(RX_FULL, "rx_full", "ring toward the switch full")                   \
+	X(MIRROR_OUT, "mirror_out", "received on a mirror output port")
 
 #define FDB_EVENTS(X)                                                          \
 	X(LEARNED, "learned", "new MAC learned on this port")                  \
@@ -83,7 +84,7 @@ extern const char *const offload_path_names[OFFLOAD__MAX];
  * @offload:	frames sent on this port, by offload path
  *
  * Received frames add up: rx_packets = forwarded + flooded + the drops
- * counted at ingress (runt, truncated, vlan, bad_src, filtered).
+ * counted at ingress (runt, truncated, vlan, bad_src, filtered, mirror_out).
  */
 struct port_counters {
 	uint64_t rx_packets;

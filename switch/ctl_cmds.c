@@ -14,13 +14,17 @@
 #include <rte_version.h>
 
 #include "control.h"
+#include "ctl_capture.h"
 #include "fdb.h"
 #include "port.h"
 #include "slirp_port.h"
 #include "vlan.h"
 #include "vswitch.h"
 
-#define ERR_MAX 512
+#define ERR_MAX CTL_ERR_MAX
+
+/* The descriptor passed with the request being handled, or NULL. */
+static int *request_fd;
 
 typedef json_t *(*ctl_fn)(json_t *req, char *err);
 
@@ -442,6 +446,12 @@ static const struct {
 	{ "hostfwd-list", cmd_hostfwd_list },
 	{ "hostfwd-add", cmd_hostfwd_add },
 	{ "hostfwd-del", cmd_hostfwd_del },
+	{ "capture-start", ctl_capture_start },
+	{ "capture-stop", ctl_capture_stop },
+	{ "capture-list", ctl_capture_list },
+	{ "mirror-add", ctl_mirror_add },
+	{ "mirror-del", ctl_mirror_del },
+	{ "mirror-list", ctl_mirror_list },
 };
 
 /**
@@ -468,13 +478,29 @@ static json_t *dispatch(json_t *req, char *err)
 }
 
 /**
+ * ctl_take_fd() - take the descriptor passed with the current request
+ *
+ * Return: the descriptor, now owned by the caller, or -1
+ */
+int ctl_take_fd(void)
+{
+	int fd = request_fd ? *request_fd : -1;
+
+	if (request_fd)
+		*request_fd = -1;
+	return fd;
+}
+
+/**
  * ctl_handle() - answer one request line
  * @line:	request text (not NUL-terminated)
  * @len:	its length
+ * @fd:		descriptor passed with the request (-1 for none); a handler
+ *		that takes it sets it to -1, the caller closes it otherwise
  *
  * Return: reply object
  */
-json_t *ctl_handle(const char *line, size_t len)
+json_t *ctl_handle(const char *line, size_t len, int *fd)
 {
 	char err[ERR_MAX] = "";
 	json_error_t jerr;
@@ -490,7 +516,9 @@ json_t *ctl_handle(const char *line, size_t len)
 		json_decref(req);
 		return json_pack("{s:b,s:s}", "ok", 0, "error", err);
 	}
+	request_fd = fd;
 	result = dispatch(req, err);
+	request_fd = NULL;
 	json_decref(req);
 	if (!result)
 		return json_pack("{s:b,s:s}", "ok", 0, "error",

@@ -6,12 +6,15 @@
  * forward.c queues frames per output port. A batch is sent when it is full
  * and at the end of every polling round (or, with a flush interval, once its
  * oldest frame waited that long). Sending adapts each frame to the output
- * port first: length check, 802.1Q tag (vlan.c), offloads the port lacks
- * (offload.c: checksum, segmentation, linearising), so port kinds never
- * re-implement fallbacks. The port's tx_burst then consumes the frames.
+ * port first: length check, 802.1Q tag (vlan.c), then captures see the
+ * frames as the switch holds them (super-frames whole, capture.h), then
+ * offloads the port lacks (offload.c: checksum, segmentation, linearising),
+ * so port kinds never re-implement fallbacks. The port's tx_burst then
+ * consumes the frames.
  */
 #include "egress.h"
 
+#include "capture.h"
 #include "offload.h"
 #include "vlan.h"
 
@@ -49,25 +52,20 @@ static void tx(struct port *port, uint16_t txq, struct rte_mbuf **pkts,
 
 /**
  * egress_send() - adapt frames to @port and send them
+ * @ctx:	forwarding state (tx queue, sent count)
  * @port:	output port
- * @txq:	caller's tx queue number
  * @pkts:	frames, consumed (sent, or dropped and counted on @port)
  * @n:		count
- * @sent:	incremented by the frames the port accepted
  */
-void egress_send(struct port *port, uint16_t txq, struct rte_mbuf **pkts,
-		 uint16_t n, uint64_t *sent)
+void egress_send(struct fwd_ctx *ctx, struct port *port, struct rte_mbuf **pkts,
+		 uint16_t n)
 {
 	struct rte_mbuf *out[EGRESS_OUT_MAX];
-	uint16_t n_out = 0;
+	uint16_t n_out = 0, kept = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		if (EGRESS_OUT_MAX - n_out < OFFLOAD_MAX_SEGS) {
-			tx(port, txq, out, n_out, sent);
-			n_out = 0;
-		}
 		if (m->pkt_len > port->max_frame &&
 		    !(m->ol_flags & OFFLOAD_SEG_FLAGS)) {
 			port_drop(port, DROP_TOO_BIG, &m, 1);
@@ -77,11 +75,19 @@ void egress_send(struct port *port, uint16_t txq, struct rte_mbuf **pkts,
 			port_drop(port, DROP_NOMEM, &m, 1);
 			continue;
 		}
-		n_out += offload_adapt(port, m, out + n_out,
+		pkts[kept++] = m;
+	}
+	cap_tap(ctx, port, CAP_DIR_TX, pkts, kept);
+	for (uint16_t i = 0; i < kept; i++) {
+		if (EGRESS_OUT_MAX - n_out < OFFLOAD_MAX_SEGS) {
+			tx(port, ctx->txq, out, n_out, &ctx->tx_sent);
+			n_out = 0;
+		}
+		n_out += offload_adapt(port, pkts[i], out + n_out,
 				       EGRESS_OUT_MAX - n_out);
 	}
 	if (n_out)
-		tx(port, txq, out, n_out, sent);
+		tx(port, ctx->txq, out, n_out, &ctx->tx_sent);
 }
 
 /**
@@ -120,7 +126,7 @@ void egress_flush_port(struct fwd_ctx *ctx, uint16_t index)
 	if (!n)
 		return;
 	b->n = 0;
-	egress_send(b->port, ctx->txq, b->pkts, n, &ctx->tx_sent);
+	egress_send(ctx, b->port, b->pkts, n);
 }
 
 /**

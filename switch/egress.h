@@ -10,7 +10,7 @@
 void egress_enqueue(struct fwd_ctx *ctx, struct port *port, struct rte_mbuf *m);
 void egress_flush_port(struct fwd_ctx *ctx, uint16_t index);
 void egress_flush(struct fwd_ctx *ctx, bool all);
-void egress_send(struct port *port, uint16_t txq, struct rte_mbuf **pkts,
-		 uint16_t n, uint64_t *sent);
+void egress_send(struct fwd_ctx *ctx, struct port *port, struct rte_mbuf **pkts,
+		 uint16_t n);
 
 #endif /* VIOSWITCH_EGRESS_H */

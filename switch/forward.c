@@ -68,7 +68,7 @@ static void flood(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf *m,
 	for (unsigned int i = 0; i < t->n; i++) {
 		struct port *p = t->list[i];
 
-		if (p != in && vlan_member(p, vid))
+		if (p != in && !p->mirror_out && vlan_member(p, vid))
 			out[n++] = p;
 	}
 	if (!n) {
@@ -164,8 +164,9 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 			to = fdb_entry_port(ctx->fdb, pos[n + i]);
 		if (to != FDB_PORT_NONE)
 			out = ctx->table->by_index[to];
-		if (out && !vlan_member(out, dst[i].vlan))
-			out = NULL; /* a static entry on a port outside the VLAN */
+		if (out && (out->mirror_out || !vlan_member(out, dst[i].vlan)))
+			out = NULL; /* static entry: port outside the VLAN or
+				     * a mirror output */
 		if (!out) {
 			flood(ctx, in, m, dst[i].vlan);
 		} else if (out == in) {

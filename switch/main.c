@@ -9,6 +9,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "capture.h"
 #include "control.h"
 #include "eal.h"
 #include "log.h"
@@ -84,6 +85,59 @@ static void print_banner(const struct options *o)
 }
 
 /**
+ * start_captures() - start the captures of the command line, before the
+ * ports exist, so they see the ports' first frames
+ * @o:		options
+ *
+ * Return: 0, or -1 after printing what failed
+ */
+static int start_captures(const struct options *o)
+{
+	struct cap_spec spec;
+	char err[512];
+	unsigned int i;
+
+	for (i = 0; i < o->n_captures; i++) {
+		if (cap_spec_parse(&spec, o->captures[i], err, sizeof(err)) ||
+		    cap_spec_check(&spec, err, sizeof(err)))
+			goto err;
+		spec.ports_later = true;
+		if (cap_start(&spec, err, sizeof(err)) < 0)
+			goto err;
+	}
+	return 0;
+err:
+	fprintf(stderr, "vioswitch: --capture %s: %s\n", o->captures[i], err);
+	return -1;
+}
+
+/**
+ * check_captures() - check that every port a --capture names now exists
+ * @o:		options
+ *
+ * Return: 0, or -1 after printing what is missing
+ */
+static int check_captures(const struct options *o)
+{
+	struct cap_spec spec;
+	char err[512];
+
+	for (unsigned int i = 0; i < o->n_captures; i++) {
+		if (cap_spec_parse(&spec, o->captures[i], err, sizeof(err)))
+			return -1;
+		for (unsigned int k = 0; k < spec.n_ports; k++) {
+			if (vswitch_port_find(spec.ports[k]))
+				continue;
+			fprintf(stderr,
+				"vioswitch: --capture %s: no port with id %s\n",
+				o->captures[i], spec.ports[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/**
  * main() - the daemon
  * @argc:	argument count
  * @argv:	arguments
@@ -120,7 +174,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vioswitch: %s\n", err);
 		goto out_switch;
 	}
-	if (open_ports(&o)) {
+	if (start_captures(&o) || open_ports(&o) || check_captures(&o)) {
 		rc = 2;
 		goto out_control;
 	}
@@ -129,6 +183,7 @@ int main(int argc, char **argv)
 	log_info("%s: shutting down", strsignal(sig));
 	rc = 0;
 out_control:
+	cap_fini();
 	control_close();
 out_switch:
 	vswitch_fini();

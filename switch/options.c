@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "netdev.h"
 
 enum opt_id {
@@ -27,6 +28,7 @@ enum opt_id {
 	OPT_HUGEPAGES,
 	OPT_LOG_LEVEL,
 	OPT_NETDEV,
+	OPT_CAPTURE,
 	OPT_FDB_AGE,
 	OPT_FDB_SIZE,
 	OPT_LEARN_LIMIT,
@@ -43,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "hugepages", required_argument, NULL, OPT_HUGEPAGES },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "netdev", required_argument, NULL, OPT_NETDEV },
+	{ "capture", required_argument, NULL, OPT_CAPTURE },
 	{ "fdb-age", required_argument, NULL, OPT_FDB_AGE },
 	{ "fdb-size", required_argument, NULL, OPT_FDB_SIZE },
 	{ "learn-limit", required_argument, NULL, OPT_LEARN_LIMIT },
@@ -69,6 +72,10 @@ static const char usage_text[] =
 	"[,loop=N][,pps=N|max][,mtu=N]\n"
 	"                      keys of every type: vlan=N (access port),\n"
 	"                        trunk=on, learn_limit=N\n"
+	"  --capture PORT|all[,w=FILE][,dir=rx|tx|both][,filter=EXPR]\n"
+	"              [,format=pcapng|pcap][,snaplen=N][,count=N][,duration=S]\n"
+	"              [,rotate=SIZE_MB:FILES]\n"
+	"                      capture a port from the start (repeatable)\n"
 	"  --config FILE       read options from FILE, one per line\n"
 	"  --ctl PATH          control socket (default $VIOSWITCH_CTL or\n"
 	"                        " CTL_PATH_DEFAULT ")\n"
@@ -192,6 +199,23 @@ static void add_netdev(struct options *o, const char *spec)
 	o->netdevs[o->n_netdevs++] = strdup(spec);
 }
 
+/**
+ * add_capture() - check a --capture option and keep it
+ * @o:		options
+ * @spec:	PORT[,key=value...]
+ */
+static void add_capture(struct options *o, const char *spec)
+{
+	struct cap_spec cs;
+	char err[256];
+
+	if (cap_spec_parse(&cs, spec, err, sizeof(err)))
+		die("--capture %s: %s", spec, err);
+	if (o->n_captures == OPTIONS_MAX_CAPTURES)
+		die("more than %d --capture options", OPTIONS_MAX_CAPTURES);
+	o->captures[o->n_captures++] = strdup(spec);
+}
+
 static void parse_config(struct options *o, const char *path, int depth);
 
 /**
@@ -238,6 +262,9 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 		break;
 	case OPT_NETDEV:
 		add_netdev(o, arg);
+		break;
+	case OPT_CAPTURE:
+		add_capture(o, arg);
 		break;
 	case OPT_FDB_AGE:
 		o->cfg.fdb_age = parse_u32("fdb-age", arg, 1, 1000000);
@@ -405,4 +432,7 @@ void options_free(struct options *o)
 	for (unsigned int i = 0; i < o->n_netdevs; i++)
 		free(o->netdevs[i]);
 	o->n_netdevs = 0;
+	for (unsigned int i = 0; i < o->n_captures; i++)
+		free(o->captures[i]);
+	o->n_captures = 0;
 }

@@ -9,8 +9,9 @@
 #include "log.h"
 #include "vswitch.h"
 
-#define OPTIONS_MAX_NETDEVS PORT_TABLE_MAX
-#define CTL_PATH_DEFAULT    "/run/vioswitch/ctl.sock"
+#define OPTIONS_MAX_NETDEVS  PORT_TABLE_MAX
+#define OPTIONS_MAX_CAPTURES 16
+#define CTL_PATH_DEFAULT     "/run/vioswitch/ctl.sock"
 
 enum hugepages_mode {
 	HUGEPAGES_AUTO,
@@ -39,6 +40,8 @@ struct options {
 	struct vswitch_config cfg;
 	char *netdevs[OPTIONS_MAX_NETDEVS];
 	unsigned int n_netdevs;
+	char *captures[OPTIONS_MAX_CAPTURES];
+	unsigned int n_captures;
 	bool used_default;
 };
 

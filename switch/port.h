@@ -49,6 +49,7 @@
 #define PORT_CAP_TSO6	  (1u << 3) /* TCP/IPv6 super-frames */
 #define PORT_CAP_UFO	  (1u << 4) /* UDP super-frames */
 
+struct cap_hooks;
 struct netdev;
 struct port;
 
@@ -112,6 +113,8 @@ struct port_kind {
  * @learn_limit: most MACs the FDB learns on this port
  * @txq_lock:	taken around tx_burst when @tx_shared
  * @rxq_packets: frames received per queue (written by the queue's PMD)
+ * @cap:	captures and mirrors watching the port (RCU, capture.c)
+ * @mirror_out:	the port is a mirror's output: it leaves normal switching
  * @cnt:	counters, one block per writer slot
  */
 struct port {
@@ -129,6 +132,8 @@ struct port {
 	uint32_t learn_limit;
 	rte_spinlock_t txq_lock[PORT_MAX_QUEUES];
 	uint64_t rxq_packets[PORT_MAX_QUEUES];
+	struct cap_hooks *cap;
+	bool mirror_out;
 	struct port_counters cnt[COUNTER_SLOTS];
 };
 

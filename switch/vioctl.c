@@ -38,55 +38,11 @@
 #define VIOCTL_REPLY_MAX       (16u << 20) /* bytes, without the newline */
 #define VIOCTL_VLAN_MAX	       4094
 
-enum vioctl_exit {
-	VIOCTL_EXIT_OK = 0,
-	VIOCTL_EXIT_SWITCH = 1,
-	VIOCTL_EXIT_USAGE = 2,
-	VIOCTL_EXIT_NO_REPLY = 3,
-};
-
 /**
- * struct vioctl_opts - parsed global options
- * @ctl:	control socket path
- * @json:	print the result as JSON
- * @timeout:	seconds allowed for the whole exchange
- */
-struct vioctl_opts {
-	const char *ctl;
-	bool json;
-	double timeout;
-};
-
-/**
- * struct vioctl_cmd - one command of the command line
- * @group:	first word ("port", "fdb", "stats", ...)
- * @sub:	second word, or NULL for one-word commands
- * @name:	protocol "cmd"
- * @min_args:	fewest arguments after the command words
- * @max_args:	most arguments after the command words
- * @build:	add the arguments to the request, exiting on a usage error;
- *		NULL for commands without arguments
- * @print:	print the result for humans
- * @usage:	synopsis, for help and usage errors
- */
-struct vioctl_cmd {
-	const char *group;
-	const char *sub;
-	const char *name;
-	int min_args;
-	int max_args;
-	void (*build)(const struct vioctl_cmd *cmd, json_t *req, char **args,
-		      int n);
-	int (*print)(struct vioctl_reply *r);
-	const char *usage;
-};
-
-/**
- * usage_error() - report a command-line mistake and exit with status 2
+ * vioctl_usage_error() - report a command-line mistake and exit with status 2
  * @fmt:	message, printf-style, without "vioctl: " or a newline
  */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
+void vioctl_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -105,7 +61,7 @@ usage_error(const char *fmt, ...)
 static void __attribute__((noreturn))
 cmd_usage_error(const struct vioctl_cmd *cmd)
 {
-	usage_error("usage: vioctl %s", cmd->usage);
+	vioctl_usage_error("usage: vioctl %s", cmd->usage);
 }
 
 /**
@@ -172,8 +128,8 @@ static unsigned int parse_vlan(const char *arg)
 		goto bad;
 	return vlan;
 bad:
-	usage_error("invalid VLAN '%s': expected a number from 0 to %d", arg,
-		    VIOCTL_VLAN_MAX);
+	vioctl_usage_error("invalid VLAN '%s': expected a number from 0 to %d",
+			   arg, VIOCTL_VLAN_MAX);
 }
 
 /**
@@ -259,6 +215,25 @@ static const struct vioctl_cmd vioctl_cmds[] = {
 	  "hostfwd add ID RULE" },
 	{ "hostfwd", "del", "hostfwd-del", 2, 2, build_hostfwd, vioctl_print_ok,
 	  "hostfwd del ID RULE" },
+	{ "capture", "start", "capture-start", 1, 40,
+	  vioctl_build_capture_start, vioctl_print_capture,
+	  "capture start PORT[,PORT...]|all [--dir rx|tx|both] "
+	  "[--filter EXPR]\n"
+	  "                [-w FILE|-] [--format pcapng|pcap] [--snaplen N] "
+	  "[--count N]\n"
+	  "                [--duration SEC] [--rotate SIZE_MB,FILES]" },
+	{ "capture", "stop", "capture-stop", 1, 1, vioctl_build_session_id,
+	  vioctl_print_capture_stopped, "capture stop ID" },
+	{ "capture", "list", "capture-list", 0, 0, NULL, vioctl_print_captures,
+	  "capture list" },
+	{ "mirror", "add", "mirror-add", 3, 40, vioctl_build_mirror_add,
+	  vioctl_print_mirror,
+	  "mirror add SRC[,SRC...]|all to PORT [--dir rx|tx|both] "
+	  "[--filter EXPR]" },
+	{ "mirror", "del", "mirror-del", 1, 1, vioctl_build_session_id,
+	  vioctl_print_mirror_removed, "mirror del ID" },
+	{ "mirror", "list", "mirror-list", 0, 0, NULL, vioctl_print_mirrors,
+	  "mirror list" },
 	{ "stats", NULL, "stats", 0, 1, build_port_id, vioctl_print_stats,
 	  "stats [ID]" },
 	{ "pmd", "stats", "pmd-stats", 0, 0, NULL, vioctl_print_pmds,
@@ -308,9 +283,9 @@ static double opt_timeout(const char *arg)
 	sec = strtod(arg, &end);
 	if (errno || end == arg || *end || !isfinite(sec) || sec <= 0 ||
 	    sec > INT_MAX / 1000)
-		usage_error("invalid timeout '%s': expected seconds, "
-			    "e.g. 5 or 0.5",
-			    arg);
+		vioctl_usage_error("invalid timeout '%s': expected seconds, "
+				   "e.g. 5 or 0.5",
+				   arg);
 	return sec;
 }
 
@@ -334,10 +309,11 @@ static const char *opt_ctl_default(void)
 static void __attribute__((noreturn)) opt_bad(int c, char **argv)
 {
 	if (c == ':')
-		usage_error("option '%s' needs an argument", argv[optind - 1]);
+		vioctl_usage_error("option '%s' needs an argument",
+				   argv[optind - 1]);
 	if (optopt)
-		usage_error("unknown option '-%c'", optopt);
-	usage_error("unknown option '%s'", argv[optind - 1]);
+		vioctl_usage_error("unknown option '-%c'", optopt);
+	vioctl_usage_error("unknown option '%s'", argv[optind - 1]);
 }
 
 /**
@@ -367,7 +343,7 @@ static int opts_parse(int argc, char **argv, struct vioctl_opts *o)
 		switch (c) {
 		case 'c':
 			if (!*optarg)
-				usage_error("--ctl needs a socket path");
+				vioctl_usage_error("--ctl needs a socket path");
 			o->ctl = optarg;
 			break;
 		case 'j':
@@ -420,10 +396,10 @@ static const struct vioctl_cmd *cmd_find(char **words, int n)
 			return cmd;
 	}
 	if (!cmd_group_known(words[0]))
-		usage_error("unknown command '%s'", words[0]);
+		vioctl_usage_error("unknown command '%s'", words[0]);
 	if (n == 1)
-		usage_error("'%s' needs a subcommand", words[0]);
-	usage_error("unknown command '%s %s'", words[0], words[1]);
+		vioctl_usage_error("'%s' needs a subcommand", words[0]);
+	vioctl_usage_error("unknown command '%s %s'", words[0], words[1]);
 }
 
 /**
@@ -441,10 +417,10 @@ static json_t *cmd_parse(char **words, int n, const struct vioctl_cmd **cmdp)
 	json_t *req;
 
 	if (!n)
-		usage_error("missing command");
+		vioctl_usage_error("missing command");
 	if (!strcmp(words[0], "help")) {
 		if (n > 1)
-			usage_error("usage: vioctl help");
+			vioctl_usage_error("usage: vioctl help");
 		usage();
 		exit(VIOCTL_EXIT_OK);
 	}
@@ -552,19 +528,51 @@ fail:
 }
 
 /**
+ * send_with_fd() - send bytes with a descriptor attached
+ * @fd:		socket
+ * @buf:	data
+ * @len:	bytes
+ * @pass:	descriptor to pass
+ *
+ * Return: bytes sent, or -1 with errno
+ */
+static ssize_t send_with_fd(int fd, const char *buf, size_t len, int pass)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cbuf;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = cbuf.buf,
+			      .msg_controllen = sizeof(cbuf.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	memset(&cbuf, 0, sizeof(cbuf));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pass, sizeof(pass));
+	return sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
+/**
  * ctl_send() - send a whole buffer before the deadline
  * @fd:		connected non-blocking socket
  * @buf:	data
  * @len:	bytes in @buf
+ * @pass:	descriptor to pass with the first bytes (SCM_RIGHTS), or -1
  * @deadline:	end of the exchange
  *
  * Return: 0, -ETIMEDOUT, or another negative errno
  */
-static int ctl_send(int fd, const char *buf, size_t len,
+static int ctl_send(int fd, const char *buf, size_t len, int pass,
 		    const struct timespec *deadline)
 {
 	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		ssize_t n = pass < 0 ? send(fd, buf, len, MSG_NOSIGNAL)
+				     : send_with_fd(fd, buf, len, pass);
 		int rc;
 
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -575,6 +583,7 @@ static int ctl_send(int fd, const char *buf, size_t len,
 				return rc;
 			continue;
 		}
+		pass = -1; /* it went with the first bytes */
 		buf += n;
 		len -= n;
 	}
@@ -705,7 +714,7 @@ static char *ctl_request_line(const json_t *req)
 /**
  * ctl_exchange() - send @req and read the reply line
  * @o:		options
- * @req:	request
+ * @req:	request; with "stream": true, our stdout goes along with it
  * @line:	set to the reply line, for the caller to free
  * @len:	set to its length
  *
@@ -729,7 +738,11 @@ static int ctl_exchange(const struct vioctl_opts *o, const json_t *req,
 		free(out);
 		return fd;
 	}
-	rc = ctl_send(fd, out, strlen(out), &deadline);
+	rc = ctl_send(fd, out, strlen(out),
+		      json_is_true(json_object_get(req, "stream"))
+			      ? STDOUT_FILENO
+			      : -1,
+		      &deadline);
 	if (!rc)
 		rc = ctl_recv_line(fd, &deadline, line, len);
 	if (rc)
@@ -784,6 +797,28 @@ bad:
 }
 
 /**
+ * vioctl_request() - one exchange whose result the caller uses
+ * @o:		options
+ * @req:	request
+ * @result:	set to the result on success, for the caller to release
+ *
+ * Return: exit status; errors are already reported
+ */
+int vioctl_request(const struct vioctl_opts *o, const json_t *req,
+		   json_t **result)
+{
+	char *line = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (ctl_exchange(o, req, &line, &len))
+		return VIOCTL_EXIT_NO_REPLY;
+	rc = reply_parse(o, line, len, result);
+	free(line);
+	return rc;
+}
+
+/**
  * result_print() - print the result of a successful command
  * @o:		options
  * @cmd:	command
@@ -798,10 +833,15 @@ static int result_print(const struct vioctl_opts *o,
 	int rc;
 
 	if (o->json) {
+		/* With -w -, stdout carries the capture. */
+		FILE *f = json_is_true(json_object_get(r->req, "stream"))
+				  ? stderr
+				  : stdout;
+
 		text = json_dumps(r->result, JSON_INDENT(2) | JSON_ENCODE_ANY);
 		rc = text ? 0 : -ENOMEM;
 		if (text)
-			puts(text);
+			fprintf(f, "%s\n", text);
 		free(text);
 	} else {
 		r->err[0] = '\0';
@@ -841,6 +881,9 @@ int main(int argc, char **argv)
 	free(line);
 	if (rc == VIOCTL_EXIT_OK)
 		rc = result_print(&o, cmd, &r);
+	if (rc == VIOCTL_EXIT_OK &&
+	    json_is_true(json_object_get(r.req, "stream")))
+		rc = vioctl_capture_follow(&o, r.result);
 	json_decref(r.result);
 	json_decref(r.req);
 	return rc;

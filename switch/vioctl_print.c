@@ -4,7 +4,7 @@
  * One printer per command. Each first checks every item of the result
  * against the members the protocol promises (json_unpack), then prints, so a
  * malformed reply fails whole instead of leaving half a table on stdout.
- * Tables are left-aligned, two spaces between columns, no trailing blanks.
+ * Table and field helpers are in vioctl_table.c.
  */
 #include "vioctl.h"
 
@@ -15,192 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define TABLE_MAX_COLS 6
-#define FIELD_WIDTH    12
-
-/**
- * struct table - rows of text cells, the first row being the header
- * @cols:	cells per row
- * @rows:	rows filled
- * @cap:	rows allocated
- * @cells:	@rows * @cols copies of the cell texts
- */
-struct table {
-	unsigned int cols;
-	size_t rows;
-	size_t cap;
-	char **cells;
-};
-
-/**
- * bad() - describe a malformed result
- * @r:		reply, whose @err is set
- * @fmt:	description, printf-style
- *
- * Return: -EBADMSG
- */
-static int __attribute__((format(printf, 2, 3)))
-bad(struct vioctl_reply *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->err, sizeof(r->err), fmt, ap);
-	va_end(ap);
-	return -EBADMSG;
-}
-
-/**
- * items_check() - check that the result is a list of well-formed items
- * @r:		reply
- * @unpack:	unpack one item into @scratch, or fill @jerr and fail
- * @scratch:	storage for @unpack
- *
- * Return: 0, or -EBADMSG naming the first bad item in @r->err
- */
-static int items_check(struct vioctl_reply *r,
-		       int (*unpack)(json_t *item, void *out,
-				     json_error_t *jerr),
-		       void *scratch)
-{
-	json_error_t jerr;
-
-	if (!json_is_array(r->result))
-		return bad(r, "result is not a list");
-	for (size_t i = 0; i < json_array_size(r->result); i++) {
-		if (unpack(json_array_get(r->result, i), scratch, &jerr))
-			return bad(r, "item %zu: %s", i, jerr.text);
-	}
-	return 0;
-}
-
-/**
- * table_row() - append a row
- * @t:		table
- * @cells:	@t->cols cell texts, copied
- *
- * Return: 0 or -ENOMEM
- */
-static int table_row(struct table *t, const char *const *cells)
-{
-	size_t cap = t->cap ? t->cap * 2 : 16;
-	char **p, **row;
-
-	if (t->rows == t->cap) {
-		p = reallocarray(t->cells, cap * t->cols, sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		t->cells = p;
-		t->cap = cap;
-	}
-	row = t->cells + t->rows * t->cols;
-	for (unsigned int c = 0; c < t->cols; c++) {
-		row[c] = strdup(cells[c]);
-		if (!row[c]) {
-			while (c--)
-				free(row[c]);
-			return -ENOMEM;
-		}
-	}
-	t->rows++;
-	return 0;
-}
-
-/**
- * table_init() - start a table with its header row
- * @t:		table
- * @cols:	columns, at most TABLE_MAX_COLS
- * @head:	@cols column titles
- *
- * Return: 0 or -ENOMEM
- */
-static int table_init(struct table *t, unsigned int cols,
-		      const char *const *head)
-{
-	t->cols = cols;
-	t->rows = 0;
-	t->cap = 0;
-	t->cells = NULL;
-	return table_row(t, head);
-}
-
-/**
- * table_free() - free the cells of a table; accepts an empty table
- * @t:		table
- */
-static void table_free(struct table *t)
-{
-	for (size_t i = 0; i < t->rows * t->cols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	t->cells = NULL;
-	t->rows = t->cap = 0;
-}
-
-/**
- * table_print_row() - print one row padded to the column widths
- * @t:		table
- * @row:	cells of the row
- * @width:	width of each column
- */
-static void table_print_row(const struct table *t, char *const *row,
-			    const int *width)
-{
-	unsigned int last = t->cols - 1;
-
-	while (last && !*row[last])
-		last--;
-	for (unsigned int c = 0; c < last; c++)
-		printf("%-*s  ", width[c], row[c]);
-	printf("%s\n", row[last]);
-}
-
-/**
- * table_print() - print a table, columns as wide as their widest cell
- * @t:		table
- */
-static void table_print(const struct table *t)
-{
-	int width[TABLE_MAX_COLS] = { 0 };
-
-	for (size_t i = 0; i < t->rows; i++) {
-		for (unsigned int c = 0; c < t->cols; c++) {
-			int w = (int)strlen(t->cells[i * t->cols + c]);
-
-			if (w > width[c])
-				width[c] = w;
-		}
-	}
-	for (size_t i = 0; i < t->rows; i++)
-		table_print_row(t, t->cells + i * t->cols, width);
-}
-
-/**
- * field_label() - start an indented "label: " line of a block
- * @label:	label, without colon
- */
-static void field_label(const char *label)
-{
-	printf("  %s:%*s", label, (int)(FIELD_WIDTH - strlen(label)), "");
-}
-
-/**
- * field() - print one indented "label: value" line of a block
- * @label:	label, without colon
- * @fmt:	value, printf-style
- */
-static void __attribute__((format(printf, 2, 3)))
-field(const char *label, const char *fmt, ...)
-{
-	va_list ap;
-
-	field_label(label);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /**
  * vioctl_print_version() - print "vioswitch VERSION (DPDK ...)"
@@ -215,7 +29,7 @@ int vioctl_print_version(struct vioctl_reply *r)
 
 	if (json_unpack_ex(r->result, &jerr, 0, "{s:s, s:s}", "version",
 			   &version, "dpdk", &dpdk))
-		return bad(r, "%s", jerr.text);
+		return vioctl_bad(r, "%s", jerr.text);
 	printf("vioswitch %s (%s%s)\n", version,
 	       strncmp(dpdk, "DPDK", 4) ? "DPDK " : "", dpdk);
 	return 0;
@@ -351,7 +165,7 @@ static void port_vlan_text(const struct port_row *p, char *buf, size_t len)
  *
  * Return: 0 or -ENOMEM
  */
-static int port_table_row(struct table *t, json_t *port)
+static int port_table_row(struct vioctl_table *t, json_t *port)
 {
 	char vlan[32], queues[48], learned[24];
 	const char *cells[6];
@@ -375,7 +189,7 @@ static int port_table_row(struct table *t, json_t *port)
 	cells[3] = queues;
 	cells[4] = learned;
 	cells[5] = details;
-	rc = table_row(t, cells);
+	rc = vioctl_table_row(t, cells);
 	free(details);
 	return rc;
 }
@@ -394,18 +208,18 @@ int vioctl_print_ports(struct vioctl_reply *r)
 		"ID", "TYPE", "VLAN", "QUEUES", "LEARNED", "DETAILS",
 	};
 	struct port_row scratch;
-	struct table t;
+	struct vioctl_table t;
 	int rc;
 
-	rc = items_check(r, port_unpack, &scratch);
+	rc = vioctl_items_check(r, port_unpack, &scratch);
 	if (rc)
 		return rc;
-	rc = table_init(&t, 6, head);
+	rc = vioctl_table_init(&t, 6, head);
 	for (size_t i = 0; !rc && i < json_array_size(r->result); i++)
 		rc = port_table_row(&t, json_array_get(r->result, i));
 	if (!rc)
-		table_print(&t);
-	table_free(&t);
+		vioctl_table_print(&t);
+	vioctl_table_free(&t);
 	return rc;
 }
 
@@ -421,7 +235,7 @@ int vioctl_print_port_added(struct vioctl_reply *r)
 	const char *id;
 
 	if (json_unpack_ex(r->result, &jerr, 0, "{s:s}", "id", &id))
-		return bad(r, "%s", jerr.text);
+		return vioctl_bad(r, "%s", jerr.text);
 	printf("added port %s\n", id);
 	return 0;
 }
@@ -435,7 +249,7 @@ int vioctl_print_port_added(struct vioctl_reply *r)
 int vioctl_print_port_removed(struct vioctl_reply *r)
 {
 	if (!json_is_object(r->result))
-		return bad(r, "result is not an object");
+		return vioctl_bad(r, "result is not an object");
 	printf("removed port %s\n",
 	       json_string_value(json_object_get(r->req, "id")));
 	return 0;
@@ -500,7 +314,7 @@ static int fdb_cmp(const void *a, const void *b)
  *
  * Return: 0 or -ENOMEM
  */
-static int fdb_table_row(struct table *t, const struct fdb_row *e)
+static int fdb_table_row(struct vioctl_table *t, const struct fdb_row *e)
 {
 	char vlan[24], age[24];
 	const char *cells[4] = { e->mac, vlan, e->port, age };
@@ -510,7 +324,7 @@ static int fdb_table_row(struct table *t, const struct fdb_row *e)
 		snprintf(age, sizeof(age), "static");
 	else
 		snprintf(age, sizeof(age), "%" JSON_INTEGER_FORMAT, e->age);
-	return table_row(t, cells);
+	return vioctl_table_row(t, cells);
 }
 
 /**
@@ -523,18 +337,18 @@ static int fdb_table_row(struct table *t, const struct fdb_row *e)
 static int fdb_rows_print(struct fdb_row *rows, size_t n)
 {
 	static const char *const head[] = { "MAC", "VLAN", "PORT", "AGE" };
-	struct table t;
+	struct vioctl_table t;
 	int rc;
 
 	qsort(rows, n, sizeof(*rows), fdb_cmp);
-	rc = table_init(&t, 4, head);
+	rc = vioctl_table_init(&t, 4, head);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = fdb_table_row(&t, &rows[i]);
 	if (!rc) {
-		table_print(&t);
+		vioctl_table_print(&t);
 		printf("%zu entries\n", n);
 	}
-	table_free(&t);
+	vioctl_table_free(&t);
 	return rc;
 }
 
@@ -551,7 +365,7 @@ int vioctl_print_fdb(struct vioctl_reply *r)
 	size_t n;
 	int rc;
 
-	rc = items_check(r, fdb_unpack, &scratch);
+	rc = vioctl_items_check(r, fdb_unpack, &scratch);
 	if (rc)
 		return rc;
 	n = json_array_size(r->result);
@@ -577,7 +391,7 @@ int vioctl_print_flushed(struct vioctl_reply *r)
 	json_int_t n;
 
 	if (json_unpack_ex(r->result, &jerr, 0, "{s:I}", "flushed", &n))
-		return bad(r, "%s", jerr.text);
+		return vioctl_bad(r, "%s", jerr.text);
 	printf("flushed %" JSON_INTEGER_FORMAT " entries\n", n);
 	return 0;
 }
@@ -591,12 +405,12 @@ int vioctl_print_flushed(struct vioctl_reply *r)
 int vioctl_print_hostfwd(struct vioctl_reply *r)
 {
 	static const char *const head[] = { "PORT", "RULE", "LISTEN", "GUEST" };
-	struct table t;
+	struct vioctl_table t;
 	int rc;
 
 	if (!json_is_array(r->result))
-		return bad(r, "result is not a list");
-	if (table_init(&t, 4, head))
+		return vioctl_bad(r, "result is not a list");
+	if (vioctl_table_init(&t, 4, head))
 		return -ENOMEM;
 	for (size_t i = 0; i < json_array_size(r->result); i++) {
 		const char *cells[4];
@@ -606,17 +420,17 @@ int vioctl_print_hostfwd(struct vioctl_reply *r)
 				   "{s:s,s:s,s:s,s:s}", "port", &cells[0],
 				   "rule", &cells[1], "listen", &cells[2],
 				   "guest", &cells[3])) {
-			table_free(&t);
-			return bad(r, "item %zu: %s", i, jerr.text);
+			vioctl_table_free(&t);
+			return vioctl_bad(r, "item %zu: %s", i, jerr.text);
 		}
-		rc = table_row(&t, cells);
+		rc = vioctl_table_row(&t, cells);
 		if (rc) {
-			table_free(&t);
+			vioctl_table_free(&t);
 			return rc;
 		}
 	}
-	table_print(&t);
-	table_free(&t);
+	vioctl_table_print(&t);
+	vioctl_table_free(&t);
 	return 0;
 }
 
@@ -629,7 +443,7 @@ int vioctl_print_hostfwd(struct vioctl_reply *r)
 int vioctl_print_ok(struct vioctl_reply *r)
 {
 	if (!json_is_object(r->result))
-		return bad(r, "result is not an object");
+		return vioctl_bad(r, "result is not an object");
 	puts("ok");
 	return 0;
 }
@@ -733,7 +547,7 @@ static void counts_print(const char *label, json_t *obj)
 				json_object_iter_key(it), n);
 		sep = ", ";
 	}
-	field(label, "%s", line);
+	vioctl_field(label, "%s", line);
 }
 
 /**
@@ -745,10 +559,10 @@ static void counts_print(const char *label, json_t *obj)
 static void traffic_print(const char *label, json_int_t packets,
 			  json_int_t bytes)
 {
-	field(label,
-	      "%" JSON_INTEGER_FORMAT " packets, %" JSON_INTEGER_FORMAT
-	      " bytes",
-	      packets, bytes);
+	vioctl_field(label,
+		     "%" JSON_INTEGER_FORMAT " packets, %" JSON_INTEGER_FORMAT
+		     " bytes",
+		     packets, bytes);
 }
 
 /**
@@ -760,8 +574,8 @@ static void stats_block_print(const struct stats_row *s)
 	printf("port %s\n", s->id);
 	traffic_print("rx", s->rx_packets, s->rx_bytes);
 	traffic_print("tx", s->tx_packets, s->tx_bytes);
-	field("forwarded", "%" JSON_INTEGER_FORMAT, s->forwarded);
-	field("flooded", "%" JSON_INTEGER_FORMAT, s->flooded);
+	vioctl_field("forwarded", "%" JSON_INTEGER_FORMAT, s->forwarded);
+	vioctl_field("flooded", "%" JSON_INTEGER_FORMAT, s->flooded);
 	counts_print("drops", s->drops);
 	counts_print("fdb events", s->fdb);
 }
@@ -780,7 +594,7 @@ int vioctl_print_stats(struct vioctl_reply *r)
 	json_error_t jerr;
 	int rc;
 
-	rc = items_check(r, stats_unpack, &s);
+	rc = vioctl_items_check(r, stats_unpack, &s);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < json_array_size(r->result); i++) {
@@ -875,7 +689,7 @@ static void rxqs_print(json_t *rxqs)
 {
 	json_t *q;
 
-	field_label("rx queues");
+	vioctl_field_label("rx queues");
 	if (!json_array_size(rxqs))
 		fputs("none", stdout);
 	for (size_t i = 0; i < json_array_size(rxqs); i++) {
@@ -898,12 +712,13 @@ static void pmd_block_print(const struct pmd_row *p)
 	printf("pmd %" JSON_INTEGER_FORMAT " (cpu %" JSON_INTEGER_FORMAT ")\n",
 	       p->pmd, p->cpu);
 	rxqs_print(p->rxqs);
-	field("rx", "%" JSON_INTEGER_FORMAT " packets", p->rx);
-	field("tx", "%" JSON_INTEGER_FORMAT " packets", p->tx);
-	field("iterations", "%" JSON_INTEGER_FORMAT, p->iterations);
-	field("sleeps", "%" JSON_INTEGER_FORMAT, p->sleeps);
-	field("busy", "%.1f%%", total > 0 ? 100.0 * p->busy / total : 0.0);
-	field("cycles/pkt", "%.1f", p->cpp);
+	vioctl_field("rx", "%" JSON_INTEGER_FORMAT " packets", p->rx);
+	vioctl_field("tx", "%" JSON_INTEGER_FORMAT " packets", p->tx);
+	vioctl_field("iterations", "%" JSON_INTEGER_FORMAT, p->iterations);
+	vioctl_field("sleeps", "%" JSON_INTEGER_FORMAT, p->sleeps);
+	vioctl_field("busy", "%.1f%%",
+		     total > 0 ? 100.0 * p->busy / total : 0.0);
+	vioctl_field("cycles/pkt", "%.1f", p->cpp);
 }
 
 /**
@@ -918,7 +733,7 @@ int vioctl_print_pmds(struct vioctl_reply *r)
 	json_error_t jerr;
 	int rc;
 
-	rc = items_check(r, pmd_unpack, &p);
+	rc = vioctl_items_check(r, pmd_unpack, &p);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < json_array_size(r->result); i++) {

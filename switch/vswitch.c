@@ -13,7 +13,9 @@
  * it, then spread its receive queues over the PMD threads (fewest queues
  * first). Removing one: take its queues off the PMD threads, publish a
  * table without it, flush its FDB entries, sync, flush again (a PMD thread
- * may have learned on it during the grace period), then stop and close it.
+ * may have learned on it during the grace period), drop its capture hooks,
+ * then stop and close it. Captures and mirrors re-resolve their ports by id
+ * after every change (capture.c).
  */
 #include "vswitch.h"
 
@@ -24,6 +26,7 @@
 
 #include <rte_malloc.h>
 
+#include "capture.h"
 #include "log.h"
 
 struct vswitch vsw;
@@ -306,6 +309,7 @@ int vswitch_port_add(struct port *port, char *err, size_t errlen)
 		vswitch_port_del(port->id, err, errlen);
 		return rc;
 	}
+	cap_ports_changed();
 	log_info("port %s (%s) added", port->id, port->kind->name);
 	return 0;
 err_stop:
@@ -342,6 +346,8 @@ int vswitch_port_del(const char *id, char *err, size_t errlen)
 	fdb_flush(vsw.fdb, port->index, true);
 	publish_table(t);
 	fdb_flush(vsw.fdb, port->index, true);
+	cap_port_removed(port);
+	cap_ports_changed();
 	if (port->ops->stop)
 		port->ops->stop(port);
 	log_info("port %s (%s) removed", port->id, port->kind->name);

@@ -40,7 +40,7 @@ static json_t *__attribute__((format(printf, 1, 2))) ctl(const char *fmt, ...)
 	len = vsnprintf(req, sizeof(req), fmt, ap);
 	va_end(ap);
 	assert_true(len >= 0 && len < REQ_MAX);
-	reply = ctl_handle(req, (size_t)len);
+	reply = ctl_handle(req, (size_t)len, NULL);
 	assert_non_null(reply);
 	return reply;
 }

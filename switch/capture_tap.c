@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* capture_tap.c - the datapath side of captures and mirrors
+ *
+ * Theory of operation
+ * -------------------
+ * cap_tap() (capture.h) costs one pointer load per burst while nobody
+ * watches a port. When sessions do, each one runs its filter over the
+ * burst (JIT-ed eBPF, capture_filter.c) and handles the matches:
+ * - a capture copies up to snaplen bytes of each match into buffers of its
+ *   own pool, stamps it (wall clock once per burst, port, direction,
+ *   offload metadata) and puts the burst of copies on the session's ring in
+ *   one call. The writer thread does all I/O. A copy that finds no buffer
+ *   or no room in the ring is freed and counted as dropped: captures lose
+ *   their own copies under pressure, never forwarded frames.
+ * - a mirror copies the whole frame (offload metadata included, so the
+ *   output port adapts it like any frame) and queues it on the output
+ *   port's batch, as the frame was on the wire: tag included, no VLAN
+ *   processing on the way out.
+ * The frames themselves are only read. Counters go to the calling thread's
+ * slot, per port, so the session sees per-interface statistics.
+ */
+#include "capture.h"
+
+#include <time.h>
+
+#include "capture_session.h"
+#include "egress.h"
+
+/**
+ * cap_wall_ns() - the wall clock in nanoseconds since the epoch
+ *
+ * Return: nanoseconds
+ */
+uint64_t cap_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/**
+ * capture_copy() - copy one matching frame for a capture's writer
+ * @s:		capture session
+ * @port:	port it was seen on
+ * @dir:	direction
+ * @m:		frame, read only
+ * @ts:		timestamp
+ *
+ * Return: the stamped copy, or NULL without a buffer
+ */
+static struct rte_mbuf *capture_copy(const struct cap_session *s,
+				     const struct port *port, uint8_t dir,
+				     const struct rte_mbuf *m, uint64_t ts)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, cap_pool, 0, s->spec.snaplen);
+	struct cap_meta *meta;
+
+	if (!c)
+		return NULL;
+	meta = rte_mbuf_to_priv(c);
+	meta->ts_ns = ts;
+	meta->ol_flags = m->ol_flags;
+	meta->orig_len = m->pkt_len;
+	meta->tso_segsz = m->tso_segsz;
+	meta->l2_len = m->l2_len;
+	meta->l3_len = m->l3_len;
+	meta->l4_len = m->l4_len;
+	meta->port = port->index;
+	meta->dir = dir;
+	memcpy(meta->port_id, port->id, PORT_ID_MAX);
+	return c;
+}
+
+/**
+ * capture_burst() - copy the matching frames to a capture's ring
+ * @s:		capture session
+ * @port:	port
+ * @dir:	direction
+ * @match:	matching frames
+ * @n:		count
+ * @st:		the calling thread's counters for @port
+ */
+static void capture_burst(struct cap_session *s, const struct port *port,
+			  uint8_t dir, struct rte_mbuf **match, uint16_t n,
+			  struct cap_stats *st)
+{
+	struct rte_mbuf *copies[PORT_BURST];
+	uint64_t ts = cap_wall_ns();
+	unsigned int k = 0, sent;
+
+	for (uint16_t i = 0; i < n; i++) {
+		copies[k] = capture_copy(s, port, dir, match[i], ts);
+		if (copies[k])
+			k++;
+	}
+	sent = k ? rte_ring_mp_enqueue_burst(s->ring, (void **)copies, k, NULL)
+		 : 0;
+	if (sent < k)
+		rte_pktmbuf_free_bulk(copies + sent, k - sent);
+	st->dropped += n - sent;
+}
+
+/**
+ * mirror_burst() - copy the matching frames to a mirror's output port
+ * @ctx:	forwarding state
+ * @s:		mirror session
+ * @match:	matching frames
+ * @n:		count
+ * @st:		the calling thread's counters for the watched port
+ */
+static void mirror_burst(struct fwd_ctx *ctx, const struct cap_session *s,
+			 struct rte_mbuf **match, uint16_t n,
+			 struct cap_stats *st)
+{
+	uint16_t idx = __atomic_load_n(&s->dst_index, __ATOMIC_RELAXED);
+	struct port *dst =
+		idx < PORT_TABLE_MAX ? ctx->table->by_index[idx] : NULL;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *c =
+			dst ? rte_pktmbuf_copy(match[i], port_mbuf_pool, 0,
+					       UINT32_MAX)
+			    : NULL;
+
+		if (!c) {
+			st->dropped++;
+			continue;
+		}
+		c->vlan_tci = 0; /* as on the wire: no tagging on the way out */
+		egress_enqueue(ctx, dst, c);
+	}
+}
+
+/**
+ * cap_tap_burst() - run every session watching @port over a burst
+ * @ctx:	forwarding state of the calling PMD thread
+ * @port:	port
+ * @hooks:	its sessions
+ * @dir:	CAP_DIR_RX or CAP_DIR_TX
+ * @pkts:	frames, read only, still owned by the caller
+ * @n:		count, at most PORT_BURST
+ */
+void cap_tap_burst(struct fwd_ctx *ctx, struct port *port,
+		   const struct cap_hooks *hooks, uint8_t dir,
+		   struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *match[PORT_BURST];
+
+	for (uint16_t k = 0; k < hooks->n; k++) {
+		struct cap_session *s = hooks->h[k].s;
+		struct cap_stats *st;
+		uint16_t m = 0;
+
+		if (!(hooks->h[k].dir & dir))
+			continue;
+		st = &s->stats[counter_slot][port->index];
+		st->seen += n;
+		for (uint16_t i = 0; i < n; i++)
+			if (!s->filter || cap_filter_match(s->filter, pkts[i]))
+				match[m++] = pkts[i];
+		if (!m)
+			continue;
+		st->matched += m;
+		if (s->spec.kind == CAP_KIND_MIRROR)
+			mirror_burst(ctx, s, match, m, st);
+		else
+			capture_burst(s, port, dir, match, m, st);
+	}
+}

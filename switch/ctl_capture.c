@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* ctl_capture.c - control commands for captures and mirrors
+ *
+ * capture-start, capture-stop, capture-list, mirror-add, mirror-del and
+ * mirror-list (doc/control-protocol.md). Requests are turned into a
+ * struct cap_spec with the helpers of capture_spec.c, so they are checked
+ * exactly like `vioswitch --capture`. A capture to a stream uses the
+ * descriptor the client passed with the request (vioctl passes its stdout
+ * for `-w -`).
+ */
+#include "ctl_capture.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "control.h"
+
+/**
+ * opt_text() - apply an optional string member with @fn
+ * @req:	request
+ * @key:	member
+ * @spec:	request being built
+ * @fn:		setter from capture_spec.c
+ * @err:	message on failure
+ *
+ * Return: 0, or -EINVAL
+ */
+static int opt_text(json_t *req, const char *key, struct cap_spec *spec,
+		    int (*fn)(struct cap_spec *, const char *, char *, size_t),
+		    char *err)
+{
+	json_t *v = json_object_get(req, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v)) {
+		snprintf(err, CTL_ERR_MAX, "\"%s\" must be a string", key);
+		return -EINVAL;
+	}
+	return fn(spec, json_string_value(v), err, CTL_ERR_MAX);
+}
+
+/**
+ * opt_number() - apply an optional integer member (snaplen, count, ...)
+ * @req:	request
+ * @key:	member, also the option name
+ * @spec:	request being built
+ * @err:	message on failure
+ *
+ * Return: 0, or -EINVAL
+ */
+static int opt_number(json_t *req, const char *key, struct cap_spec *spec,
+		      char *err)
+{
+	json_t *v = json_object_get(req, key);
+	char text[32];
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v)) {
+		snprintf(err, CTL_ERR_MAX, "\"%s\" must be an integer", key);
+		return -EINVAL;
+	}
+	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT,
+		 json_integer_value(v));
+	return cap_spec_number(spec, key, text, err, CTL_ERR_MAX);
+}
+
+/**
+ * opt_copy() - copy an optional string member into a fixed buffer
+ * @req:	request
+ * @key:	member
+ * @out:	buffer
+ * @len:	its size
+ * @err:	message on failure
+ *
+ * Return: 0, or -EINVAL
+ */
+static int opt_copy(json_t *req, const char *key, char *out, size_t len,
+		    char *err)
+{
+	json_t *v = json_object_get(req, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || strlen(json_string_value(v)) >= len) {
+		snprintf(err, CTL_ERR_MAX,
+			 "\"%s\" must be a string shorter than %zu bytes", key,
+			 len);
+		return -EINVAL;
+	}
+	snprintf(out, len, "%s", json_string_value(v));
+	return 0;
+}
+
+/**
+ * req_ports() - set the watched ports from the member @key
+ * @req:	request
+ * @key:	"port" or "src"
+ * @spec:	request being built
+ * @err:	message on failure
+ *
+ * Return: 0, or -EINVAL
+ */
+static int req_ports(json_t *req, const char *key, struct cap_spec *spec,
+		     char *err)
+{
+	const char *v = json_string_value(json_object_get(req, key));
+
+	if (!v) {
+		snprintf(err, CTL_ERR_MAX, "missing \"%s\" (port ids or all)",
+			 key);
+		return -EINVAL;
+	}
+	return cap_spec_ports(spec, v, err, CTL_ERR_MAX);
+}
+
+/**
+ * req_id() - the "id" member
+ * @req:	request
+ * @id:		value
+ * @err:	message on failure
+ *
+ * Return: 0, or -EINVAL
+ */
+static int req_id(json_t *req, unsigned int *id, char *err)
+{
+	json_t *v = json_object_get(req, "id");
+
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > UINT32_MAX) {
+		snprintf(err, CTL_ERR_MAX, "missing or bad \"id\"");
+		return -EINVAL;
+	}
+	*id = (unsigned int)json_integer_value(v);
+	return 0;
+}
+
+/**
+ * started() - start @spec and describe the new session
+ * @spec:	checked request (its fd is consumed)
+ * @kind:	capture or mirror
+ * @err:	message on failure
+ *
+ * Return: the session's description, or NULL
+ */
+static json_t *started(struct cap_spec *spec, enum cap_kind kind, char *err)
+{
+	json_t *list, *res = NULL;
+	int id;
+
+	if (cap_spec_check(spec, err, CTL_ERR_MAX)) {
+		if (spec->fd >= 0)
+			close(spec->fd);
+		return NULL;
+	}
+	id = cap_start(spec, err, CTL_ERR_MAX);
+	if (id < 0)
+		return NULL;
+	list = cap_list_json(kind);
+	for (size_t i = 0; list && i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+
+		if (json_integer_value(json_object_get(o, "id")) == id)
+			res = json_incref(o);
+	}
+	json_decref(list);
+	if (!res)
+		snprintf(err, CTL_ERR_MAX, "out of memory");
+	return res;
+}
+
+/**
+ * ctl_capture_start() - "capture-start": start a capture
+ * @req:	{port, dir?, filter?, file? | stream?, format?, snaplen?,
+ *		count?, duration?, rotate?}
+ * @err:	message on failure
+ *
+ * Return: the new capture's description, or NULL
+ */
+json_t *ctl_capture_start(json_t *req, char *err)
+{
+	struct cap_spec spec;
+
+	cap_spec_init(&spec, CAP_KIND_CAPTURE);
+	if (req_ports(req, "port", &spec, err) ||
+	    opt_text(req, "dir", &spec, cap_spec_dir, err) ||
+	    opt_text(req, "format", &spec, cap_spec_format, err) ||
+	    opt_text(req, "rotate", &spec, cap_spec_rotate, err) ||
+	    opt_copy(req, "filter", spec.filter, sizeof(spec.filter), err) ||
+	    opt_copy(req, "file", spec.path, sizeof(spec.path), err) ||
+	    opt_number(req, "snaplen", &spec, err) ||
+	    opt_number(req, "count", &spec, err) ||
+	    opt_number(req, "duration", &spec, err))
+		return NULL;
+	if (json_is_true(json_object_get(req, "stream"))) {
+		if (spec.path[0]) {
+			snprintf(err, CTL_ERR_MAX,
+				 "give \"file\" or \"stream\", not both");
+			return NULL;
+		}
+		spec.fd = ctl_take_fd();
+		if (spec.fd < 0) {
+			snprintf(err, CTL_ERR_MAX,
+				 "\"stream\" needs a descriptor passed with "
+				 "the request (SCM_RIGHTS)");
+			return NULL;
+		}
+	} else if (spec.path[0] && spec.path[0] != '/') {
+		snprintf(err, CTL_ERR_MAX,
+			 "file '%.200s': give an absolute path", spec.path);
+		return NULL;
+	}
+	return started(&spec, CAP_KIND_CAPTURE, err);
+}
+
+/**
+ * stopped() - stop session "id" of @kind and return its final figures
+ * @req:	{id}
+ * @kind:	capture or mirror
+ * @err:	message on failure
+ *
+ * Return: description with final counts, or NULL
+ */
+static json_t *stopped(json_t *req, enum cap_kind kind, char *err)
+{
+	json_t *final = NULL;
+	unsigned int id;
+
+	if (req_id(req, &id, err) ||
+	    cap_stop(id, kind, &final, err, CTL_ERR_MAX))
+		return NULL;
+	if (!final)
+		snprintf(err, CTL_ERR_MAX, "out of memory");
+	return final;
+}
+
+/**
+ * ctl_capture_stop() - "capture-stop": stop a capture, close its file
+ * @req:	{id}
+ * @err:	message on failure
+ *
+ * Return: the capture's final description, or NULL
+ */
+json_t *ctl_capture_stop(json_t *req, char *err)
+{
+	return stopped(req, CAP_KIND_CAPTURE, err);
+}
+
+/**
+ * ctl_capture_list() - "capture-list": running and ended captures
+ * @req:	request (unused)
+ * @err:	message on failure
+ *
+ * Return: array, or NULL
+ */
+json_t *ctl_capture_list(json_t *req, char *err)
+{
+	json_t *a = cap_list_json(CAP_KIND_CAPTURE);
+
+	(void)req;
+	if (!a)
+		snprintf(err, CTL_ERR_MAX, "out of memory");
+	return a;
+}
+
+/**
+ * ctl_mirror_add() - "mirror-add": copy frames of ports to another port
+ * @req:	{src, to, dir?, filter?}
+ * @err:	message on failure
+ *
+ * Return: the new mirror's description, or NULL
+ */
+json_t *ctl_mirror_add(json_t *req, char *err)
+{
+	struct cap_spec spec;
+
+	cap_spec_init(&spec, CAP_KIND_MIRROR);
+	if (req_ports(req, "src", &spec, err) ||
+	    opt_copy(req, "to", spec.dst, sizeof(spec.dst), err) ||
+	    opt_text(req, "dir", &spec, cap_spec_dir, err) ||
+	    opt_copy(req, "filter", spec.filter, sizeof(spec.filter), err))
+		return NULL;
+	return started(&spec, CAP_KIND_MIRROR, err);
+}
+
+/**
+ * ctl_mirror_del() - "mirror-del": remove a mirror
+ * @req:	{id}
+ * @err:	message on failure
+ *
+ * Return: the mirror's final description, or NULL
+ */
+json_t *ctl_mirror_del(json_t *req, char *err)
+{
+	return stopped(req, CAP_KIND_MIRROR, err);
+}
+
+/**
+ * ctl_mirror_list() - "mirror-list": every mirror
+ * @req:	request (unused)
+ * @err:	message on failure
+ *
+ * Return: array, or NULL
+ */
+json_t *ctl_mirror_list(json_t *req, char *err)
+{
+	json_t *a = cap_list_json(CAP_KIND_MIRROR);
+
+	(void)req;
+	if (!a)
+		snprintf(err, CTL_ERR_MAX, "out of memory");
+	return a;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ctl_capture.h - control commands for captures and mirrors */
+#ifndef VIOSWITCH_CTL_CAPTURE_H
+#define VIOSWITCH_CTL_CAPTURE_H
+
+#include <jansson.h>
+
+/* Handlers as in ctl_cmds.c: result, or NULL with CTL_ERR_MAX bytes in @err */
+json_t *ctl_capture_start(json_t *req, char *err);
+json_t *ctl_capture_stop(json_t *req, char *err);
+json_t *ctl_capture_list(json_t *req, char *err);
+json_t *ctl_mirror_add(json_t *req, char *err);
+json_t *ctl_mirror_del(json_t *req, char *err);
+json_t *ctl_mirror_list(json_t *req, char *err);
+
+#endif /* VIOSWITCH_CTL_CAPTURE_H */
