@@ -490,11 +490,13 @@ static void on_signal(int sig)
  * capture_ended() - has capture @id ended by itself?
  * @o:		options
  * @id:		capture
+ * @gone:	set when the capture was stopped by someone else
  * @rc:		set to an exit status when asking failed
  *
  * Return: true if it ended (or cannot be asked about)
  */
-static bool capture_ended(const struct vioctl_opts *o, json_int_t id, int *rc)
+static bool capture_ended(const struct vioctl_opts *o, json_int_t id,
+			  bool *gone, int *rc)
 {
 	json_t *req = json_pack("{s:s}", "cmd", "capture-list"), *list = NULL;
 	bool ended = true;
@@ -507,8 +509,10 @@ static bool capture_ended(const struct vioctl_opts *o, json_int_t id, int *rc)
 		const char *state =
 			json_string_value(json_object_get(c, "state"));
 
-		if (json_integer_value(json_object_get(c, "id")) == id)
+		if (json_integer_value(json_object_get(c, "id")) == id) {
 			ended = !state || strcmp(state, "running");
+			*gone = false;
+		}
 	}
 	json_decref(list);
 	return ended;
@@ -530,6 +534,7 @@ int vioctl_capture_follow(const struct vioctl_opts *o, json_t *started)
 	json_t *req, *final = NULL;
 	struct session_row s;
 	json_error_t jerr;
+	bool gone = true;
 	int rc = 0;
 
 	/* stdout belongs to the switch now; close ours so the reader sees
@@ -539,10 +544,16 @@ int vioctl_capture_follow(const struct vioctl_opts *o, json_t *started)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	while (!follow_stop && !capture_ended(o, id, &rc))
+	while (!follow_stop && !capture_ended(o, id, &gone, &rc)) {
+		gone = true;
 		nanosleep(&tick, NULL);
-	if (rc)
+	}
+	if (rc || (gone && !follow_stop)) {
+		if (!rc)
+			fprintf(stderr, "capture %" JSON_INTEGER_FORMAT
+				" was stopped\n", id);
 		return rc;
+	}
 	req = json_pack("{s:s,s:I}", "cmd", "capture-stop", "id", id);
 	rc = req ? vioctl_request(o, req, &final) : VIOCTL_EXIT_NO_REPLY;
 	json_decref(req);
