@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 scenarios=("$@")
 if [ ${#scenarios[@]} = 0 ]; then
 	for s in tests/bench/*.sh; do
-		case $(basename "$s") in run.sh | lib.sh) continue ;; esac
+		case $(basename "$s") in run.sh | lib.sh | vhost_gen.sh) continue ;; esac
 		scenarios+=("$(basename "$s" .sh)")
 	done
 fi
