@@ -396,10 +396,10 @@ static struct cap_session *session_open(struct cap_spec *spec, unsigned int id,
 		cap_filter_compile(spec->filter, spec->snaplen, err, errlen);
 	if (!s->filter && err[0])
 		goto err;
-	if (spec->kind == CAP_KIND_MIRROR)
-		return s;
 	if (pool_ready(err, errlen))
 		goto err;
+	if (spec->kind == CAP_KIND_MIRROR)
+		return s;
 	snprintf(name, sizeof(name), "vio_cap%u", id);
 	s->ring = rte_ring_create(name, CAP_RING_SIZE, SOCKET_ID_ANY,
 				  RING_F_SC_DEQ);

@@ -14,7 +14,7 @@
 #include "counters.h"
 
 #define CAP_RING_SIZE  4096 /* records between the datapath and writer */
-#define CAP_POOL_MBUFS 8192 /* buffers for captured copies, all sessions */
+#define CAP_POOL_MBUFS 8192 /* buffers for captured and mirrored copies */
 #define CAP_INDEX_NONE UINT16_MAX
 #define CAP_REASON_MAX 160
 

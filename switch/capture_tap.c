@@ -13,9 +13,10 @@
  *   or no room in the ring is freed and counted as dropped: captures lose
  *   their own copies under pressure, never forwarded frames.
  * - a mirror copies the whole frame (offload metadata included, so the
- *   output port adapts it like any frame) and queues it on the output
- *   port's batch, as the frame was on the wire: tag included, no VLAN
- *   processing on the way out.
+ *   output port adapts it like any frame) into the capture pool, not the
+ *   switch's, so mirroring cannot starve forwarding, and queues it on the
+ *   output port's batch, as the frame was on the wire: tag included, no
+ *   VLAN processing on the way out.
  * The frames themselves are only read. Counters go to the calling thread's
  * slot, per port, so the session sees per-interface statistics.
  */
@@ -133,7 +134,8 @@ static void mirror_burst(struct fwd_ctx *ctx, const struct cap_session *s,
 }
 
 /**
- * cap_tap_burst() - run every session watching @port over a burst
+ * tap_chunk() - run every session watching @port over up to PORT_BURST
+ * frames
  * @ctx:	forwarding state of the calling PMD thread
  * @port:	port
  * @hooks:	its sessions
@@ -141,9 +143,9 @@ static void mirror_burst(struct fwd_ctx *ctx, const struct cap_session *s,
  * @pkts:	frames, read only, still owned by the caller
  * @n:		count, at most PORT_BURST
  */
-void cap_tap_burst(struct fwd_ctx *ctx, struct port *port,
-		   const struct cap_hooks *hooks, uint8_t dir,
-		   struct rte_mbuf **pkts, uint16_t n)
+static void tap_chunk(struct fwd_ctx *ctx, struct port *port,
+		      const struct cap_hooks *hooks, uint8_t dir,
+		      struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *match[PORT_BURST];
 
@@ -167,4 +169,22 @@ void cap_tap_burst(struct fwd_ctx *ctx, struct port *port,
 		else
 			capture_burst(s, port, dir, match, m, st);
 	}
+}
+
+/**
+ * cap_tap_burst() - run every session watching @port over a burst
+ * @ctx:	forwarding state of the calling PMD thread
+ * @port:	port
+ * @hooks:	its sessions
+ * @dir:	CAP_DIR_RX or CAP_DIR_TX
+ * @pkts:	frames, read only, still owned by the caller
+ * @n:		count
+ */
+void cap_tap_burst(struct fwd_ctx *ctx, struct port *port,
+		   const struct cap_hooks *hooks, uint8_t dir,
+		   struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t done = 0; done < n; done += PORT_BURST)
+		tap_chunk(ctx, port, hooks, dir, pkts + done,
+			  RTE_MIN(n - done, PORT_BURST));
 }
