@@ -240,6 +240,22 @@ static json_t *stopped(json_t *req, enum cap_kind kind, char *err)
 }
 
 /**
+ * listed() - every session of @kind
+ * @kind:	capture or mirror
+ * @err:	message on failure
+ *
+ * Return: array, or NULL
+ */
+static json_t *listed(enum cap_kind kind, char *err)
+{
+	json_t *a = cap_list_json(kind);
+
+	if (!a)
+		snprintf(err, CTL_ERR_MAX, "out of memory");
+	return a;
+}
+
+/**
  * ctl_capture_stop() - "capture-stop": stop a capture, close its file
  * @req:	{id}
  * @err:	message on failure
@@ -260,12 +276,8 @@ json_t *ctl_capture_stop(json_t *req, char *err)
  */
 json_t *ctl_capture_list(json_t *req, char *err)
 {
-	json_t *a = cap_list_json(CAP_KIND_CAPTURE);
-
 	(void)req;
-	if (!a)
-		snprintf(err, CTL_ERR_MAX, "out of memory");
-	return a;
+	return listed(CAP_KIND_CAPTURE, err);
 }
 
 /**
@@ -309,10 +321,6 @@ json_t *ctl_mirror_del(json_t *req, char *err)
  */
 json_t *ctl_mirror_list(json_t *req, char *err)
 {
-	json_t *a = cap_list_json(CAP_KIND_MIRROR);
-
 	(void)req;
-	if (!a)
-		snprintf(err, CTL_ERR_MAX, "out of memory");
-	return a;
+	return listed(CAP_KIND_MIRROR, err);
 }
