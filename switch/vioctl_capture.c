@@ -550,8 +550,10 @@ int vioctl_capture_follow(const struct vioctl_opts *o, json_t *started)
 	}
 	if (rc || (gone && !follow_stop)) {
 		if (!rc)
-			fprintf(stderr, "capture %" JSON_INTEGER_FORMAT
-				" was stopped\n", id);
+			fprintf(stderr,
+				"capture %" JSON_INTEGER_FORMAT
+				" was stopped\n",
+				id);
 		return rc;
 	}
 	req = json_pack("{s:s,s:I}", "cmd", "capture-stop", "id", id);
