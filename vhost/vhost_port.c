@@ -16,7 +16,9 @@
  * offload requests, which rte_vhost reports as receive flags
  * (RTE_VHOST_USER_NET_COMPLIANT_OL_FLAGS), into transmit intent. tx_burst
  * enqueues to an enabled guest-receive vring; rte_vhost copies, so the port
- * frees the whole burst afterwards. What the guest accepts (GUEST_CSUM,
+ * frees the whole burst afterwards. rte_vhost also writes a pseudo-header
+ * checksum into frames with offload requests, so a frame a flood shares
+ * with other ports is copied first (unshare_offloaded()). What the guest accepts (GUEST_CSUM,
  * GUEST_TSO4/6, MRG_RXBUF) sets the port's capabilities when it attaches,
  * so the core segments or checksums in software only for guests that need
  * it.
@@ -24,6 +26,12 @@
  * Idle: each rx queue has an epoll set holding the guest's kick fd; it is
  * the queue's wake-up fd. While a PMD thread polls, guest notifications are
  * off; rx_arm() clears the kick fd and turns them on before it sleeps.
+ * With VIRTIO_RING_F_EVENT_IDX, "on" means "kick when you pass the index I
+ * consumed up to now", so the receive round after rx_arm() sets that index
+ * again: rte_vhost may consume descriptors without returning frames (a
+ * frame it cannot allocate mbufs for is dropped inside), and an index left
+ * behind would let the guest add frames without ever kicking. If frames
+ * are already waiting then, the port kicks itself.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +80,28 @@ static struct vhost_port *vhost_of(struct port *port)
 }
 
 /**
+ * rearm() - ask for kicks from the guest's current position on, and kick
+ * ourselves if frames already wait
+ * @vp:		port
+ * @vid:	device id
+ * @q:		rx queue, armed
+ */
+static void rearm(struct vhost_port *vp, int vid, uint16_t q)
+{
+	uint64_t one = 1;
+	int fd;
+
+	rte_vhost_enable_guest_notification(vid, 2 * q + 1, 1);
+	/* The guest must see the index before we look at its ring again. */
+	rte_smp_mb();
+	fd = __atomic_load_n(&vp->kickfd[q], __ATOMIC_RELAXED);
+	if (rte_vhost_rx_queue_count(vid, 2 * q + 1) && fd >= 0 &&
+	    write(fd, &one, sizeof(one)) < 0)
+		log_debug("port %s: self-kick: %s", vp->port.id,
+			  strerror(errno));
+}
+
+/**
  * vhost_rx_burst() - take frames the guest sent on queue @q
  */
 static uint16_t vhost_rx_burst(struct port *port, uint16_t q,
@@ -84,6 +114,8 @@ static uint16_t vhost_rx_burst(struct port *port, uint16_t q,
 	if (vid < 0)
 		return 0;
 	n = rte_vhost_dequeue_burst(vid, 2 * q + 1, port_mbuf_pool, pkts, max);
+	if (unlikely(vp->armed[q]))
+		rearm(vp, vid, q);
 	for (uint16_t i = 0; i < n; i++) {
 		if (offload_rx_to_tx(pkts[i])) {
 			port_counters(port)->rx_packets++;
@@ -116,6 +148,49 @@ static int tx_vring(struct vhost_port *vp, uint16_t q)
 }
 
 /**
+ * unshare_offloaded() - give rte_vhost private copies of the frames it
+ * would write into while other ports still hold them
+ * @port:	port, charged for a frame that cannot be copied
+ * @pkts:	frames; a shared one with offload requests is replaced by a
+ *		copy
+ * @n:		count
+ *
+ * rte_vhost_enqueue_burst() writes a pseudo-header checksum (and an IPv4
+ * header checksum) into every frame that asks for checksum or segmentation
+ * offload (rte_net_intel_cksum_prepare()). A frame shared by a flood, or
+ * an indirect one, would then change under the other ports it is queued
+ * for: the tap after us would hand its kernel a TSO frame whose checksum
+ * seed lacks the length Linux's GSO expects.
+ *
+ * Return: frames left in @pkts (in order)
+ */
+static uint16_t unshare_offloaded(struct port *port, struct rte_mbuf **pkts,
+				  uint16_t n)
+{
+	const uint64_t writes = RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG |
+				RTE_MBUF_F_TX_UDP_SEG | RTE_MBUF_F_TX_IP_CKSUM;
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i], *copy;
+
+		if ((m->ol_flags & writes) &&
+		    (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) > 1)) {
+			copy = rte_pktmbuf_copy(m, port_mbuf_pool, 0,
+						UINT32_MAX);
+			rte_pktmbuf_free(m);
+			if (!copy) {
+				port_count_drop(port, DROP_NOMEM, 1);
+				continue;
+			}
+			m = copy;
+		}
+		pkts[kept++] = m;
+	}
+	return kept;
+}
+
+/**
  * vhost_tx_burst() - copy frames into the guest; consumes all @n
  */
 static uint16_t vhost_tx_burst(struct port *port, uint16_t q,
@@ -130,6 +205,7 @@ static uint16_t vhost_tx_burst(struct port *port, uint16_t q,
 		port_drop(port, DROP_LINK_DOWN, pkts, n);
 		return 0;
 	}
+	n = unshare_offloaded(port, pkts, n);
 	sent = rte_vhost_enqueue_burst(vid, (uint16_t)vring, pkts, n);
 	port_count_tx(port, pkts, sent);
 	port_count_drop(port, DROP_TX_FULL, n - sent);
@@ -166,6 +242,7 @@ static void vhost_rx_arm(struct port *port, uint16_t q)
 	struct vhost_port *vp = vhost_of(port);
 	int vid = __atomic_load_n(&vp->vid, __ATOMIC_ACQUIRE);
 
+	vp->armed[q] = true;
 	if (vid < 0)
 		return;
 	drain_kick(vp->kickfd[q]);
@@ -182,6 +259,7 @@ static void vhost_rx_disarm(struct port *port, uint16_t q)
 	struct vhost_port *vp = vhost_of(port);
 	int vid = __atomic_load_n(&vp->vid, __ATOMIC_ACQUIRE);
 
+	vp->armed[q] = false;
 	if (vid >= 0)
 		rte_vhost_enable_guest_notification(vid, 2 * q + 1, 0);
 }

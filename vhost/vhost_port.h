@@ -27,6 +27,7 @@
  *		thread's wake-up fd for that queue
  * @kickfd:	per rx queue: guest's kick eventfd, -1 when detached
  * @registered:	rte_vhost_driver_register() succeeded
+ * @armed:	rx queue q has guest notifications on (its PMD may sleep)
  * @connects:	guests attached so far
  * @disconnects: guests detached so far
  */
@@ -41,6 +42,7 @@ struct vhost_port {
 	uint64_t vring_enabled;
 	int qep[PORT_MAX_QUEUES];
 	int kickfd[PORT_MAX_QUEUES];
+	bool armed[PORT_MAX_QUEUES];
 	bool registered;
 	uint64_t connects;
 	uint64_t disconnects;
