@@ -151,12 +151,12 @@ def rec(k, data, orig_len=None, step_us=STEP_US):
     return (BASE_US + k * step_us, data, orig_len)
 
 
-def write_pcap(path, records):
+def write_pcap(path, records, linktype=LINKTYPE_ETHERNET, snaplen=SNAPLEN):
     """write_pcap() - write @records to a classic little-endian pcap file"""
-    out = [struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, SNAPLEN,
-                       LINKTYPE_ETHERNET)]
+    out = [struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, snaplen,
+                       linktype)]
     for ts, data, orig_len in records:
-        assert len(data) <= SNAPLEN
+        assert len(data) <= snaplen
         out.append(struct.pack('<IIII', ts // 1000000, ts % 1000000,
                                len(data),
                                len(data) if orig_len is None else orig_len))
@@ -319,6 +319,71 @@ def macflood_samples():
     return {'macflood.pcap': flood, 'macflood-probe.pcap': probe}
 
 
+# Hostile offload metadata: LINKTYPE_USER0 captures whose records are a
+# struct virtio_net_hdr (10 bytes, little-endian) and the frame after it.
+LINKTYPE_USER0 = 147
+VNET_SNAPLEN = 262144
+NEEDS_CSUM = 1
+GSO_TCPV4, GSO_UDP, GSO_TCPV6 = 1, 3, 4
+
+
+def vnet(flags=0, gso=0, hdr_len=0, gso_size=0, start=0, offset=0):
+    """vnet() - a struct virtio_net_hdr"""
+    return struct.pack('<BBHHHH', flags, gso, hdr_len, gso_size, start,
+                       offset)
+
+
+def tcp4(src, dst, data, doff=5):
+    """tcp4() - A->B TCP/IPv4 frame, ACK|PSH, checksums correct"""
+    (smac, sip), (dmac, dip) = HOSTS[src], HOSTS[dst]
+    hdr = struct.pack('!HHIIBBHHH', 40000, 5001, 1000, 1, doff << 4, 0x18,
+                      65535, 0, 0) + bytes((doff - 5) * 4)
+    pseudo = ip4(sip) + ip4(dip) + struct.pack('!BBH', 0, 6,
+                                               len(hdr) + len(data))
+    c = csum(pseudo + hdr + data)
+    hdr = hdr[:16] + struct.pack('!H', c) + hdr[18:]
+    return ether(dmac, smac, 0x0800, ipv4(sip, dip, 6, hdr + data))
+
+
+def offload_samples():
+    """offload_samples() - frames with virtio headers a switch must refuse
+
+    vnet-*.pcap are injected into a tap with their header (AF_PACKET,
+    PACKET_VNET_HDR), offload-*.pcap are plain frames a virtio-user
+    front-end sends with a header it derives from them.
+    """
+    data = bytes((i * 13 + 5) & 0xff for i in range(10000))
+    big = tcp4('A', 'B', data)                               # 10054 bytes
+    udp = udp_frame('A', 'B', 'x' * 3000)
+    tso = vnet(NEEDS_CSUM, GSO_TCPV4, 54, 1448, 34, 16)
+    huge = tcp4('A', 'B', bytes(65535 - 40))  # 64 KB of IP, then more
+    huge += bytes(66000 - len(huge))
+    cut = tcp4('A', 'B', b'', doff=15)[:54]
+    cut += bytes(60 - len(cut))
+    files = {
+        'vnet-gso-size-0.pcap': vnet(NEEDS_CSUM, GSO_TCPV4, 54, 0, 34,
+                                     16) + big,
+        'vnet-gso-on-udp.pcap': tso + udp,
+        'vnet-tcpv6-on-v4.pcap': vnet(NEEDS_CSUM, GSO_TCPV6, 54, 1448, 34,
+                                      16) + big,
+        'vnet-tiny-mss.pcap': vnet(NEEDS_CSUM, GSO_TCPV4, 54, 1, 34,
+                                   16) + big,
+        'vnet-csum-outside.pcap': vnet(NEEDS_CSUM, 0, 0, 0, 60000, 16) +
+        tcp4('A', 'B', data[:100]),
+        'vnet-csum-offset.pcap': vnet(NEEDS_CSUM, 0, 0, 0, 34, 65000) +
+        tcp4('A', 'B', data[:100]),
+        'vnet-hdr-len.pcap': vnet(NEEDS_CSUM, GSO_TCPV4, 65535, 1448, 34,
+                                  16) + big,
+        'vnet-over-64k.pcap': tso + huge,
+        'vnet-truncated-tcp.pcap': tso + cut,
+    }
+    out = {n: ([rec(0, d)], LINKTYPE_USER0, VNET_SNAPLEN)
+           for n, d in files.items()}
+    out['offload-truncated-tcp.pcap'] = ([rec(0, cut)], LINKTYPE_ETHERNET,
+                                         SNAPLEN)
+    return out
+
+
 def main():
     """main() - write every sample into OUTDIR"""
     outdir = sys.argv[1] if len(sys.argv) > 1 else \
@@ -328,6 +393,9 @@ def main():
                 vlan_samples, size_samples, bad_input_samples,
                 macflood_samples):
         samples.update(gen())
+    for name, (recs, linktype, snaplen) in offload_samples().items():
+        write_pcap(os.path.join(outdir, name), recs, linktype, snaplen)
+        print('wrote %s (%d frames)' % (name, len(recs)))
     for name in sorted(samples):
         write_pcap(os.path.join(outdir, name), samples[name])
         print('wrote %s (%d frames)' % (name, len(samples[name])))

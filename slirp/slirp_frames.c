@@ -242,9 +242,16 @@ static void mark_gso(struct slirp_port *sp, struct rte_mbuf *m)
 		struct rte_tcp_hdr *t = rte_pktmbuf_mtod_offset(
 			m, struct rte_tcp_hdr *, hl.l2_len + hl.l3_len);
 
+		/*
+		 * The seed includes the TCP length, as Linux's own TSO frames
+		 * do: a kernel that gets the super-frame whole (tap, guest)
+		 * and segments it later adjusts the seed by that length.
+		 * DPDK's convention (no length, RTE_MBUF_F_TX_TCP_SEG) would
+		 * give every one of its segments a wrong checksum.
+		 */
+		t->cksum = v4 ? rte_ipv4_phdr_cksum(l3, 0)
+			      : rte_ipv6_phdr_cksum(l3, 0);
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
-		t->cksum = v4 ? rte_ipv4_phdr_cksum(l3, m->ol_flags)
-			      : rte_ipv6_phdr_cksum(l3, m->ol_flags);
 	} else {
 		m->tso_segsz = (m->tso_segsz + hl.l4_len) & ~7u;
 		m->ol_flags |= RTE_MBUF_F_TX_UDP_SEG;

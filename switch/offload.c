@@ -15,7 +15,9 @@
  *   that take only one segment.
  * A frame whose headers must be rewritten is copied first when it is shared
  * by a flood. Frames whose metadata cannot be honoured are dropped and
- * counted as "offload".
+ * counted as "offload": on the input port when a peer's metadata does not
+ * match its frame (offload_intent(), offload_vnet.c) or the frame is
+ * longer than 64 KB of IP, so no peer ever gets them.
  *
  * Ports whose peers describe offloads as a receiving NIC would (rte_vhost in
  * its compliant mode: RTE_MBUF_F_RX_LRO, RTE_MBUF_F_RX_L4_CKSUM_NONE) turn
@@ -38,6 +40,7 @@
 
 #include "log.h"
 #include "offload_tso.h"
+#include "offload_vnet.h"
 
 static struct rte_mempool *offload_pool;
 
@@ -302,7 +305,8 @@ int offload_csum_raw(struct rte_mbuf *m, uint16_t start, uint16_t offset)
  *
  * A frame that is neither IPv4 nor IPv6 without extension headers gets no
  * flags (DPDK's pseudo-header helpers read the first next-header field):
- * its checksum is completed here and segmentation is refused.
+ * its checksum is completed here and segmentation is refused. So is a
+ * super-frame that would make more than OFFLOAD_MAX_SEGS segments.
  *
  * Return: 0, or -EINVAL (drop it)
  */
@@ -327,6 +331,10 @@ int offload_intent(struct rte_mbuf *m, uint32_t ptype,
 	m->ol_flags |= tcp ? RTE_MBUF_F_TX_TCP_CKSUM : RTE_MBUF_F_TX_UDP_CKSUM;
 	if (!seg_size || m->pkt_len - hdr <= seg_size)
 		return 0;
+	/* More segments than the switch makes: refuse it here, whichever
+	 * port it is for, rather than hand a peer a gso_size of 1. */
+	if ((m->pkt_len - hdr + seg_size - 1) / seg_size > OFFLOAD_MAX_SEGS)
+		return -EINVAL;
 	m->tso_segsz = seg_size;
 	m->ol_flags |= tcp ? RTE_MBUF_F_TX_TCP_SEG : RTE_MBUF_F_TX_UDP_SEG;
 	return 0;
@@ -338,9 +346,11 @@ int offload_intent(struct rte_mbuf *m, uint32_t ptype,
  *
  * A partial checksum (RX_L4_CKSUM_NONE) becomes TX_TCP_CKSUM/TX_UDP_CKSUM
  * and a super-frame (RX_LRO with tso_segsz) TX_TCP_SEG/TX_UDP_SEG, with
- * l2_len/l3_len/l4_len from the parsed headers.
+ * l2_len/l3_len/l4_len from the parsed headers. A frame longer than a
+ * virtio header may describe (64 KB of IP) is refused, offload or not.
  *
- * Return: 0, or -EINVAL when the flags do not match the frame (drop it)
+ * Return: 0, or -EINVAL when the flags do not match the frame or it is too
+ *	   long (drop it)
  */
 int offload_rx_to_tx(struct rte_mbuf *m)
 {
@@ -353,6 +363,8 @@ int offload_rx_to_tx(struct rte_mbuf *m)
 
 	m->ol_flags &= ~(RTE_MBUF_F_RX_LRO | RTE_MBUF_F_RX_L4_CKSUM_MASK |
 			 RTE_MBUF_F_RX_IP_CKSUM_MASK);
+	if (m->pkt_len > OFFLOAD_VNET_MAX_FRAME)
+		return -EINVAL;
 	if (!partial && !lro)
 		return 0;
 	ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_ALL_MASK);

@@ -12,7 +12,9 @@
  * not match the frame is refused, to be dropped and counted as "offload":
  * - a GSO type with gso_size 0, or whose protocol is not the frame's;
  * - csum_start/csum_offset outside the frame;
- * - a header that claims more than 64 KB;
+ * - a frame longer than 64 KB of IP;
+ * - a super-frame that would make more than OFFLOAD_MAX_SEGS segments
+ *   (offload_intent());
  * - a GSO frame that needs no segmentation is passed as a plain frame.
  * A checksum request on a protocol the switch cannot describe (neither
  * TCP nor UDP right after IP) is completed here in software, as the kernel

@@ -17,6 +17,10 @@
  * interleaving (the replay tests rely on this). A port added at run time
  * starts its own timeline.
  *
+ * Offloads: TCP/UDP super-frames are written whole; checksums left to
+ * offload are completed before (no PORT_CAP_L4_CKSUM), so the file holds
+ * valid ones.
+ *
  * Replay never drops: a full rx ring makes the worker wait. A full tx ring
  * drops (counted as tx_full); a record shorter on disk than on the wire
  * (caplen < len) is dropped as truncated.
@@ -645,8 +649,13 @@ static struct port *pcapport_open(const struct netdev *nd, char *err,
 	pp->rx_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pp->tx_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pp->stop_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	pp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
-			PORT_CAP_TSO6 | PORT_CAP_UFO;
+	/*
+	 * Super-frames are recorded whole, as a capture on an offloading
+	 * host shows them, but with their checksums completed: whoever
+	 * reads or replays the file sees valid ones.
+	 */
+	pp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_TSO4 | PORT_CAP_TSO6 |
+			PORT_CAP_UFO;
 	if (parse_keys(pp, nd, err, errlen))
 		goto err;
 	snprintf(name, sizeof(name), "pcap_rx%u", seq);
