@@ -5,7 +5,7 @@
 Each file: a 10-byte virtio_net_hdr, one byte choosing the output port's
 capabilities (bits 0-1: none / multiseg / +csum / +TSO; bit 2: 1514-byte
 limit), then an Ethernet frame. Seeds: every frame of pcap-samples/ with an
-empty header, valid TSO and checksum-offload frames over IPv4 and IPv6, and
+empty header (the vnet-*.pcap samples with their own virtio headers), valid TSO and checksum-offload frames over IPv4 and IPv6, and
 the hostile headers the switch must refuse (described in README.md).
 Run from the repository root; writes tests/fuzz/corpus/.
 """
@@ -16,6 +16,7 @@ import struct
 OUT = 'tests/fuzz/corpus'
 NEEDS_CSUM = 1
 GSO_NONE, GSO_TCPV4, GSO_UDP, GSO_TCPV6 = 0, 1, 3, 4
+LINKTYPE_USER0 = 147  # pcap-samples/vnet-*.pcap: virtio_net_hdr + frame
 
 
 def vnet(flags=0, gso=GSO_NONE, hdr_len=0, gso_size=0, start=0, off=0):
@@ -76,8 +77,14 @@ def udp4(payload):
     return eth(0x0800) + ip + udp + payload
 
 
+def pcap_linktype(path):
+    """The link type of a classic pcap file."""
+    with open(path, 'rb') as f:
+        return struct.unpack('<I', f.read(24)[20:24])[0]
+
+
 def pcap_frames(path):
-    """The frames of a classic pcap file."""
+    """The records of a classic pcap file."""
     with open(path, 'rb') as f:
         data = f.read()
     off, frames = 24, []
@@ -93,8 +100,15 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     seeds = {}
     for path in sorted(glob.glob('pcap-samples/*.pcap')):
+        name = os.path.basename(path)[:-5]
+        if pcap_linktype(path) == LINKTYPE_USER0:
+            # virtio_net_hdr + frame: hostile headers, for every port kind
+            for i, rec in enumerate(pcap_frames(path)[:2]):
+                for caps in (1, 3):
+                    seeds['sample-%s-%d-caps%d' % (name, i, caps)] = \
+                        rec[:10] + bytes([caps]) + rec[10:]
+            continue
         for i, fr in enumerate(pcap_frames(path)[:8]):
-            name = os.path.basename(path)[:-5]
             seeds['sample-%s-%d' % (name, i)] = vnet() + b'\x01' + fr
     big = bytes(range(256)) * 40                     # 10240 bytes
     hdr4, hdr6 = 14 + 20 + 20, 14 + 40 + 20
