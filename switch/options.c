@@ -72,7 +72,7 @@ static const char usage_text[] =
 	"[,loop=N][,pps=N|max][,mtu=N]\n"
 	"                      keys of every type: vlan=N (access port),\n"
 	"                        trunk=on, learn_limit=N\n"
-	"  --capture PORT|all[,w=FILE][,dir=rx|tx|both][,filter=EXPR]\n"
+	"  --capture PORT|all,w=FILE[,dir=rx|tx|both][,filter=EXPR]\n"
 	"              [,format=pcapng|pcap][,snaplen=N][,count=N][,duration=S]\n"
 	"              [,rotate=SIZE_MB:FILES]\n"
 	"                      capture a port from the start (repeatable)\n"
@@ -214,6 +214,47 @@ static void add_capture(struct options *o, const char *spec)
 	if (o->n_captures == OPTIONS_MAX_CAPTURES)
 		die("more than %d --capture options", OPTIONS_MAX_CAPTURES);
 	o->captures[o->n_captures++] = strdup(spec);
+}
+
+/**
+ * netdev_named() - is @id the id of one of the --netdev options?
+ * @o:		options
+ * @id:		port id
+ *
+ * Return: true if so
+ */
+static bool netdev_named(const struct options *o, const char *id)
+{
+	struct netdev *nd = malloc(sizeof(*nd));
+	bool found = false;
+	char err[512];
+
+	if (!nd)
+		die("out of memory");
+	for (unsigned int i = 0; !found && i < o->n_netdevs; i++)
+		found = !netdev_parse(o->netdevs[i], nd, err, sizeof(err)) &&
+			!strcmp(nd->id, id);
+	free(nd);
+	return found;
+}
+
+/**
+ * check_capture_ports() - every port a --capture names is a --netdev
+ * @o:		options, complete
+ */
+static void check_capture_ports(const struct options *o)
+{
+	for (unsigned int i = 0; i < o->n_captures; i++) {
+		struct cap_spec cs;
+		char err[256];
+
+		if (cap_spec_parse(&cs, o->captures[i], err, sizeof(err)))
+			die("--capture %s: %s", o->captures[i], err);
+		for (unsigned int k = 0; k < cs.n_ports; k++)
+			if (!netdev_named(o, cs.ports[k]))
+				die("--capture %s: no --netdev with id=%s",
+				    o->captures[i], cs.ports[k]);
+	}
 }
 
 static void parse_config(struct options *o, const char *path, int depth);
@@ -421,6 +462,7 @@ void options_parse(int argc, char **argv, struct options *o)
 			add_netdev(o, default_netdevs[i]);
 		o->used_default = true;
 	}
+	check_capture_ports(o);
 }
 
 /**

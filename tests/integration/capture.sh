@@ -63,11 +63,19 @@ transfer() {
 }
 
 start_switch --netdev "tap,id=t1,ifname=$T1" --netdev "tap,id=t2,ifname=$T2" \
-	--netdev "tap,id=t3,ifname=$T3"
+	--netdev "tap,id=t3,ifname=$T3" --capture "t1,w=$TMP/boot.pcapng,dir=rx,filter=arp,count=1"
 ns_host h1 "$T1" 10.78.0.1/24
 ns_host h2 "$T2" 10.78.0.2/24
 ns_host h3 "$T3" 10.78.0.3/24
 ns_exec h1 ping -c 2 -i 0.2 -W 2 10.78.0.2 >/dev/null || fail "ping h1 -> h2 failed"
+
+# 0. --capture at start: h1's first ARP request, then it ended itself.
+wait_until 5 sh -c "[ \"\$('${BUILD}/vioctl' --ctl '$TMP/ctl.sock' --json capture list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"reason\"])')\" = 'count reached' ]" ||
+	fail "--capture with count=1 did not end: $(vioctl_j capture list)"
+[ "$(tshark_q -r "$TMP/boot.pcapng" -T fields -e frame.interface_name -e arp.src.proto_ipv4)" = "$(printf 't1\t10.78.0.1')" ] ||
+	fail "--capture did not record h1's first ARP request"
+vioctl_j capture stop 1 >/dev/null
+pass "--capture at start: h1's first ARP request recorded, then the capture ended at count=1"
 
 # 1. A filtered capture while traffic runs.
 t0=$(date +%s.%N)

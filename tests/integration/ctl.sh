@@ -28,6 +28,9 @@ expect_exit2 "--pmd-cpus x" --pmd-cpus x --netdev pcap,id=a
 expect_exit2 "--hugepages maybe" --hugepages maybe --netdev pcap,id=a
 expect_exit2 "--frobnicate" --frobnicate
 expect_exit2 "rx=/nonexistent.pcap" --netdev pcap,id=a,rx=/nonexistent.pcap
+expect_exit2 "--capture a: missing w=FILE" --capture a --netdev pcap,id=a
+expect_exit2 "--capture b,w=x.pcapng: no --netdev with id=b" --capture b,w=x.pcapng --netdev pcap,id=a
+expect_exit2 "filter 'tcp port': can't parse filter expression: syntax error" --netdev pcap,id=a --capture "a,w=$TMP/x.pcapng,filter=tcp port"
 printf 'netdev pcap,id=a\nfrobnicate 1\n' >"$TMP/bad.conf"
 expect_exit2 "bad.conf:2: unknown option 'frobnicate'" --config "$TMP/bad.conf"
 pass "bad options exit 2 with one line naming the offending text"
