@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # tap_tcp.sh - namespace-to-namespace TCP through two tap ports of the
 # switch, each way, against the Linux bridge between two namespaces (veth)
-# in the same invocation; each figure is the median of three runs
+# in the same invocation; each figure is the median of RUNS runs (5)
 #
 # The switch's PMD thread busy-polls its CPU (CPU 1, start_switch) while
 # traffic flows, so, as in any poll-mode deployment, applications run on
@@ -24,18 +24,25 @@ import json, sys
 print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
 }
 
-# median A B C - the middle of three numbers
-median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+# median VALUES... - the middle value
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# runs FROM TO_ADDR - RUNS measurements
+runs() {
+	for _ in $(seq "${RUNS:-5}"); do
+		gbps "$1" "$2"
+	done
+}
 
 # measure A B - both directions between hosts A (.1) and B (.2), the
-# median of three runs each (this 2-core VM is noisy); sets FWD and REV
+# median of RUNS runs each (this 2-core VM is noisy); sets FWD and REV
 measure() {
 	ns_exec "$2" ${PIN:-} iperf3 -s -D -I "$TMP/$2.pid"
 	ns_exec "$1" ${PIN:-} iperf3 -s -D -I "$TMP/$1.pid"
 	cleanup_add "kill \$(cat '$TMP/$1.pid' '$TMP/$2.pid' 2>/dev/null) 2>/dev/null"
 	sleep 0.3
-	FWD=$(median "$(gbps "$1" 10.66.0.2)" "$(gbps "$1" 10.66.0.2)" "$(gbps "$1" 10.66.0.2)")
-	REV=$(median "$(gbps "$2" 10.66.0.1)" "$(gbps "$2" 10.66.0.1)" "$(gbps "$2" 10.66.0.1)")
+	FWD=$(median $(runs "$1" 10.66.0.2))
+	REV=$(median $(runs "$2" 10.66.0.1))
 }
 
 start_switch --netdev "tap,id=t1,ifname=vb$$a" --netdev "tap,id=t2,ifname=vb$$b"
