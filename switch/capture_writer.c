@@ -342,10 +342,15 @@ static int file_open(struct cap_session *s, uint32_t no, char *err,
 	struct cap_writer *w = s->writer;
 
 	file_name(s, no, w->path, sizeof(w->path));
-	w->fd = open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* O_NONBLOCK: a FIFO without a reader must not block the control
+	 * thread (ENXIO instead); writes handle EAGAIN like a stream. */
+	w->fd = open(w->path,
+		     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK,
+		     0644);
 	if (w->fd < 0) {
 		snprintf(err, errlen, "cannot open %s: %s", w->path,
-			 strerror(errno));
+			 errno == ENXIO ? "a FIFO nobody reads"
+					: strerror(errno));
 		return -errno;
 	}
 	w->file_no = no;
@@ -616,8 +621,10 @@ int cap_writer_open(struct cap_session *s, char *err, size_t errlen)
 	w->files = 1;
 	snprintf(w->path, sizeof(w->path), "-");
 	fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) | O_NONBLOCK);
-	if (section_start(s) || writer_flush(w)) {
-		snprintf(err, errlen, "cannot write to the stream");
+	/* The header goes out from the writer thread, which may wait for a
+	 * slow reader; the control thread never does. */
+	if (section_start(s)) {
+		snprintf(err, errlen, "cannot encode the stream header");
 		return -EIO;
 	}
 	return 0;
