@@ -194,7 +194,13 @@ grep -q "filter 'tcp port': can't parse filter expression: syntax error" "$TMP/b
 	fail "bad filter message: $(cat "$TMP/bad.err")"
 [ "$(vioctl_j capture list | python3 -c 'import json,sys; print(sum(c["state"] == "running" for c in json.load(sys.stdin)))')" = 0 ] ||
 	fail "a capture runs after the bad filter"
-pass "bad filter: libpcap's message, nothing started"
+mkfifo "$TMP/nobody"
+if timeout 5 "${VIOCTL[@]}" capture start t1 -w "$TMP/nobody" 2>"$TMP/fifo.err"; then
+	fail "a capture into a FIFO nobody reads started"
+fi
+grep -q "cannot open $TMP/nobody: a FIFO nobody reads" "$TMP/fifo.err" ||
+	fail "FIFO without reader: $(cat "$TMP/fifo.err")"
+pass "bad filter: libpcap's message, nothing started; a FIFO nobody reads is refused at once"
 
 # 7. A mirror to a tap: tcpdump there sees the mirrored frames only.
 vioctl_j mirror add t1 to t3 --filter 'udp dst port 7777' >/dev/null
