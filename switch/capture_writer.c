@@ -45,6 +45,7 @@
 
 #define WRITER_BUF	  (512u << 10)
 #define BLOCK_MAX(caplen) ((size_t)(caplen) + 4096) /* with all options */
+#define ISB_MAX		  128 /* an interface statistics block */
 #define WRITER_BURST	  64
 #define WRITER_IDLE_US	  10000
 #define STOP_GRACE_NS	  1000000000ull
@@ -494,7 +495,11 @@ static void write_one(struct cap_session *s, struct rte_mbuf *m)
 	struct cap_writer *w = s->writer;
 	uint64_t limit = (uint64_t)s->spec.rotate_mb << 20;
 
-	if (limit && w->file_bytes + m->pkt_len + 64 > limit && w->written &&
+	/* Room for this record with its options, one more interface block
+	 * and the statistics blocks that close the file. */
+	if (limit && w->written &&
+	    w->file_bytes + BLOCK_MAX(m->pkt_len) + ISB_MAX * (w->n_if + 2) >
+		    limit &&
 	    file_rotate(s))
 		return;
 	if (encode(s, m)) {
