@@ -34,7 +34,7 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    switch/offload.c switch/pmd.c switch/eal.c switch/options.c \
 	    switch/port_pcap.c switch/control.c switch/ctl_cmds.c \
 	    switch/vswitch.c switch/capture.c switch/capture_tap.c \
-	    switch/capture_filter.c switch/capture_writer.c \
+	    switch/capture_filter.c switch/capture_writer.c switch/capture_output.c \
 	    switch/capture_file.c switch/capture_spec.c switch/ctl_capture.c \
 	    switch/offload_vnet.c switch/offload_tso.c switch/mbuf_copy.c \
 	    vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \

@@ -20,13 +20,7 @@
  * fd) when the frame count or the duration is reached, when the reader of a
  * stream goes away or on a write error; the control thread then unhooks the
  * session and calls cap_writer_stop(), which drains the ring and closes the
- * file. A stream is written non-blocking: a reader that stops reading only
- * fills the ring (drops are counted), and stop never waits more than a
- * second for it.
- *
- * Rotation (--rotate SIZE_MB,FILES): when a file would grow past SIZE_MB,
- * it is closed and the next one opened: NAME.EXT becomes NAME-0.EXT,
- * NAME-1.EXT, ...; with FILES > 0 the numbers wrap, overwriting the oldest.
+ * file. Buffer, files, streams and rotation are in capture_output.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,356 +28,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "capture_file.h"
-#include "capture_session.h"
+#include "capture_writer.h"
 #include "log.h"
 #include "offload.h"
 #include "vswitch.h"
 
-#define WRITER_BUF	  (512u << 10)
-#define BLOCK_MAX(caplen) ((size_t)(caplen) + 4096) /* with all options */
-#define ISB_MAX		  128 /* an interface statistics block */
-#define WRITER_BURST	  64
-#define WRITER_IDLE_US	  10000
-#define STOP_GRACE_NS	  1000000000ull
-
-/**
- * struct cap_iface - an interface of the pcapng section
- * @port:	port index
- * @name:	port id
- */
-struct cap_iface {
-	uint16_t port;
-	char name[PORT_ID_MAX];
-};
-
-/**
- * struct cap_writer - state of a writer thread
- * @fd:		output
- * @stream:	@fd came from the user (no rotation, never reopened)
- * @evfd:	the control thread's event fd, written when done
- * @buf:	encoded records not yet written
- * @file_bytes:	bytes of the current file, buffered ones included
- * @file_no:	number of the current file when rotating
- * @files:	files opened
- * @n_if:	interfaces in the current section
- * @ifs:	those interfaces, in id order
- * @deadline_ns: end of the capture by --duration, 0 for none
- * @stop:	set by the control thread: drain and close
- * @stop_ns:	when @stop was seen, for the stream grace period
- * @done:	the capture ended itself; later records are discarded
- * @reason:	why (valid once @done is set)
- * @written:	frames written
- * @bytes:	bytes written to files
- * @port_written: frames written, per port index
- * @path:	current file, or "-" for a stream
- */
-struct cap_writer {
-	int fd;
-	bool stream;
-	int evfd;
-	struct capfile_buf buf;
-	uint64_t file_bytes;
-	uint32_t file_no;
-	uint32_t files;
-	uint32_t n_if;
-	struct cap_iface ifs[PORT_TABLE_MAX];
-	uint64_t deadline_ns;
-	int stop;
-	uint64_t stop_ns;
-	int done;
-	char reason[CAP_REASON_MAX];
-	uint64_t written;
-	uint64_t bytes;
-	uint64_t port_written[PORT_TABLE_MAX];
-	char path[PATH_MAX];
-};
-
-/**
- * writer_end() - end the capture on the writer's side, once
- * @w:		writer
- * @reason:	why, for `vioctl capture list`
- */
-static void writer_end(struct cap_writer *w, const char *reason)
-{
-	uint64_t one = 1;
-
-	if (__atomic_load_n(&w->done, __ATOMIC_RELAXED))
-		return;
-	snprintf(w->reason, sizeof(w->reason), "%s", reason);
-	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
-	if (w->evfd >= 0 && write(w->evfd, &one, sizeof(one)) < 0)
-		log_debug("capture: event fd: %s", strerror(errno));
-}
-
-/**
- * wait_writable() - wait until a stream takes more bytes
- * @w:		writer
- *
- * Return: 0 to retry, -ETIMEDOUT when stopping and the reader is stuck,
- * -EPIPE when the reader went away
- */
-static int wait_writable(struct cap_writer *w)
-{
-	struct pollfd p = { .fd = w->fd, .events = POLLOUT };
-
-	if (poll(&p, 1, 100) > 0 && (p.revents & (POLLERR | POLLHUP)))
-		return -EPIPE;
-	if (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
-		return 0;
-	if (!w->stop_ns)
-		w->stop_ns = cap_wall_ns();
-	return cap_wall_ns() - w->stop_ns > STOP_GRACE_NS ? -ETIMEDOUT : 0;
-}
-
-/**
- * writer_flush() - write out the buffer
- * @w:		writer
- *
- * Return: 0, or -errno after ending the capture
- */
-static int writer_flush(struct cap_writer *w)
-{
-	size_t off = 0;
-	int rc = 0;
-
-	while (off < w->buf.len && w->fd >= 0) {
-		ssize_t n = write(w->fd, w->buf.data + off, w->buf.len - off);
-
-		if (n > 0) {
-			off += (size_t)n;
-			__atomic_fetch_add(&w->bytes, (uint64_t)n,
-					   __ATOMIC_RELAXED);
-			continue;
-		}
-		rc = n < 0 ? -errno : -EIO;
-		if (rc == -EINTR)
-			continue;
-		if (rc == -EAGAIN)
-			rc = wait_writable(w);
-		if (!rc)
-			continue;
-		break;
-	}
-	w->buf.len = 0;
-	if (rc == -EPIPE)
-		writer_end(w, "the reader went away");
-	else if (rc == -ETIMEDOUT)
-		writer_end(w, "stopped; the reader did not take the rest");
-	else if (rc) {
-		char msg[CAP_REASON_MAX];
-
-		snprintf(msg, sizeof(msg), "write error: %s", strerror(-rc));
-		writer_end(w, msg);
-	}
-	return rc;
-}
-
-/**
- * port_stats() - sum a session's counters for one port
- * @s:		session
- * @port:	port index
- * @st:		pcapng statistics to fill
- */
-static void port_stats(const struct cap_session *s, uint16_t port,
-		       struct capfile_ifstats *st)
-{
-	struct cap_stats sum;
-
-	cap_session_sum(s, port, &sum);
-	st->start_ns = s->started_ns;
-	st->recv = sum.seen;
-	st->accept = sum.matched;
-	st->drop = sum.dropped;
-	st->deliv = 0;
-}
-
-/**
- * room() - make sure a block of up to @need bytes fits in the buffer
- * @w:		writer
- * @need:	bytes
- *
- * Return: 0, or -errno when the buffer could not be written out
- */
-static int room(struct cap_writer *w, size_t need)
-{
-	if (w->buf.cap - w->buf.len >= need)
-		return 0;
-	return writer_flush(w);
-}
-
-/**
- * added() - account a block just encoded into the current file
- * @w:		writer
- * @before:	buffer length before the block
- * @rc:		the encoder's result
- *
- * Return: @rc
- */
-static int added(struct cap_writer *w, size_t before, int rc)
-{
-	if (!rc)
-		w->file_bytes += w->buf.len - before;
-	return rc;
-}
-
-/**
- * file_close() - end the current file: statistics blocks, flush, close
- * @s:		session
- */
-static void file_close(struct cap_session *s)
-{
-	struct cap_writer *w = s->writer;
-	uint64_t now = cap_wall_ns();
-
-	if (w->fd < 0)
-		return;
-	for (uint32_t i = 0; s->spec.format == CAP_FMT_PCAPNG && i < w->n_if;
-	     i++) {
-		struct capfile_ifstats st;
-		size_t before;
-
-		port_stats(s, w->ifs[i].port, &st);
-		st.deliv = w->port_written[w->ifs[i].port];
-		if (room(w, BLOCK_MAX(0)))
-			break;
-		before = w->buf.len;
-		if (added(w, before, capfile_isb(&w->buf, i, now, &st)))
-			break;
-	}
-	writer_flush(w);
-	close(w->fd); /* a stream's reader sees the end of the capture */
-	w->fd = -1;
-}
-
-/**
- * file_name() - the name of rotation file @no
- * @s:		session
- * @no:		file number
- * @out:	name
- * @len:	its size
- */
-static void file_name(const struct cap_session *s, uint32_t no, char *out,
-		      size_t len)
-{
-	const char *path = s->spec.path;
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(path, '.');
-
-	if (!s->spec.rotate_mb) {
-		snprintf(out, len, "%s", path);
-		return;
-	}
-	if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : path))
-		dot = path + strlen(path);
-	snprintf(out, len, "%.*s-%u%s", (int)(dot - path), path, no, dot);
-}
-
-/**
- * iface_block() - append an interface description block for a port
- * @s:		session
- * @name:	port id
- *
- * Return: 0, or -errno
- */
-static int iface_block(struct cap_session *s, const char *name)
-{
-	struct cap_writer *w = s->writer;
-	size_t before;
-
-	if (room(w, BLOCK_MAX(strlen(s->spec.filter))))
-		return -EIO;
-	before = w->buf.len;
-	return added(w, before,
-		     capfile_idb(&w->buf, name, "vioswitch port",
-				 s->spec.filter, s->spec.snaplen));
-}
-
-/**
- * section_start() - write the file header and the known interfaces
- * @s:		session
- *
- * Return: 0, or -errno
- */
-static int section_start(struct cap_session *s)
-{
-	struct cap_writer *w = s->writer;
-	size_t before;
-	int rc;
-
-	w->file_bytes = 0;
-	if (room(w, BLOCK_MAX(0)))
-		return -EIO;
-	before = w->buf.len;
-	if (s->spec.format == CAP_FMT_PCAP)
-		return added(w, before,
-			     capfile_pcap_header(&w->buf, s->spec.snaplen));
-	rc = added(w, before,
-		   capfile_shb(&w->buf, "vioswitch " VIOSWITCH_VERSION));
-	for (uint32_t i = 0; !rc && i < w->n_if; i++)
-		rc = iface_block(s, w->ifs[i].name);
-	return rc;
-}
-
-/**
- * file_open() - open file number @no and start its section
- * @s:		session
- * @no:		file number (rotation)
- * @err:	message on failure
- * @errlen:	its size
- *
- * Return: 0, or -errno
- */
-static int file_open(struct cap_session *s, uint32_t no, char *err,
-		     size_t errlen)
-{
-	struct cap_writer *w = s->writer;
-
-	file_name(s, no, w->path, sizeof(w->path));
-	/* O_NONBLOCK: a FIFO without a reader must not block the control
-	 * thread (ENXIO instead); writes handle EAGAIN like a stream. */
-	w->fd = open(w->path,
-		     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK,
-		     0644);
-	if (w->fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", w->path,
-			 errno == ENXIO ? "a FIFO nobody reads"
-					: strerror(errno));
-		return -errno;
-	}
-	w->file_no = no;
-	w->files++;
-	if (section_start(s)) {
-		snprintf(err, errlen, "cannot write %s", w->path);
-		return -EIO;
-	}
-	return 0;
-}
-
-/**
- * file_rotate() - close the current file and open the next one
- * @s:		session
- *
- * Return: 0, or -errno after ending the capture
- */
-static int file_rotate(struct cap_session *s)
-{
-	struct cap_writer *w = s->writer;
-	uint32_t next = w->file_no + 1;
-	char err[CAP_REASON_MAX];
-
-	if (s->spec.rotate_files && next >= s->spec.rotate_files)
-		next = 0;
-	file_close(s);
-	if (file_open(s, next, err, sizeof(err))) {
-		writer_end(w, err);
-		return -EIO;
-	}
-	return 0;
-}
+#define WRITER_BURST   64
+#define WRITER_IDLE_US 10000
 
 /**
  * iface_of() - the interface id of a record's port, adding it if new
@@ -407,7 +60,7 @@ static int iface_of(struct cap_session *s, const struct cap_meta *meta)
 	f->port = meta->port;
 	memcpy(f->name, meta->port_id, PORT_ID_MAX);
 	f->name[PORT_ID_MAX - 1] = '\0';
-	if (iface_block(s, f->name))
+	if (cap_out_iface(s, f->name))
 		return -EIO;
 	return (int)w->n_if++;
 }
@@ -464,21 +117,21 @@ static int encode(struct cap_session *s, struct rte_mbuf *m)
 	size_t before;
 
 	if (s->spec.format == CAP_FMT_PCAP) {
-		if (room(w, BLOCK_MAX(m->pkt_len)))
+		if (cap_out_room(w, BLOCK_MAX(m->pkt_len)))
 			return -EIO;
 		before = w->buf.len;
-		return added(w, before,
-			     capfile_pcap_record(&w->buf, meta->ts_ns, m,
-						 meta->orig_len));
+		return cap_out_added(w, before,
+				     capfile_pcap_record(&w->buf, meta->ts_ns,
+							 m, meta->orig_len));
 	}
 	ifid = iface_of(s, meta);
 	if (ifid < 0)
 		return ifid;
 	flags = meta->dir == CAP_DIR_RX ? CAPFILE_INBOUND : CAPFILE_OUTBOUND;
-	if (room(w, BLOCK_MAX(m->pkt_len)))
+	if (cap_out_room(w, BLOCK_MAX(m->pkt_len)))
 		return -EIO;
 	before = w->buf.len;
-	return added(
+	return cap_out_added(
 		w, before,
 		capfile_epb(&w->buf, (uint32_t)ifid, meta->ts_ns, m,
 			    meta->orig_len, flags,
@@ -500,18 +153,18 @@ static void write_one(struct cap_session *s, struct rte_mbuf *m)
 	if (limit && w->written &&
 	    w->file_bytes + BLOCK_MAX(m->pkt_len) + ISB_MAX * (w->n_if + 2) >
 		    limit &&
-	    file_rotate(s))
+	    cap_out_rotate(s))
 		return;
 	if (encode(s, m)) {
 		if (!__atomic_load_n(&w->done, __ATOMIC_RELAXED))
-			writer_end(w, "cannot encode a record");
+			cap_out_end(w, "cannot encode a record");
 		return;
 	}
 	__atomic_store_n(&w->written, w->written + 1, __ATOMIC_RELAXED);
 	w->port_written[((const struct cap_meta *)rte_mbuf_to_priv(m))->port]++;
 	if (s->spec.count && w->written >= s->spec.count) {
-		writer_flush(w);
-		writer_end(w, "count reached");
+		cap_out_flush(w);
+		cap_out_end(w, "count reached");
 	}
 }
 
@@ -542,12 +195,12 @@ static void writer_idle(struct cap_session *s)
 
 	if (!__atomic_load_n(&w->done, __ATOMIC_RELAXED)) {
 		if (w->buf.len)
-			writer_flush(w);
+			cap_out_flush(w);
 		if (w->deadline_ns && cap_wall_ns() >= w->deadline_ns)
-			writer_end(w, "duration reached");
+			cap_out_end(w, "duration reached");
 		if (w->stream && w->fd >= 0 && poll(&p, 1, 0) > 0 &&
 		    (p.revents & (POLLERR | POLLHUP)))
-			writer_end(w, "the reader went away");
+			cap_out_end(w, "the reader went away");
 	}
 	usleep(WRITER_IDLE_US);
 }
@@ -577,7 +230,7 @@ static void *writer_main(void *arg)
 	while ((n = rte_ring_sc_dequeue_burst(s->ring, (void **)recs,
 					      WRITER_BURST, NULL)))
 		write_burst(s, recs, n);
-	file_close(s);
+	cap_out_close(s);
 	return NULL;
 }
 
@@ -619,7 +272,7 @@ int cap_writer_open(struct cap_session *s, char *err, size_t errlen)
 		w->deadline_ns =
 			s->started_ns + s->spec.duration * 1000000000ull;
 	if (s->spec.fd < 0)
-		return file_open(s, 0, err, errlen);
+		return cap_out_open(s, 0, err, errlen);
 	w->fd = s->spec.fd;
 	s->spec.fd = -1;
 	w->stream = true;
@@ -628,7 +281,7 @@ int cap_writer_open(struct cap_session *s, char *err, size_t errlen)
 	fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) | O_NONBLOCK);
 	/* The header goes out from the writer thread, which may wait for a
 	 * slow reader; the control thread never does. */
-	if (section_start(s)) {
+	if (cap_out_section(s)) {
 		snprintf(err, errlen, "cannot encode the stream header");
 		return -EIO;
 	}
@@ -665,7 +318,7 @@ void cap_writer_stop(struct cap_session *s)
 {
 	if (!s->has_thread) {
 		if (s->writer)
-			file_close(s);
+			cap_out_close(s);
 		return;
 	}
 	__atomic_store_n(&s->writer->stop, 1, __ATOMIC_RELEASE);
