@@ -120,6 +120,14 @@ n=$(tshark_q -r "$TMP/all.pcap" | wc -l)
 capinfos -t "$TMP/all.pcap" | grep -q "nanosecond pcap" || fail "not a nanosecond pcap"
 pass "capture of all ports into pcap: each datagram seen at rx of t1 and tx of t2"
 
+# 2b. --duration ends a capture by itself.
+id=$(start_capture t2 --duration 1 -w "$TMP/dur.pcapng")
+wait_until 4 sh -c "[ \"\$('${BUILD}/vioctl' --ctl '$TMP/ctl.sock' --json capture list | python3 -c 'import json,sys; print([c[\"reason\"] for c in json.load(sys.stdin) if c[\"id\"] == $id][0])')\" = 'duration reached' ]" ||
+	fail "--duration 1 did not end the capture: $(vioctl_j capture list)"
+capinfos "$TMP/dur.pcapng" >/dev/null 2>&1 || fail "the file of a capture ended by --duration is unreadable"
+"${VIOCTL[@]}" capture stop "$id" >/dev/null
+pass "--duration 1: the capture ended itself, its file readable"
+
 # 3. Streaming into tshark, ended by --count.
 ("${VIOCTL[@]}" capture start t2 --dir tx --filter 'udp dst port 7777' --count 4 -w - \
 	2>"$TMP/stream.err" | tshark_q -r - -T fields -e udp.payload >"$TMP/stream.txt") &
