@@ -11,6 +11,17 @@
  * on the to_slirp ring, fire due timers and run a pending call. Frames from
  * libslirp go out through slirp_frame_out() onto the from_slirp ring.
  *
+ * After an iteration that did work (a socket was ready or frames came in)
+ * the thread polls without sleeping for NAT_SPIN_US (50 us) before it
+ * sleeps again. libslirp's TCP has a 64 KB window, so a flow through it is
+ * round-trip bound, and a sleep plus an eventfd wake-up per burst added
+ * to every round trip. While it spins it does not say it sleeps, so the
+ * PMD thread does not write its eventfd either. Measured here with
+ * tests/bench/nat.sh, two runs each, against the same build without the
+ * spin: conn/s 3650 and 3661 against 2738 and 3750, 1-byte RTT p50 68.6
+ * and 34.6 us against 92.0 and 50.9 us; throughput within the noise, best
+ * runs 8.8 against 5.7 Gbit/s into the guest.
+ *
  * The control thread never touches the libslirp instance once the thread
  * runs: it asks for work with slirp_thread_call() and waits for the result.
  * libslirp's callbacks are one static table with one small function each.
@@ -23,6 +34,8 @@
 
 #include "log.h"
 #include "slirp_port.h"
+
+#define NAT_SPIN_US 50 /* keep polling this long after the last work */
 
 #define FEED_BUDGET 256
 
@@ -213,7 +226,7 @@ static uint32_t timers_due(struct slirp_port *sp)
  * feed() - give libslirp the frames the switch queued
  * @sp:		port
  */
-static void feed(struct slirp_port *sp)
+static unsigned int feed(struct slirp_port *sp)
 {
 	struct rte_mbuf *pkts[32];
 	unsigned int n, total = 0;
@@ -225,6 +238,7 @@ static void feed(struct slirp_port *sp)
 			slirp_frame_in(sp, pkts[i]);
 		total += n;
 	}
+	return total;
 }
 
 /**
@@ -255,6 +269,19 @@ static void drain(int fd)
 }
 
 /**
+ * mono_us() - the monotonic clock in microseconds
+ *
+ * Return: microseconds
+ */
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/**
  * nat_main() - the NAT thread
  * @arg:	struct slirp_port
  *
@@ -263,10 +290,12 @@ static void drain(int fd)
 static void *nat_main(void *arg)
 {
 	struct slirp_port *sp = arg;
+	uint64_t busy_until = 0;
 
 	counter_slot = SLOT_WORKER;
 	for (;;) {
 		uint32_t timeout = timers_due(sp);
+		bool spin = mono_us() < busy_until;
 		int rc;
 
 		sp->n_pfds = 0;
@@ -276,8 +305,10 @@ static void *nat_main(void *arg)
 		slirp_pollfds_fill(sp->slirp, &timeout, add_poll, sp);
 		/* Say we may sleep, then look: a frame queued after the look
 		 * sees the flag and writes in_efd (user_tx_burst). */
-		__atomic_store_n(&sp->nat_sleeping, true, __ATOMIC_SEQ_CST);
-		if (!rte_ring_empty(sp->to_slirp))
+		if (!spin)
+			__atomic_store_n(&sp->nat_sleeping, true,
+					 __ATOMIC_SEQ_CST);
+		if (spin || !rte_ring_empty(sp->to_slirp))
 			timeout = 0;
 		rc = poll(sp->pfds, sp->n_pfds,
 			  timeout == UINT32_MAX ? -1 : (int)timeout);
@@ -289,7 +320,8 @@ static void *nat_main(void *arg)
 		if (sp->pfds[2].revents)
 			drain(sp->call_efd);
 		slirp_pollfds_poll(sp->slirp, rc < 0, get_revents, sp);
-		feed(sp);
+		if (feed(sp) || rc > 0)
+			busy_until = mono_us() + NAT_SPIN_US;
 		run_call(sp);
 	}
 	return NULL;
