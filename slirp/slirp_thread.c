@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "slirp_port.h"
 
@@ -40,25 +41,12 @@
 #define FEED_BUDGET 256
 
 /**
- * now_ns() - CLOCK_MONOTONIC in nanoseconds
- *
- * Return: time
- */
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/**
  * cb_clock_get_ns() - libslirp's clock
  */
 static int64_t cb_clock_get_ns(void *opaque)
 {
 	(void)opaque;
-	return now_ns();
+	return clock_mono_ns();
 }
 
 /**
@@ -204,7 +192,7 @@ static int get_revents(int idx, void *opaque)
  */
 static uint32_t timers_due(struct slirp_port *sp)
 {
-	int64_t now = now_ns() / 1000000;
+	int64_t now = clock_mono_ns() / 1000000;
 	uint32_t next = UINT32_MAX;
 
 	for (unsigned int i = 0; i < SLIRP_MAX_TIMERS; i++) {
@@ -269,19 +257,6 @@ static void drain(int fd)
 }
 
 /**
- * mono_us() - the monotonic clock in microseconds
- *
- * Return: microseconds
- */
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000;
-}
-
-/**
  * nat_main() - the NAT thread
  * @arg:	struct slirp_port
  *
@@ -290,12 +265,12 @@ static uint64_t mono_us(void)
 static void *nat_main(void *arg)
 {
 	struct slirp_port *sp = arg;
-	uint64_t busy_until = 0;
+	int64_t busy_until = 0;
 
 	counter_slot = SLOT_WORKER;
 	for (;;) {
 		uint32_t timeout = timers_due(sp);
-		bool spin = mono_us() < busy_until;
+		bool spin = clock_mono_ns() < busy_until;
 		int rc;
 
 		sp->n_pfds = 0;
@@ -321,7 +296,7 @@ static void *nat_main(void *arg)
 			drain(sp->call_efd);
 		slirp_pollfds_poll(sp->slirp, rc < 0, get_revents, sp);
 		if (feed(sp) || rc > 0)
-			busy_until = mono_us() + NAT_SPIN_US;
+			busy_until = clock_mono_ns() + NAT_SPIN_US * 1000;
 		run_call(sp);
 	}
 	return NULL;

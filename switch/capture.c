@@ -391,7 +391,7 @@ static struct cap_session *session_open(struct cap_spec *spec, unsigned int id,
 	s->spec = *spec;
 	spec->fd = -1;
 	s->dst_index = CAP_INDEX_NONE;
-	s->started_ns = cap_wall_ns();
+	s->started_ns = clock_wall_ns();
 	s->filter =
 		cap_filter_compile(spec->filter, spec->snaplen, err, errlen);
 	if (!s->filter && err[0])

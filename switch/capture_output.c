@@ -22,7 +22,7 @@
 #include "log.h"
 #include "vswitch.h"
 
-#define STOP_GRACE_NS 1000000000ull
+#define STOP_GRACE_NS 1000000000LL
 
 /**
  * cap_out_end() - end the capture on the writer's side, once
@@ -57,8 +57,8 @@ static int wait_writable(struct cap_writer *w)
 	if (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
 		return 0;
 	if (!w->stop_ns)
-		w->stop_ns = cap_wall_ns();
-	return cap_wall_ns() - w->stop_ns > STOP_GRACE_NS ? -ETIMEDOUT : 0;
+		w->stop_ns = clock_mono_ns();
+	return clock_mono_ns() - w->stop_ns > STOP_GRACE_NS ? -ETIMEDOUT : 0;
 }
 
 /**
@@ -159,7 +159,7 @@ int cap_out_added(struct cap_writer *w, size_t before, int rc)
 void cap_out_close(struct cap_session *s)
 {
 	struct cap_writer *w = s->writer;
-	uint64_t now = cap_wall_ns();
+	uint64_t now = clock_wall_ns();
 
 	if (w->fd < 0)
 		return;

@@ -11,6 +11,7 @@
 
 #include "capture.h"
 #include "capture_filter.h"
+#include "clock.h"
 #include "counters.h"
 
 #define CAP_RING_SIZE  4096 /* records between the datapath and writer */
@@ -91,7 +92,6 @@ extern struct rte_mempool *cap_pool;
 
 void cap_session_sum(const struct cap_session *s, int port,
 		     struct cap_stats *sum);
-uint64_t cap_wall_ns(void);
 
 int cap_writer_open(struct cap_session *s, char *err, size_t errlen);
 int cap_writer_start(struct cap_session *s, char *err, size_t errlen);

@@ -22,23 +22,8 @@
  */
 #include "capture.h"
 
-#include <time.h>
-
 #include "capture_session.h"
 #include "egress.h"
-
-/**
- * cap_wall_ns() - the wall clock in nanoseconds since the epoch
- *
- * Return: nanoseconds
- */
-uint64_t cap_wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /**
  * capture_copy() - copy one matching frame for a capture's writer
@@ -87,7 +72,7 @@ static void capture_burst(struct cap_session *s, const struct port *port,
 			  struct cap_stats *st)
 {
 	struct rte_mbuf *copies[PORT_BURST];
-	uint64_t ts = cap_wall_ns();
+	uint64_t ts = clock_wall_ns();
 	unsigned int k = 0, sent;
 
 	for (uint16_t i = 0; i < n; i++) {

@@ -196,7 +196,7 @@ static void writer_idle(struct cap_session *s)
 	if (!__atomic_load_n(&w->done, __ATOMIC_RELAXED)) {
 		if (w->buf.len)
 			cap_out_flush(w);
-		if (w->deadline_ns && cap_wall_ns() >= w->deadline_ns)
+		if (w->deadline_ns && clock_mono_ns() >= w->deadline_ns)
 			cap_out_end(w, "duration reached");
 		if (w->stream && w->fd >= 0 && poll(&p, 1, 0) > 0 &&
 		    (p.revents & (POLLERR | POLLHUP)))
@@ -269,8 +269,8 @@ int cap_writer_open(struct cap_session *s, char *err, size_t errlen)
 		memcpy(w->ifs[w->n_if++].name, p->id, PORT_ID_MAX);
 	}
 	if (s->spec.duration)
-		w->deadline_ns =
-			s->started_ns + s->spec.duration * 1000000000ull;
+		w->deadline_ns = clock_mono_ns() +
+				 (int64_t)s->spec.duration * 1000000000LL;
 	if (s->spec.fd < 0)
 		return cap_out_open(s, 0, err, errlen);
 	w->fd = s->spec.fd;

@@ -35,9 +35,9 @@ struct cap_iface {
  * @files:	files opened
  * @n_if:	interfaces in the current section
  * @ifs:	those interfaces, in id order
- * @deadline_ns: end of the capture by --duration, 0 for none
+ * @deadline_ns: end of the capture by --duration (monotonic), 0 for none
  * @stop:	set by the control thread: drain and close
- * @stop_ns:	when @stop was seen, for the stream grace period
+ * @stop_ns:	when @stop was seen (monotonic), for the stream grace
  * @done:	the capture ended itself; later records are discarded
  * @reason:	why (valid once @done is set)
  * @written:	frames written
@@ -55,9 +55,9 @@ struct cap_writer {
 	uint32_t files;
 	uint32_t n_if;
 	struct cap_iface ifs[PORT_TABLE_MAX];
-	uint64_t deadline_ns;
+	int64_t deadline_ns;
 	int stop;
-	uint64_t stop_ns;
+	int64_t stop_ns;
 	int done;
 	char reason[CAP_REASON_MAX];
 	uint64_t written;

@@ -39,6 +39,7 @@
 #include <rte_ether.h>
 #include <rte_ring.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mbuf_copy.h"
 #include "netdev.h"
@@ -120,19 +121,6 @@ static struct {
 static struct pcap_port *pcap_of(struct port *port)
 {
 	return (struct pcap_port *)port;
-}
-
-/**
- * mono_ns() - CLOCK_MONOTONIC in nanoseconds
- *
- * Return: time
- */
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /**
@@ -257,7 +245,7 @@ static unsigned int write_frames(struct pcap_port *pp)
 /**
  * wait_events() - sleep until @deadline, a tx wake-up or stop
  * @pp:		port
- * @deadline:	mono_ns() to wake up at, or -1 for no deadline
+ * @deadline:	clock_mono_ns() to wake up at, or -1 for no deadline
  *
  * Return: true if stop was requested
  */
@@ -271,7 +259,7 @@ static bool wait_events(struct pcap_port *pp, int64_t deadline)
 	uint64_t v;
 
 	if (deadline >= 0) {
-		int64_t left = deadline - mono_ns();
+		int64_t left = deadline - clock_mono_ns();
 
 		if (left <= 0)
 			return false;
@@ -288,10 +276,10 @@ static bool wait_events(struct pcap_port *pp, int64_t deadline)
  * @pp:		port
  * @ts:		record timestamp, ns
  * @seq:	frames sent so far in this run
- * @start:	mono_ns() of the start of this port's timeline
+ * @start:	clock_mono_ns() of the start of this port's timeline
  * @origin:	timestamp that maps to @start
  *
- * Return: mono_ns() deadline, or 0 for now
+ * Return: clock_mono_ns() deadline, or 0 for now
  */
 static int64_t due_time(const struct pcap_port *pp, int64_t ts, uint64_t seq,
 			int64_t start, int64_t origin)
@@ -325,12 +313,12 @@ static bool send_record(struct pcap_port *pp, const struct pcap_pkthdr *h,
 		return false;
 	}
 	while (!(m = mbuf_from_bytes(port_mbuf_pool, data, h->caplen, 0))) {
-		if (wait_events(pp, mono_ns() + 1000000))
+		if (wait_events(pp, clock_mono_ns() + 1000000))
 			return true;
 		write_frames(pp);
 	}
 	while (rte_ring_sp_enqueue(pp->rx_ring, m)) {
-		if (wait_events(pp, mono_ns() + 200000)) {
+		if (wait_events(pp, clock_mono_ns() + 200000)) {
 			rte_pktmbuf_free(m);
 			return true;
 		}
@@ -365,7 +353,7 @@ static bool replay(struct pcap_port *pp, int64_t start, int64_t origin)
 				pp->rx_path, PCAP_TSTAMP_PRECISION_NANO, perr);
 			if (!pp->rx)
 				return false;
-			loop_start = mono_ns();
+			loop_start = clock_mono_ns();
 			origin = pp->first_ts;
 			seq = 0;
 		}
@@ -373,7 +361,7 @@ static bool replay(struct pcap_port *pp, int64_t start, int64_t origin)
 			int64_t due = due_time(pp, ts_ns(h, true), seq++,
 					       loop_start, origin);
 
-			while (due && mono_ns() < due) {
+			while (due && clock_mono_ns() < due) {
 				if (wait_events(pp, due))
 					return true;
 				write_frames(pp);
@@ -383,7 +371,7 @@ static bool replay(struct pcap_port *pp, int64_t start, int64_t origin)
 		}
 		pcap_close(pp->rx);
 		pp->rx = NULL;
-		start = mono_ns();
+		start = clock_mono_ns();
 	}
 	return false;
 }
@@ -397,7 +385,7 @@ static bool replay(struct pcap_port *pp, int64_t start, int64_t origin)
 static void *worker(void *arg)
 {
 	struct pcap_port *pp = arg;
-	int64_t start = mono_ns(), origin = pp->first_ts;
+	int64_t start = clock_mono_ns(), origin = pp->first_ts;
 
 	counter_slot = SLOT_WORKER;
 	if (pp->shared) {
@@ -475,7 +463,8 @@ static int pcap_start(struct port *port)
 
 	if (!timeline.closed) {
 		timeline.closed = true;
-		timeline.start = mono_ns() + 50000000; /* let all ports start */
+		timeline.start =
+			clock_mono_ns() + 50000000; /* let all ports start */
 	}
 	rc = pthread_create(&pp->thread, NULL, worker, pp);
 	if (rc)
