@@ -109,9 +109,9 @@ $(BUILD)/ebpf/tap_bpf.o: $(BUILD)/ebpf/tap_steer.skel.h \
 
 # ---- set-up -------------------------------------------------------------
 # Debian packages the build, `make run`, the tests and the benchmarks need.
-DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev \
+DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    libbpf-dev libslirp-dev libcmocka-dev libjansson-dev clang llvm \
-	    bpftool iproute2 procps tcpdump tshark iputils-ping iperf3 socat \
+	    bpftool iproute2 procps ethtool tcpdump tshark iputils-ping iperf3 socat \
 	    python3 bridge-utils busybox-static util-linux qemu-system-x86 \
 	    dropbear-bin openssh-client slirp4netns passt
 
