@@ -83,34 +83,14 @@ void egress_send(struct fwd_ctx *ctx, struct port *port, struct rte_mbuf **pkts,
 			tx(port, ctx->txq, out, n_out, &ctx->tx_sent);
 			n_out = 0;
 		}
-		n_out += offload_adapt(port, pkts[i], out + n_out,
-				       EGRESS_OUT_MAX - n_out);
+		if (offload_plain(port, pkts[i]))
+			out[n_out++] = pkts[i];
+		else
+			n_out += offload_adapt(port, pkts[i], out + n_out,
+					       EGRESS_OUT_MAX - n_out);
 	}
 	if (n_out)
 		tx(port, ctx->txq, out, n_out, &ctx->tx_sent);
-}
-
-/**
- * egress_enqueue() - queue one frame for @port; sends the batch when full
- * @ctx:	forwarding state
- * @port:	output port
- * @m:		frame (one reference), consumed
- */
-void egress_enqueue(struct fwd_ctx *ctx, struct port *port, struct rte_mbuf *m)
-{
-	struct fwd_batch *b = &ctx->batch[port->index];
-
-	if (!b->n) {
-		b->port = port;
-		b->since = ctx->tsc;
-		if (!b->listed) {
-			b->listed = true;
-			ctx->dirty[ctx->n_dirty++] = port->index;
-		}
-	}
-	b->pkts[b->n++] = m;
-	if (b->n == PORT_BURST)
-		egress_flush_port(ctx, port->index);
 }
 
 /**

@@ -5,9 +5,11 @@
  * -------------------
  * For one received burst: check every frame (runt, source MAC), classify it
  * into its VLAN (vlan.c), look up sources and destinations in the FDB in one
- * bulk call, learn the sources, then queue each frame on its output port's
- * batch: the port its destination was learned on, or - for broadcast,
- * multicast and unknown unicast - every other port of the frame's VLAN.
+ * bulk call (a run of frames with the same source or destination, as a
+ * flow's burst is, costs one lookup), learn the sources, then queue each
+ * frame on its output port's batch: the port its destination was learned
+ * on, or - for broadcast, multicast and unknown unicast - every other port
+ * of the frame's VLAN.
  * A flooded frame is not copied: its refcount is raised once per extra
  * output port, and whoever must write into it copies first (egress).
  * Batches are sent by egress.c when full and at the end of the round.
@@ -15,6 +17,7 @@
 #include "forward.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_malloc.h>
@@ -126,6 +129,99 @@ static uint16_t classify(struct port *in, struct rte_mbuf **pkts, uint16_t n,
 }
 
 /**
+ * same_key() - whether two FDB keys are equal
+ * @a:		key
+ * @b:		key
+ *
+ * Return: true when MAC and VLAN match
+ */
+static inline bool same_key(const struct fdb_key *a, const struct fdb_key *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	return x == y;
+}
+
+/**
+ * struct burst_keys - the distinct keys of a burst, looked up once each
+ * @n:		keys in @keys
+ * @src:	per frame, the index of its source key
+ * @dst:	per frame, the index of its destination key
+ * @keys:	the keys
+ * @pos:	their positions from fdb_lookup_bulk()
+ */
+struct burst_keys {
+	unsigned int n;
+	uint8_t src[PORT_BURST];
+	uint8_t dst[PORT_BURST];
+	const struct fdb_key *keys[2 * PORT_BURST];
+	int32_t pos[2 * PORT_BURST];
+};
+
+/**
+ * collect_keys() - index the keys of a burst, one lookup per run of equal
+ * keys, and look them up
+ * @fdb:	FDB
+ * @src:	source keys of the frames
+ * @dst:	destination keys of the frames
+ * @n:		frames
+ * @bk:		filled
+ *
+ * A bulk of frames of one flow (the common case under load) costs two hash
+ * lookups instead of two per frame.
+ */
+static void collect_keys(const struct fdb *fdb, const struct fdb_key *src,
+			 const struct fdb_key *dst, uint16_t n,
+			 struct burst_keys *bk)
+{
+	bk->n = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		if (i && same_key(&src[i], &src[i - 1])) {
+			bk->src[i] = bk->src[i - 1];
+		} else {
+			bk->src[i] = (uint8_t)bk->n;
+			bk->keys[bk->n++] = &src[i];
+		}
+		if (i && same_key(&dst[i], &dst[i - 1])) {
+			bk->dst[i] = bk->dst[i - 1];
+		} else {
+			bk->dst[i] = (uint8_t)bk->n;
+			bk->keys[bk->n++] = &dst[i];
+		}
+	}
+	fdb_lookup_bulk(fdb, bk->keys, bk->n, bk->pos);
+}
+
+/**
+ * output_of() - the port a frame for @dst goes to
+ * @ctx:	forwarding state
+ * @dst:	destination key
+ * @pos:	its FDB position
+ *
+ * Return: the port (the ingress port for a frame to filter), or NULL to
+ *	   flood
+ */
+static struct port *output_of(const struct fwd_ctx *ctx,
+			      const struct fdb_key *dst, int32_t pos)
+{
+	struct port *out;
+	uint16_t to;
+
+	if (rte_is_multicast_ether_addr(&dst->mac))
+		return NULL;
+	to = fdb_entry_port(ctx->fdb, pos);
+	if (to == FDB_PORT_NONE)
+		return NULL;
+	out = ctx->table->by_index[to];
+	if (out && (out->mirror_out || !vlan_member(out, dst->vlan)))
+		return NULL; /* static entry: port outside the VLAN or a
+			      * mirror output */
+	return out;
+}
+
+/**
  * forward_burst() - switch a received burst into the output batches
  * @ctx:	forwarding state, @ctx->table and clocks set for this round
  * @in:		ingress port
@@ -136,37 +232,29 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 		   uint16_t n)
 {
 	struct fdb_key src[PORT_BURST], dst[PORT_BURST];
-	const struct fdb_key *keys[2 * PORT_BURST];
 	struct port_counters *c = port_counters(in);
-	int32_t pos[2 * PORT_BURST];
+	struct port *out = NULL;
+	struct burst_keys bk;
 
 	n = classify(in, pkts, n, src, dst);
 	if (!n)
 		return;
+	collect_keys(ctx->fdb, src, dst, n, &bk);
 	for (uint16_t i = 0; i < n; i++) {
-		keys[i] = &src[i];
-		keys[n + i] = &dst[i];
-	}
-	fdb_lookup_bulk(ctx->fdb, keys, 2u * n, pos);
-	for (uint16_t i = 0; i < n; i++) {
-		fdb_result ev = fdb_learn(ctx->fdb, &src[i], pos[i], in->index,
-					  ctx->now);
+		fdb_result ev;
 
+		if (i && bk.src[i] == bk.src[i - 1])
+			continue;
+		ev = fdb_learn(ctx->fdb, &src[i], bk.pos[bk.src[i]],
+			       in->index, ctx->now);
 		if (ev != FDB_EV__MAX)
 			c->fdb_events[ev]++;
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint16_t to = FDB_PORT_NONE;
-		struct port *out = NULL;
 
-		if (!rte_is_multicast_ether_addr(&dst[i].mac))
-			to = fdb_entry_port(ctx->fdb, pos[n + i]);
-		if (to != FDB_PORT_NONE)
-			out = ctx->table->by_index[to];
-		if (out && (out->mirror_out || !vlan_member(out, dst[i].vlan)))
-			out = NULL; /* static entry: port outside the VLAN or
-				     * a mirror output */
+		if (!i || bk.dst[i] != bk.dst[i - 1])
+			out = output_of(ctx, &dst[i], bk.pos[bk.dst[i]]);
 		if (!out) {
 			flood(ctx, in, m, dst[i].vlan);
 		} else if (out == in) {

@@ -341,7 +341,8 @@ int offload_intent(struct rte_mbuf *m, uint32_t ptype,
 }
 
 /**
- * offload_rx_to_tx() - turn receive-side offload flags into transmit intent
+ * offload_rx_intent() - offload_rx_to_tx() for a frame with receive-side
+ * offload flags
  * @m:		frame just received, owned by the caller
  *
  * A partial checksum (RX_L4_CKSUM_NONE) becomes TX_TCP_CKSUM/TX_UDP_CKSUM
@@ -352,7 +353,7 @@ int offload_intent(struct rte_mbuf *m, uint32_t ptype,
  * Return: 0, or -EINVAL when the flags do not match the frame or it is too
  *	   long (drop it)
  */
-int offload_rx_to_tx(struct rte_mbuf *m)
+int offload_rx_intent(struct rte_mbuf *m)
 {
 	uint64_t fl = m->ol_flags;
 	bool partial = (fl & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
@@ -361,9 +362,8 @@ int offload_rx_to_tx(struct rte_mbuf *m)
 	struct rte_net_hdr_lens hl;
 	uint32_t ptype, l4;
 
-	m->ol_flags &= ~(RTE_MBUF_F_RX_LRO | RTE_MBUF_F_RX_L4_CKSUM_MASK |
-			 RTE_MBUF_F_RX_IP_CKSUM_MASK);
-	if (m->pkt_len > OFFLOAD_VNET_MAX_FRAME)
+	m->ol_flags &= ~OFFLOAD_RX_FLAGS;
+	if (m->pkt_len > OFFLOAD_MAX_FRAME)
 		return -EINVAL;
 	if (!partial && !lro)
 		return 0;

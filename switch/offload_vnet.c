@@ -70,7 +70,7 @@ int offload_from_vnet(struct rte_mbuf *m, const struct virtio_net_hdr *h)
 	struct rte_net_hdr_lens hl;
 	uint32_t ptype, l4, hdr;
 
-	if (m->pkt_len > OFFLOAD_VNET_MAX_FRAME)
+	if (m->pkt_len > OFFLOAD_MAX_FRAME)
 		return -EINVAL;
 	if (!csum && gso == VIRTIO_NET_HDR_GSO_NONE)
 		return 0;

@@ -7,9 +7,6 @@
 
 #include <rte_mbuf.h>
 
-/* Longest frame a virtio header may describe: 64 KB of IP plus headers. */
-#define OFFLOAD_VNET_MAX_FRAME (65535 + 14 + 4)
-
 int offload_from_vnet(struct rte_mbuf *m, const struct virtio_net_hdr *h);
 void offload_to_vnet(const struct rte_mbuf *m, struct virtio_net_hdr *h);
 

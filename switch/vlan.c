@@ -24,23 +24,18 @@
 #include <rte_ether.h>
 
 /**
- * vlan_ingress() - classify a received frame into its VLAN, stripping a tag
+ * vlan_ingress_tagged() - vlan_ingress() for a frame that carries a tag
  * @port:	ingress port
- * @m:		frame, owned by the caller, unshared, at least 14 bytes
+ * @m:		frame, owned by the caller, unshared, at least 14 bytes, its
+ *		EtherType 802.1Q
  *
  * Return: VLAN id (also in m->vlan_tci's low 12 bits), or VLAN_NONE when the
  *	   port does not accept the frame's tag
  */
-uint16_t vlan_ingress(const struct port *port, struct rte_mbuf *m)
+uint16_t vlan_ingress_tagged(const struct port *port, struct rte_mbuf *m)
 {
-	const struct rte_ether_hdr *eh;
 	uint16_t vid;
 
-	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	if (eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
-		m->vlan_tci = port->vlan;
-		return port->vlan;
-	}
 	if (!port->trunk || rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4)
 		return VLAN_NONE;
 	if (rte_vlan_strip(m))
@@ -57,14 +52,13 @@ uint16_t vlan_ingress(const struct port *port, struct rte_mbuf *m)
 }
 
 /**
- * vlan_egress() - tag a frame for @port if it is a trunk and the frame's
- * VLAN is neither the port's native one nor 0
- * @port:	output port
+ * vlan_egress_trunk() - vlan_egress() for a trunk port
+ * @port:	output port, a trunk
  * @m:		frame; replaced by a private copy when it is shared
  *
  * Return: 0, or -ENOMEM (the frame is untouched and still the caller's)
  */
-int vlan_egress(const struct port *port, struct rte_mbuf **m)
+int vlan_egress_trunk(const struct port *port, struct rte_mbuf **m)
 {
 	uint16_t vid = (*m)->vlan_tci & RTE_VLAN_ID_MASK;
 	struct rte_mbuf *copy;

@@ -35,9 +35,6 @@ run() {
 	stop_switch || true
 }
 
-# median VALUES... - the median of the arguments
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 # one SCENARIO - run scenario 0 (no capture), 1 (no match) or 2 (all)
 one() {
 	case $1 in

@@ -17,3 +17,9 @@ bench_result()
 		printf "%.2f", l == "lower" ? b / a : a / b }')
 	printf '%-34s %14s %14s %8s  %s\n' "$1" "$2 $4" "$3 $4" "${ratio}x" "$5"
 }
+
+# median() - print the median of the arguments
+median()
+{
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}

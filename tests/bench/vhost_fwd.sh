@@ -9,7 +9,8 @@
 # the baseline) runs on CPU 1. Reported: Mpps the generator receives, and
 # the forwarder's cycles per packet (our `pmd stats`, testpmd's
 # --record-core-cycles). Ratios are ours over the baseline (cycles:
-# baseline over ours, so higher is better in both).
+# baseline over ours, so higher is better in both). Each figure is the
+# median of BENCH_ROUNDS alternating rounds.
 set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
@@ -34,21 +35,46 @@ base_cycles() {
 	grep -o "CPU cycles/packet=[0-9.]*" "$TMP/base.log" | tail -1 | cut -d= -f2
 }
 
-for size in 64 1518; do
+# ours SIZE - one run of the switch; appends to ours_mpps and ours_cpp
+ours() {
 	start_switch --netdev "vhost-user,id=a,path=$TMP/s0.sock" \
 		--netdev "vhost-user,id=b,path=$TMP/s1.sock"
-	ON_START=ours_start ON_END=ours_end generate "$size"
-	ours=$MPPS
-	ours_cpp=$(awk -v b=$((OB1 - OB0)) -v p=$((OP1 - OP0)) 'BEGIN { printf "%.0f", p ? b / p : 0 }')
+	ON_START=ours_start ON_END=ours_end generate "$1"
+	ours_mpps+=("$MPPS")
+	ours_cpp+=("$(awk -v b=$((OB1 - OB0)) -v p=$((OP1 - OP0)) 'BEGIN { printf "%.0f", p ? b / p : 0 }')")
 	stop_switch || true
+}
+
+# base SIZE - one run of the baseline; appends to base_mpps and base_cpp
+base() {
+	local cpp
 
 	base_start_fwd
-	ON_START="" ON_END="" generate "$size"
-	base=$MPPS
-	base_cpp=$(base_cycles)
-	base_cpp=$(printf '%.0f' "${base_cpp:-0}")
+	ON_START="" ON_END="" generate "$1"
+	base_mpps+=("$MPPS")
+	cpp=$(base_cycles)
+	base_cpp+=("$(printf '%.0f' "${cpp:-0}")")
 	testpmd_stop base
+}
 
-	bench_result "vhost-vhost ${size} B" "$ours" "$base" Mpps "testpmd io-fwd net_vhost, 1 core"
-	bench_result "vhost-vhost ${size} B cycles/pkt" "$ours_cpp" "$base_cpp" cyc "testpmd --record-core-cycles" lower
+# Rates on this VM swing between runs (up to 2x): switch and baseline
+# alternate over BENCH_ROUNDS rounds (default 3), each round starting with
+# the other one, and each figure is the median.
+for size in 64 1518; do
+	ours_mpps=() ours_cpp=() base_mpps=() base_cpp=()
+	for r in $(seq 0 $((${BENCH_ROUNDS:-3} - 1))); do
+		if ((r % 2)); then
+			base "$size"
+			ours "$size"
+		else
+			ours "$size"
+			base "$size"
+		fi
+	done
+	echo "  ${size} B by round: ours ${ours_mpps[*]} Mpps, ${ours_cpp[*]} cyc;" \
+		"testpmd ${base_mpps[*]} Mpps, ${base_cpp[*]} cyc" >&2
+	bench_result "vhost-vhost ${size} B" "$(median "${ours_mpps[@]}")" \
+		"$(median "${base_mpps[@]}")" Mpps "testpmd io-fwd net_vhost, 1 core"
+	bench_result "vhost-vhost ${size} B cycles/pkt" "$(median "${ours_cpp[@]}")" \
+		"$(median "${base_cpp[@]}")" cyc "testpmd --record-core-cycles" lower
 done

@@ -598,6 +598,49 @@ static void test_counters_add_up(void **state)
 }
 
 /**
+ * test_runs_of_one_flow_decided_alike() - a burst whose frames share
+ * sources and destinations in runs (looked up once per run) is switched
+ * frame by frame as if each were looked up alone, in order
+ * @state:	unused
+ */
+static void test_runs_of_one_flow_decided_alike(void **state)
+{
+	struct port *p0 = add_port("pcap,id=p0"), *p1 = add_port("pcap,id=p1");
+	struct port *p2 = add_port("pcap,id=p2");
+	static const uint8_t runt[6] = { 0xff };
+	struct fdb_key c_key = { .mac = fixture_mac(3) };
+	struct rte_mbuf *pkts[8], *from3, *to4;
+	struct port_counters c;
+
+	(void)state;
+	send1(p1, frame(0, 2)); /* 2 lives on p1 */
+	send1(p2, frame(0, 4)); /* 4 lives on p2 */
+	drain();
+	pkts[0] = frame(2, 1);
+	pkts[1] = frame(2, 1);
+	pkts[2] = fixture_mbuf(runt, sizeof(runt)); /* inside a run */
+	pkts[3] = frame(2, 1);
+	pkts[4] = frame(4, 1); /* same source, other destination */
+	pkts[5] = frame(2, 3); /* new source, first destination again */
+	pkts[6] = frame(9, 3); /* unknown: flooded */
+	pkts[7] = frame(2, 3);
+	from3 = pkts[5];
+	to4 = pkts[4];
+	forward_burst(rig.ctx, p0, pkts, 8); /* compacts pkts */
+	assert_int_equal(queued(p1), 6); /* 0, 1, 3, 5, 7 and the flood */
+	assert_int_equal(queued(p2), 2); /* 4 and the flood */
+	assert_ptr_equal(rig.ctx->batch[p1->index].pkts[3], from3);
+	assert_ptr_equal(rig.ctx->batch[p2->index].pkts[0], to4);
+	c = cnt(p0);
+	assert_int_equal(c.forwarded, 6);
+	assert_int_equal(c.flooded, 1);
+	assert_int_equal(c.drops[DROP_RUNT], 1);
+	/* sources 1 and 3 learned once each, not once per frame */
+	assert_int_equal(c.fdb_events[FDB_EV_LEARNED], 2);
+	assert_int_equal(fdb_lookup(rig.fdb, &c_key), p0->index);
+}
+
+/**
  * test_flush_sends_partial_batches() - the end-of-round flush hands every
  * waiting frame to its port
  * @state:	unused
@@ -725,6 +768,7 @@ int main(void)
 		rig_test(test_learn_limit_counted),
 		rig_test(test_mac_move_counted),
 		rig_test(test_counters_add_up),
+		rig_test(test_runs_of_one_flow_decided_alike),
 		rig_test(test_flush_sends_partial_batches),
 		rig_test(test_egress_tags_for_trunk_only),
 		rig_test(test_egress_drops_too_big),
