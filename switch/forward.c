@@ -245,8 +245,8 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 
 		if (i && bk.src[i] == bk.src[i - 1])
 			continue;
-		ev = fdb_learn(ctx->fdb, &src[i], bk.pos[bk.src[i]],
-			       in->index, ctx->now);
+		ev = fdb_learn(ctx->fdb, &src[i], bk.pos[bk.src[i]], in->index,
+			       ctx->now);
 		if (ev != FDB_EV__MAX)
 			c->fdb_events[ev]++;
 	}

@@ -22,7 +22,7 @@
 
 /* Receive-side flags offload_rx_to_tx() turns into transmit intent. */
 #define OFFLOAD_RX_FLAGS                                                       \
-	(RTE_MBUF_F_RX_LRO | RTE_MBUF_F_RX_L4_CKSUM_MASK |                    \
+	(RTE_MBUF_F_RX_LRO | RTE_MBUF_F_RX_L4_CKSUM_MASK |                     \
 	 RTE_MBUF_F_RX_IP_CKSUM_MASK)
 
 /* Longest frame a virtio header may describe: 64 KB of IP, Ethernet, tag */

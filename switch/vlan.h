@@ -39,8 +39,7 @@ int vlan_egress_trunk(const struct port *port, struct rte_mbuf **m);
  * Return: VLAN id (also in m->vlan_tci's low 12 bits), or VLAN_NONE when the
  *	   port does not accept the frame's tag
  */
-static inline uint16_t vlan_ingress(const struct port *port,
-				    struct rte_mbuf *m)
+static inline uint16_t vlan_ingress(const struct port *port, struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eh =
 		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
