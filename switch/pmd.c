@@ -123,7 +123,7 @@ static void set_armed(const struct pmd_rxqs *rxqs, bool arm)
 
 /**
  * poll_round() - receive from every queue once and switch what came in
- * @pmd:	thread
+ * @pmd:	thread; its busy_cycles grow by the polls that received
  * @rxqs:	its queues
  *
  * Return: frames received
@@ -137,6 +137,7 @@ static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
 	ctx->table = vswitch_table();
 	for (unsigned int i = 0; rxqs && i < rxqs->n; i++) {
 		struct port *p = rxqs->q[i].port;
+		uint64_t t0 = rte_rdtsc();
 		struct port_counters *c;
 		uint16_t n;
 
@@ -156,6 +157,8 @@ static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
 			forward_burst(ctx, p, pkts, n);
 		/* Send while the frames are still in cache. */
 		egress_flush(ctx, false);
+		/* A poll that received, with what followed it: busy. */
+		pmd->st.busy_cycles += rte_rdtsc() - t0;
 	}
 	return got;
 }
@@ -197,7 +200,7 @@ static int pmd_main(void *arg)
 	while (!__atomic_load_n(&pmd->stop, __ATOMIC_ACQUIRE)) {
 		const struct pmd_rxqs *rxqs =
 			__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE);
-		uint64_t t0 = rte_rdtsc(), t1;
+		uint64_t t0 = rte_rdtsc(), t1, busy = pmd->st.busy_cycles;
 		uint32_t got;
 
 		if (armed && armed != rxqs) {
@@ -208,18 +211,16 @@ static int pmd_main(void *arg)
 		ctx->now = fdb_clock();
 		got = poll_round(pmd, rxqs);
 		t1 = rte_rdtsc();
+		pmd->st.idle_cycles += t1 - t0 - (pmd->st.busy_cycles - busy);
 		pmd->st.iterations++;
 		pmd->st.rx_packets += got;
 		pmd->st.tx_packets = ctx->tx_sent;
 		if (got) {
-			pmd->st.busy_cycles += t1 - t0;
 			last_busy = t1;
 			if (armed) {
 				set_armed(armed, false);
 				armed = NULL;
 			}
-		} else {
-			pmd->st.idle_cycles += t1 - t0;
 		}
 		if (ctx->n_dirty)
 			continue;

@@ -28,8 +28,11 @@ struct pmd_rxqs {
  * @rx_packets:	frames received
  * @tx_packets:	frames accepted by output ports
  * @iterations:	polling rounds
- * @busy_cycles: TSC cycles of rounds that received at least one frame
- * @idle_cycles: TSC cycles of rounds that received nothing
+ * @busy_cycles: TSC cycles of queue polls that received frames, with the
+ *		switching and sending of those frames (as testpmd's
+ *		--record-core-cycles counts)
+ * @idle_cycles: TSC cycles of queue polls that received nothing, and the
+ *		rest of the loop
  * @sleeps:	times the thread slept waiting for a wake-up
  */
 struct pmd_stats {
