@@ -9,7 +9,9 @@
  * checksum was left for offload, and a guest's TSO super-frame carries only
  * the pseudo-header sum), and the MSS option of a SYN or SYN-ACK is raised
  * to what slirp's MTU allows, so slirp may send large segments to the
- * guest. Out of slirp (slirp_frame_out): frames are padded to the Ethernet
+ * guest. A TCP segment of a hostfwd connection the NAT splices itself
+ * (hostfwd_tcp.c) is taken out here, before libslirp sees it. Out of
+ * slirp (slirp_frame_out): frames are padded to the Ethernet
  * minimum; a TCP or UDP frame longer than the guest's MTU becomes a GSO
  * super-frame (TX_TCP_SEG/TX_UDP_SEG, checksum left partial as a NIC would
  * hand it over), which guests that negotiated TSO take whole and which the
@@ -25,6 +27,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "hostfwd_tcp.h"
 #include "mbuf_copy.h"
 #include "slirp_port.h"
 
@@ -137,6 +140,26 @@ static void neigh_set(struct slirp_port *sp, const uint8_t *mac, uint32_t ip)
 }
 
 /**
+ * slirp_neigh_mac() - the MAC of the guest using @ip (NAT thread)
+ * @sp:		port
+ * @ip:		IPv4 address, network order
+ * @mac:	set when found
+ *
+ * Return: true when a guest was seen using @ip
+ */
+bool slirp_neigh_mac(const struct slirp_port *sp, uint32_t ip,
+		     struct rte_ether_addr *mac)
+{
+	for (unsigned int i = 0; i < sp->n_neigh; i++) {
+		if (sp->neigh[i].ip == ip) {
+			*mac = sp->neigh[i].mac;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
  * slirp_neigh_learn() - note the IPv4 address a guest MAC uses (ARP
  * sender, or IPv4 source inside the NAT's network), for hostfwd rules
  * that name a port (NAT thread)
@@ -208,6 +231,10 @@ void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m)
 		memcpy(sp->buf, d, len);
 	if (len >= RTE_ETHER_HDR_LEN)
 		slirp_neigh_learn(sp, sp->buf, len);
+	if (hostfwd_tcp_input(sp->hft, sp->buf, len)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
 	ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_ALL_MASK);
 	fix_l4(sp->buf, len, ptype, &hl,
 	       m->ol_flags & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG |
@@ -259,6 +286,37 @@ static void mark_gso(struct slirp_port *sp, struct rte_mbuf *m)
 }
 
 /**
+ * slirp_frame_lost() - count a frame toward the guests that could not be
+ * built (NAT thread)
+ * @sp:		port
+ */
+void slirp_frame_lost(struct slirp_port *sp)
+{
+	port_counters(&sp->port)->rx_packets++;
+	port_count_drop(&sp->port, DROP_NOMEM, 1);
+}
+
+/**
+ * slirp_frame_queue() - queue a frame toward the guests and wake the PMD
+ * thread (NAT thread)
+ * @sp:		port
+ * @m:		frame, consumed (a full ring drops and counts it)
+ */
+void slirp_frame_queue(struct slirp_port *sp, struct rte_mbuf *m)
+{
+	uint64_t one = 1;
+
+	/* Frames that reach the ring are counted by the PMD thread. */
+	if (rte_ring_sp_enqueue(sp->from_slirp, m)) {
+		port_counters(&sp->port)->rx_packets++;
+		port_drop(&sp->port, DROP_RX_FULL, &m, 1);
+		return;
+	}
+	if (write(sp->out_efd, &one, sizeof(one)) < 0)
+		one = 0;
+}
+
+/**
  * slirp_frame_out() - libslirp's send_packet: a frame toward the guests
  * @buf:	frame
  * @len:	its length
@@ -271,23 +329,14 @@ ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque)
 	struct slirp_port *sp = opaque;
 	struct rte_mbuf *m =
 		mbuf_from_bytes(port_mbuf_pool, buf, len, ETH_MIN_LEN);
-	uint64_t one = 1;
 
-	/* Frames that reach the ring are counted by the PMD thread. */
 	if (!m) {
-		port_counters(&sp->port)->rx_packets++;
-		port_count_drop(&sp->port, DROP_NOMEM, 1);
+		slirp_frame_lost(sp);
 		return (ssize_t)len;
 	}
 	neigh_from_dhcp(sp, buf, len);
 	if (len > (size_t)sp->mss4 + 54)
 		mark_gso(sp, m);
-	if (rte_ring_sp_enqueue(sp->from_slirp, m)) {
-		port_counters(&sp->port)->rx_packets++;
-		port_drop(&sp->port, DROP_RX_FULL, &m, 1);
-		return (ssize_t)len;
-	}
-	if (write(sp->out_efd, &one, sizeof(one)) < 0)
-		one = 0;
+	slirp_frame_queue(sp, m);
 	return (ssize_t)len;
 }

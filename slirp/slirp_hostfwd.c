@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* slirp_hostfwd.c - hostfwd rules of a NAT port: add, remove, list
  *
- * Rules are bound with libslirp's hostxfwd calls on the thread that owns
- * the libslirp instance (slirp_thread_call). A rule that cannot bind says
+ * Rules are bound on the thread that owns the libslirp instance
+ * (slirp_thread_call): TCP rules toward an IPv4 guest by the NAT itself
+ * (hostfwd_tcp.c, past libslirp's TCP), the others with libslirp's
+ * hostxfwd calls. A rule that cannot bind says
  * why - port in use, address not on this host - and changes nothing else.
  * A guest address of 0.0.0.0 (not given) means the NAT's first DHCP
  * address, as in QEMU.
@@ -69,11 +71,26 @@ static int rule_op_run(void *arg_sp, void *arg)
 	struct sockaddr_storage g;
 	int flags = r->udp ? SLIRP_HOSTFWD_UDP : 0, rc;
 
+	guest_addr(sp, r, &g);
+	if (!r->udp && g.ss_family == AF_INET) {
+		/* TCP to an IPv4 guest: spliced past libslirp */
+		errno = 0;
+		rc = op->add ? hostfwd_tcp_listen(
+				       sp->hft,
+				       (const struct sockaddr *)&r->host,
+				       r->host_len,
+				       (const struct sockaddr_in *)&g)
+			     : hostfwd_tcp_unlisten(
+				       sp->hft,
+				       (const struct sockaddr *)&r->host,
+				       r->host_len);
+		op->err = errno ? errno : EINVAL;
+		return rc;
+	}
 	if (!op->add)
 		return slirp_remove_hostxfwd(sp->slirp,
 					     (const struct sockaddr *)&r->host,
 					     r->host_len, flags);
-	guest_addr(sp, r, &g);
 	errno = 0;
 	rc = slirp_add_hostxfwd(sp->slirp, (const struct sockaddr *)&r->host,
 				r->host_len, (const struct sockaddr *)&g,

@@ -153,6 +153,7 @@ static void user_close(struct port *port)
 	struct slirp_port *sp = slirp_of(port);
 
 	slirp_thread_stop(sp);
+	hostfwd_tcp_free(sp->hft);
 	if (sp->slirp)
 		slirp_cleanup(sp->slirp);
 	free_ring(sp->to_slirp);
@@ -188,6 +189,9 @@ static void user_info(struct port *port, json_t *obj)
 	json_object_set_new(obj, "dns", json_string(c));
 	json_object_set_new(obj, "ipv6", json_boolean(sp->cfg.in6_enabled));
 	json_object_set_new(obj, "hostfwd_rules", json_integer(sp->n_rules));
+	if (sp->hft)
+		json_object_set_new(obj, "hostfwd_tcp",
+				    hostfwd_tcp_stats(sp->hft));
 }
 
 /**
@@ -506,6 +510,11 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 	sp->slirp = slirp_instance_new(sp);
 	if (!sp->slirp) {
 		snprintf(err, errlen, "libslirp refused the configuration");
+		goto err;
+	}
+	sp->hft = hostfwd_tcp_new(sp);
+	if (!sp->hft) {
+		snprintf(err, errlen, "out of memory");
 		goto err;
 	}
 	if (add_rules(sp, nd, err, errlen))

@@ -14,6 +14,7 @@
 #include <rte_ring.h>
 
 #include "hostfwd.h"
+#include "hostfwd_tcp.h"
 #include "port.h"
 
 #define SLIRP_MAX_RULES	    64
@@ -94,6 +95,7 @@ struct slirp_call {
  *		(NAT thread writes under @neigh_lock)
  * @n_neigh:	entries used
  * @neigh_lock:	guards @neigh for the control thread's reads
+ * @hft:	hostfwd TCP spliced past libslirp (NAT thread, once started)
  */
 struct slirp_port {
 	struct port port;
@@ -113,7 +115,7 @@ struct slirp_port {
 	int stop_efd;
 	int call_efd;
 	struct slirp_call call;
-	struct pollfd pfds[512];
+	struct pollfd pfds[2048];
 	unsigned int n_pfds;
 	struct slirp_timer timers[SLIRP_MAX_TIMERS];
 	uint16_t mss4;
@@ -121,6 +123,7 @@ struct slirp_port {
 	struct slirp_neigh neigh[SLIRP_MAX_NEIGH];
 	unsigned int n_neigh;
 	pthread_mutex_t neigh_lock;
+	struct hostfwd_tcp *hft;
 	uint8_t buf[SLIRP_MTU + 64];
 };
 
@@ -134,6 +137,8 @@ Slirp *slirp_instance_new(struct slirp_port *sp);
 
 void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m);
 ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque);
+void slirp_frame_queue(struct slirp_port *sp, struct rte_mbuf *m);
+void slirp_frame_lost(struct slirp_port *sp);
 
 int slirp_rule_apply(struct slirp_port *sp, const struct hostfwd_rule *r,
 		     bool add, char *err, size_t errlen);
@@ -145,5 +150,7 @@ json_t *slirp_hostfwd_list(struct port *port);
 void slirp_hostfwd_tick(struct port *port);
 void slirp_neigh_learn(struct slirp_port *sp, const uint8_t *frame,
 		       uint32_t len);
+bool slirp_neigh_mac(const struct slirp_port *sp, uint32_t ip,
+		     struct rte_ether_addr *mac);
 
 #endif /* VIOSWITCH_SLIRP_PORT_H */

@@ -4,12 +4,15 @@
  * Theory of operation
  * -------------------
  * libslirp is single-threaded, so each NAT port runs it on a thread of its
- * own. One iteration: collect libslirp's sockets (slirp_pollfds_fill) plus
- * our eventfds (frames from the switch, a control-thread call, stop), sleep
- * in poll() until one is ready or the next libslirp or TCP timer is due,
- * let libslirp serve its sockets, then feed it the frames the switch queued
- * on the to_slirp ring, fire due timers and run a pending call. Frames from
- * libslirp go out through slirp_frame_out() onto the from_slirp ring.
+ * own. One iteration: collect libslirp's sockets (slirp_pollfds_fill), the
+ * sockets of the hostfwd TCP connections spliced past libslirp
+ * (hostfwd_tcp.c) and our eventfds (frames from the switch, a
+ * control-thread call, stop), sleep in poll() until one is ready or the
+ * next libslirp, TCP or connection timer is due, let libslirp and the
+ * spliced connections serve their sockets, then feed the frames the switch
+ * queued on the to_slirp ring, fire due timers and run a pending call.
+ * Frames from libslirp go out through slirp_frame_out() onto the
+ * from_slirp ring.
  *
  * After an iteration that did work (a socket was ready or frames came in)
  * the thread polls without sleeping for NAT_SPIN_US (50 us) before it
@@ -278,6 +281,7 @@ static void *nat_main(void *arg)
 		add_poll(sp->in_efd, SLIRP_POLL_IN, sp);
 		add_poll(sp->call_efd, SLIRP_POLL_IN, sp);
 		slirp_pollfds_fill(sp->slirp, &timeout, add_poll, sp);
+		hostfwd_tcp_pollfds(sp->hft, &timeout);
 		/* Say we may sleep, then look: a frame queued after the look
 		 * sees the flag and writes in_efd (user_tx_burst). */
 		if (!spin)
@@ -295,7 +299,7 @@ static void *nat_main(void *arg)
 		if (sp->pfds[2].revents)
 			drain(sp->call_efd);
 		slirp_pollfds_poll(sp->slirp, rc < 0, get_revents, sp);
-		if (feed(sp) || rc > 0)
+		if (hostfwd_tcp_poll(sp->hft) + feed(sp) || rc > 0)
 			busy_until = clock_mono_ns() + NAT_SPIN_US * 1000;
 		run_call(sp);
 	}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # tap_tcp.sh - namespace-to-namespace TCP through two tap ports of the
 # switch, each way, against the Linux bridge between two namespaces (veth)
-# in the same invocation; each figure is the median of RUNS runs (5)
+# in the same invocation; the two alternate over BENCH_ROUNDS rounds (5)
+# and each figure is the median
 #
 # The switch's PMD thread busy-polls its CPU (CPU 1, start_switch) while
 # traffic flows, so, as in any poll-mode deployment, applications run on
@@ -24,34 +25,30 @@ import json, sys
 print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
 }
 
-# median VALUES... - the middle value
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
-# runs FROM TO_ADDR - RUNS measurements
-runs() {
-	for _ in $(seq "${RUNS:-5}"); do
-		gbps "$1" "$2"
-	done
-}
-
-# measure A B - both directions between hosts A (.1) and B (.2), the
-# median of RUNS runs each (this 2-core VM is noisy); sets FWD and REV
-measure() {
+# servers A B - iperf3 servers in hosts A and B
+servers() {
 	ns_exec "$2" ${PIN:-} iperf3 -s -D -I "$TMP/$2.pid"
 	ns_exec "$1" ${PIN:-} iperf3 -s -D -I "$TMP/$1.pid"
 	cleanup_add "kill \$(cat '$TMP/$1.pid' '$TMP/$2.pid' 2>/dev/null) 2>/dev/null"
-	sleep 0.3
-	FWD=$(median $(runs "$1" 10.66.0.2))
-	REV=$(median $(runs "$2" 10.66.0.1))
+}
+
+# ours - one run each way through the switch (iperf3 off the PMD CPU)
+ours() {
+	ours_fwd+=("$(PIN="taskset -c $app_cpus" gbps sa 10.66.0.2)")
+	ours_rev+=("$(PIN="taskset -c $app_cpus" gbps sb 10.66.0.1)")
+}
+
+# bridge - one run each way through the Linux bridge
+bridge() {
+	br_fwd+=("$(gbps ba 10.66.0.2)")
+	br_rev+=("$(gbps bb 10.66.0.1)")
 }
 
 start_switch --netdev "tap,id=t1,ifname=vb$$a" --netdev "tap,id=t2,ifname=vb$$b"
 ns_host sa "vb$$a" 10.66.0.1/24
 ns_host sb "vb$$b" 10.66.0.2/24
 app_cpus=$(python3 -c 'import os; print(",".join(str(c) for c in sorted(os.sched_getaffinity(0)) if c != 1) or "1")')
-PIN="taskset -c $app_cpus" measure sa sb
-ours_fwd=$FWD ours_rev=$REV
-stop_switch || true
+PIN="taskset -c $app_cpus" servers sa sb
 
 br=vbr$$
 ip link add "$br" type bridge
@@ -63,7 +60,22 @@ done
 ip link set "$br" up
 ns_host ba "v$$ba" 10.66.0.1/24
 ns_host bb "v$$bb" 10.66.0.2/24
-measure ba bb
+servers ba bb
+sleep 0.3
 
-bench_result "tap-tap TCP a->b" "$ours_fwd" "$FWD" Gbit/s "Linux bridge, veth"
-bench_result "tap-tap TCP b->a" "$ours_rev" "$REV" Gbit/s "Linux bridge, veth"
+# Both setups stay up (the idle switch sleeps); rounds alternate which
+# goes first, and each figure is the median.
+ours_fwd=() ours_rev=() br_fwd=() br_rev=()
+for r in $(seq 0 $((${BENCH_ROUNDS:-5} - 1))); do
+	if ((r % 2)); then
+		bridge
+		ours
+	else
+		ours
+		bridge
+	fi
+done
+echo "  Gbit/s by round: switch a->b ${ours_fwd[*]}, b->a ${ours_rev[*]};" \
+	"bridge a->b ${br_fwd[*]}, b->a ${br_rev[*]}" >&2
+bench_result "tap-tap TCP a->b" "$(median "${ours_fwd[@]}")" "$(median "${br_fwd[@]}")" Gbit/s "Linux bridge, veth"
+bench_result "tap-tap TCP b->a" "$(median "${ours_rev[@]}")" "$(median "${br_rev[@]}")" Gbit/s "Linux bridge, veth"

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* hostfwd_tcp.c - hostfwd TCP to IPv4 guests without libslirp's stack
+ *
+ * Theory of operation
+ * -------------------
+ * libslirp terminates a hostfwd connection in its own TCP stack, whose
+ * 64 KB window without scaling makes every flow round-trip bound. Here, as
+ * in passt, the NAT owns the listening socket of a TCP rule toward an IPv4
+ * guest and translates between the accepted host socket and the guest's
+ * TCP directly; the guest sees a connection from the NAT's host address
+ * (10.0.2.2) and a port of its own range, exactly as with libslirp.
+ *
+ * Per connection, on the NAT thread:
+ * - host -> guest: bytes read from the socket wait in a ring (tx) until
+ *   the guest acknowledges them; they are sent as frames of up to 64 KB,
+ *   GSO super-frames cut at the guest's MSS, as far as the guest's
+ *   (scaled) window allows. A retransmission timer, or three duplicate
+ *   ACKs, sends again from the oldest unacknowledged byte.
+ * - guest -> host: in-order payload is copied into a ring (rx), ACKed at
+ *   once and written to the socket as it takes it; the window offered is
+ *   the ring's free space, so the guest never sends more than fits.
+ *   Segments out of order get a duplicate ACK and are dropped.
+ * - FIN either way: the host's EOF becomes a FIN after the last byte; the
+ *   guest's FIN becomes shutdown(SHUT_WR) once the ring is written. RST
+ *   either way resets the other side. Both FINs done: the socket closes.
+ * Frames toward the guest carry complete checksums, or a partial one for
+ * super-frames (the switch segments them for guests without TSO). The
+ * guest's frames reach hostfwd_tcp_input() from slirp_frame_in() - the
+ * NAT's one demultiplexing point - before libslirp sees them; frames of
+ * no connection here go on to libslirp.
+ */
+#include "hostfwd_tcp.h"
+
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "clock.h"
+#include "hostfwd_tcp_conn.h"
+#include "log.h"
+#include "mbuf_copy.h"
+#include "slirp_port.h"
+
+/**
+ * struct hft_listener - the listening socket of one rule
+ * @fd:		socket, -1 for a free slot
+ * @pidx:	its entry in the poll set of this iteration, or -1
+ * @host:	address it is bound to
+ * @host_len:	its length
+ * @guest:	where its connections go
+ */
+struct hft_listener {
+	int fd;
+	int pidx;
+	struct sockaddr_storage host;
+	socklen_t host_len;
+	struct sockaddr_in guest;
+};
+
+/**
+ * struct hostfwd_tcp - the spliced hostfwd TCP of one NAT port
+ * @sp:		NAT port
+ * @ls:		listeners
+ * @by_port:	connections by NAT-side port - HFT_PORT_BASE
+ * @next_port:	where the search for a free NAT-side port starts
+ * @conns:	connections open, @n_conns of them
+ * @env:	what the connections share: MAC (libslirp's for the NAT
+ *		host: 52:55 and its IPv4 address), IP ids, counters
+ */
+struct hostfwd_tcp {
+	struct slirp_port *sp;
+	struct hft_listener ls[SLIRP_MAX_RULES];
+	struct hft_conn *by_port[HFT_PORTS];
+	uint16_t next_port;
+	struct hft_conn *conns[HFT_MAX_CONNS];
+	unsigned int n_conns;
+	struct hft_env env;
+};
+
+/**
+ * hostfwd_tcp_new() - the spliced hostfwd TCP state of a NAT port
+ * @sp:		NAT port, its configuration parsed
+ *
+ * Return: state, or NULL
+ */
+struct hostfwd_tcp *hostfwd_tcp_new(struct slirp_port *sp)
+{
+	struct hostfwd_tcp *ht = calloc(1, sizeof(*ht));
+
+	if (!ht)
+		return NULL;
+	ht->sp = sp;
+	ht->env.sp = sp;
+	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++)
+		ht->ls[i].fd = -1;
+	ht->env.mac.addr_bytes[0] = 0x52;
+	ht->env.mac.addr_bytes[1] = 0x55;
+	memcpy(&ht->env.mac.addr_bytes[2], &sp->cfg.vhost, 4);
+	return ht;
+}
+
+/**
+ * hostfwd_tcp_free() - close every listener and connection; accepts NULL
+ * @ht:		state, no longer polled
+ */
+void hostfwd_tcp_free(struct hostfwd_tcp *ht)
+{
+	if (!ht)
+		return;
+	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++) {
+		if (ht->ls[i].fd >= 0)
+			close(ht->ls[i].fd);
+	}
+	for (unsigned int i = 0; i < ht->n_conns; i++) {
+		hft_conn_abort(ht->conns[i], false);
+		hft_conn_free(ht->conns[i]);
+	}
+	free(ht);
+}
+
+/**
+ * same_host() - whether two socket addresses are the same
+ * @a:		address
+ * @alen:	its length
+ * @b:		address
+ * @blen:	its length
+ *
+ * Return: true when equal
+ */
+static bool same_host(const struct sockaddr_storage *a, socklen_t alen,
+		      const struct sockaddr *b, socklen_t blen)
+{
+	return alen == blen && !memcmp(a, b, alen);
+}
+
+/**
+ * hostfwd_tcp_listen() - listen for a rule
+ * @ht:		state
+ * @host:	address to bind
+ * @host_len:	its length
+ * @guest:	IPv4 guest address and port its connections go to
+ *
+ * Return: 0, or -1 with errno set (EADDRINUSE, EADDRNOTAVAIL, ENOSPC...)
+ */
+int hostfwd_tcp_listen(struct hostfwd_tcp *ht, const struct sockaddr *host,
+		       socklen_t host_len, const struct sockaddr_in *guest)
+{
+	struct hft_listener *l = NULL;
+	int one = 1, fd, e;
+
+	for (unsigned int i = 0; i < SLIRP_MAX_RULES && !l; i++) {
+		if (ht->ls[i].fd < 0)
+			l = &ht->ls[i];
+	}
+	if (!l) {
+		errno = ENOSPC;
+		return -1;
+	}
+	fd = socket(host->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		return -1;
+	if (host->sa_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, host, host_len) || listen(fd, 1024)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	l->fd = fd;
+	memcpy(&l->host, host, host_len);
+	l->host_len = host_len;
+	l->guest = *guest;
+	return 0;
+}
+
+/**
+ * hostfwd_tcp_unlisten() - stop listening on @host; its connections stay
+ * @ht:		state
+ * @host:	address the rule was bound to
+ * @host_len:	its length
+ *
+ * Return: 0, or -1 when nothing listens there
+ */
+int hostfwd_tcp_unlisten(struct hostfwd_tcp *ht, const struct sockaddr *host,
+			 socklen_t host_len)
+{
+	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++) {
+		struct hft_listener *l = &ht->ls[i];
+
+		if (l->fd < 0 ||
+		    !same_host(&l->host, l->host_len, host, host_len))
+			continue;
+		close(l->fd);
+		l->fd = -1;
+		return 0;
+	}
+	return -1;
+}
+
+/**
+ * add_pfd() - add @fd to the NAT thread's poll set
+ * @sp:		NAT port
+ * @fd:		descriptor
+ * @events:	POLLIN/POLLOUT
+ *
+ * Return: its index, or -1 when the set is full
+ */
+static int add_pfd(struct slirp_port *sp, int fd, short events)
+{
+	if (sp->n_pfds == RTE_DIM(sp->pfds))
+		return -1;
+	sp->pfds[sp->n_pfds] = (struct pollfd){ .fd = fd, .events = events };
+	return (int)sp->n_pfds++;
+}
+
+/**
+ * hostfwd_tcp_pollfds() - add listeners and connections to the poll set
+ * @ht:		state
+ * @timeout_ms:	lowered to the next connection timer
+ */
+void hostfwd_tcp_pollfds(struct hostfwd_tcp *ht, uint32_t *timeout_ms)
+{
+	int64_t now = clock_mono_ns();
+
+	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++) {
+		struct hft_listener *l = &ht->ls[i];
+
+		l->pidx = l->fd < 0 ? -1 : add_pfd(ht->sp, l->fd, POLLIN);
+	}
+	for (unsigned int i = 0; i < ht->n_conns; i++) {
+		struct hft_conn *c = ht->conns[i];
+		short ev = hft_conn_events(c);
+
+		c->pidx = ev ? add_pfd(ht->sp, c->fd, ev) : -1;
+		if (c->timer_ns) {
+			int64_t ms = (c->timer_ns - now + 999999) / 1000000;
+
+			ms = ms < 0 ? 0 : ms;
+			if ((uint64_t)ms < *timeout_ms)
+				*timeout_ms = (uint32_t)ms;
+		}
+	}
+}
+
+/**
+ * free_port() - a free NAT-side port index
+ * @ht:		state
+ *
+ * Return: index into @ht->conns, or -1 when all are taken
+ */
+static int free_port(struct hostfwd_tcp *ht)
+{
+	for (unsigned int n = 0; n < HFT_PORTS; n++) {
+		unsigned int i = (ht->next_port + n) % HFT_PORTS;
+
+		if (!ht->by_port[i]) {
+			ht->next_port = (uint16_t)((i + 1) % HFT_PORTS);
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/**
+ * accept_all() - take the connections waiting on a listener
+ * @ht:		state
+ * @l:		listener
+ *
+ * Return: connections taken
+ */
+static unsigned int accept_all(struct hostfwd_tcp *ht, struct hft_listener *l)
+{
+	unsigned int n = 0;
+
+	while (n < 64) {
+		int fd = accept4(l->fd, NULL, NULL,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct hft_conn *c;
+		int idx;
+
+		if (fd < 0)
+			break;
+		n++;
+		idx = ht->n_conns < HFT_MAX_CONNS ? free_port(ht) : -1;
+		c = idx < 0 ? NULL
+			    : hft_conn_new(&ht->env, fd, &l->guest,
+					   (uint16_t)(HFT_PORT_BASE + idx));
+		if (!c) {
+			hft_close_reset(fd);
+			ht->env.st.refused++;
+			continue;
+		}
+		ht->by_port[idx] = c;
+		c->slot = ht->n_conns;
+		ht->conns[ht->n_conns++] = c;
+		ht->env.st.accepted++;
+	}
+	return n;
+}
+
+/**
+ * reap() - forget a connection that ended and free it
+ * @ht:		state
+ * @c:		connection
+ */
+static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
+{
+	struct hft_conn *last = ht->conns[--ht->n_conns];
+
+	ht->by_port[c->nport - HFT_PORT_BASE] = NULL;
+	ht->conns[c->slot] = last;
+	last->slot = c->slot;
+	hft_conn_free(c);
+}
+
+/**
+ * hostfwd_tcp_poll() - serve ready sockets and due timers
+ * @ht:		state, after poll() filled the revents
+ *
+ * Return: events handled (0: nothing happened)
+ */
+unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
+{
+	struct slirp_port *sp = ht->sp;
+	int64_t now = clock_mono_ns();
+	unsigned int work = 0;
+
+	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++) {
+		struct hft_listener *l = &ht->ls[i];
+
+		if (l->fd >= 0 && l->pidx >= 0 && sp->pfds[l->pidx].revents)
+			work += accept_all(ht, l);
+	}
+	for (unsigned int i = 0; i < ht->n_conns; i++) {
+		struct hft_conn *c = ht->conns[i];
+		short re = 0;
+
+		if (c->pidx >= 0 && (unsigned int)c->pidx < sp->n_pfds &&
+		    sp->pfds[c->pidx].fd == c->fd)
+			re = sp->pfds[c->pidx].revents;
+		c->pidx = -1;
+		if (re) {
+			hft_conn_ready(c, re);
+			work++;
+		}
+		if (c->timer_ns && c->timer_ns <= now) {
+			hft_conn_timer(c);
+			work++;
+		}
+		if (c->done) {
+			reap(ht, c);
+			i--; /* the last one moved here */
+		}
+	}
+	return work;
+}
+
+/**
+ * hostfwd_tcp_input() - take a guest's frame if it belongs to a connection
+ * here (NAT thread)
+ * @ht:		state
+ * @f:		frame, linear, untagged
+ * @len:	its length
+ *
+ * Return: true when the frame was ours (the caller frees it), false to
+ *	   hand it to libslirp
+ */
+bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const uint8_t *f, uint32_t len)
+{
+	struct hft_segment seg;
+	struct hft_conn *c;
+	unsigned int idx;
+
+	if (!ht->n_conns || hft_parse(f, len, ht->sp->cfg.vhost.s_addr, &seg))
+		return false;
+	idx = (unsigned int)(seg.dport - HFT_PORT_BASE);
+	if (seg.dport < HFT_PORT_BASE || idx >= HFT_PORTS)
+		return false;
+	c = ht->by_port[idx];
+	if (!c || c->gip != seg.saddr || c->gport != seg.sport)
+		return false;
+	hft_conn_input(c, &seg);
+	if (c->done)
+		reap(ht, c);
+	return true;
+}
+
+/**
+ * hostfwd_tcp_stats() - counters for `vioctl port list`
+ * @ht:		state
+ *
+ * Return: JSON object
+ */
+json_t *hostfwd_tcp_stats(const struct hostfwd_tcp *ht)
+{
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "open",
+			 (json_int_t)ht->n_conns, "accepted",
+			 (json_int_t)ht->env.st.accepted, "refused",
+			 (json_int_t)ht->env.st.refused, "reset",
+			 (json_int_t)ht->env.st.reset, "unreachable",
+			 (json_int_t)ht->env.st.unreachable, "retransmits",
+			 (json_int_t)ht->env.st.retransmits);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* hostfwd_tcp.h - hostfwd TCP to IPv4 guests without libslirp's stack */
+#ifndef VIOSWITCH_HOSTFWD_TCP_H
+#define VIOSWITCH_HOSTFWD_TCP_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <jansson.h>
+
+struct slirp_port;
+struct hostfwd_tcp;
+
+struct hostfwd_tcp *hostfwd_tcp_new(struct slirp_port *sp);
+void hostfwd_tcp_free(struct hostfwd_tcp *ht);
+int hostfwd_tcp_listen(struct hostfwd_tcp *ht, const struct sockaddr *host,
+		       socklen_t host_len, const struct sockaddr_in *guest);
+int hostfwd_tcp_unlisten(struct hostfwd_tcp *ht, const struct sockaddr *host,
+			 socklen_t host_len);
+void hostfwd_tcp_pollfds(struct hostfwd_tcp *ht, uint32_t *timeout_ms);
+unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht);
+bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const uint8_t *frame,
+		       uint32_t len);
+json_t *hostfwd_tcp_stats(const struct hostfwd_tcp *ht);
+
+#endif /* VIOSWITCH_HOSTFWD_TCP_H */

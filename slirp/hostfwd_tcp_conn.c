@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* hostfwd_tcp_conn.c - one spliced hostfwd TCP connection: its TCP toward
+ * the guest, its socket toward the host
+ *
+ * Theory of operation
+ * -------------------
+ * A connection accepted on the host first learns the guest's MAC (the
+ * NAT's neighbour table, else ARP), then sends the guest a SYN offering
+ * window scaling, and once the SYN-ACK arrives moves bytes both ways
+ * through two rings (hostfwd_tcp.c explains the flow). Sequence numbers
+ * toward the guest start from a clock, as Linux's do, so a guest that
+ * still holds an old connection of the same ports in TIME_WAIT takes the
+ * new SYN. Timers: ARP every 100 ms (10 tries), SYN from 250 ms doubling
+ * (5 tries), retransmission from 100 ms doubling to 3.2 s; ten
+ * retransmissions without progress reset the connection. A window of 0 is
+ * probed with one byte at each timeout; the guest answering keeps the
+ * connection alive.
+ */
+#include "hostfwd_tcp_conn.h"
+
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <rte_tcp.h>
+
+#include "clock.h"
+#include "slirp_port.h"
+
+#define RTO_MIN_MS  100
+#define RTO_MAX_MS  3200
+#define RETRIES_MAX 10
+#define SYN_MS	    250
+#define SYN_TRIES   5
+#define ARP_MS	    100
+#define ARP_TRIES   10
+#define MS	    1000000LL
+
+/**
+ * seq_lt() - whether sequence number @a comes before @b
+ * @a:		sequence number
+ * @b:		sequence number
+ *
+ * Return: true when @a < @b modulo 2^32
+ */
+static inline bool seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/**
+ * seg_max() - the largest payload of one frame: 64 KB of IP, in whole
+ * segments of the guest's MSS
+ * @c:		connection
+ *
+ * Return: bytes
+ */
+static uint32_t seg_max(const struct hft_conn *c)
+{
+	uint32_t n = (65535u - 40u) / c->mss * c->mss;
+
+	return n ? n : c->mss;
+}
+
+/**
+ * hft_close_reset() - close a host socket so its peer sees a reset
+ * @fd:		socket
+ */
+void hft_close_reset(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(fd);
+}
+
+/**
+ * start_syn() - the guest's MAC is known: send the SYN
+ * @c:		connection
+ */
+static void start_syn(struct hft_conn *c)
+{
+	c->state = HFT_SYN_SENT;
+	c->retries = 0;
+	hft_send(c, RTE_TCP_SYN_FLAG, c->iss, 0, 0);
+	c->snd_nxt = c->iss + 1;
+	c->timer_ns = clock_mono_ns() + SYN_MS * MS;
+}
+
+/**
+ * hft_conn_new() - a connection for a socket just accepted
+ * @env:	shared state
+ * @fd:		accepted socket, owned by the connection from now on (also
+ *		on failure: NULL means the caller still closes it)
+ * @guest:	guest address and port
+ * @nport:	NAT-side port
+ *
+ * Return: connection, or NULL (out of memory; @fd is still the caller's)
+ */
+struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
+			      const struct sockaddr_in *guest, uint16_t nport)
+{
+	struct hft_conn *c = calloc(1, sizeof(*c));
+	int one = 1;
+
+	if (!c)
+		return NULL;
+	c->tx = malloc(HFT_TX_BUF);
+	c->rx = malloc(HFT_RX_BUF);
+	if (!c->tx || !c->rx) {
+		free(c->tx);
+		free(c->rx);
+		free(c);
+		return NULL;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->env = env;
+	c->fd = fd;
+	c->pidx = -1;
+	c->gip = guest->sin_addr.s_addr;
+	c->gport = ntohs(guest->sin_port);
+	c->nport = nport;
+	c->iss = (uint32_t)(clock_mono_ns() >> 6);
+	c->snd_una = c->snd_nxt = c->iss;
+	c->mss = 536;
+	c->rto_ms = RTO_MIN_MS;
+	if (slirp_neigh_mac(env->sp, c->gip, &c->gmac)) {
+		start_syn(c);
+	} else {
+		c->state = HFT_ARP;
+		hft_send_arp(c);
+		c->timer_ns = clock_mono_ns() + ARP_MS * MS;
+	}
+	return c;
+}
+
+/**
+ * hft_conn_free() - close and free an ended (or abandoned) connection;
+ * accepts NULL
+ * @c:		connection
+ */
+void hft_conn_free(struct hft_conn *c)
+{
+	if (!c)
+		return;
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->tx);
+	free(c->rx);
+	free(c);
+}
+
+/**
+ * hft_conn_abort() - end a connection with a reset toward the host, and
+ * toward the guest when asked and it is established
+ * @c:		connection
+ * @tell_guest:	send the guest a RST too
+ */
+void hft_conn_abort(struct hft_conn *c, bool tell_guest)
+{
+	if (tell_guest && c->state == HFT_OPEN)
+		hft_send(c, RTE_TCP_RST_FLAG, c->snd_nxt, 0, 0);
+	if (c->fd >= 0)
+		hft_close_reset(c->fd);
+	c->fd = -1;
+	c->done = true;
+}
+
+/**
+ * fail() - a socket error or a retry limit ends the connection
+ * @c:		connection
+ * @tell_guest:	reset the guest's end too
+ */
+static void fail(struct hft_conn *c, bool tell_guest)
+{
+	c->env->st.reset++;
+	hft_conn_abort(c, tell_guest);
+}
+
+/**
+ * hft_conn_events() - what to poll the host socket for
+ * @c:		connection
+ *
+ * Return: POLLIN while the tx ring has room and the host may send, POLLOUT
+ *	   while bytes wait for the host; 0 before the guest answered
+ */
+short hft_conn_events(const struct hft_conn *c)
+{
+	short ev = 0;
+
+	if (c->state != HFT_OPEN || c->fd < 0)
+		return 0;
+	if (!c->host_eof && c->tx_len < HFT_TX_BUF)
+		ev |= POLLIN;
+	if (c->rx_len)
+		ev |= POLLOUT;
+	return ev;
+}
+
+/**
+ * arm() - start the retransmission timer unless it runs
+ * @c:		connection
+ */
+static void arm(struct hft_conn *c)
+{
+	if (!c->timer_ns)
+		c->timer_ns = clock_mono_ns() + c->rto_ms * MS;
+}
+
+/**
+ * push() - send what the guest's window allows: data, then our FIN
+ * @c:		established connection
+ */
+static void push(struct hft_conn *c)
+{
+	for (;;) {
+		uint32_t off = c->snd_nxt - c->snd_una, n;
+
+		if (off < c->tx_len) {
+			n = c->snd_wnd > off ? c->snd_wnd - off : 0;
+			n = RTE_MIN(RTE_MIN(n, c->tx_len - off), seg_max(c));
+			if (!n)
+				break;
+			hft_send(c, n == c->tx_len - off ? RTE_TCP_PSH_FLAG : 0,
+				 c->snd_nxt, off, n);
+			c->snd_nxt += n;
+			arm(c);
+			continue;
+		}
+		if (c->host_eof && off == c->tx_len && !c->fin_acked) {
+			hft_send(c, RTE_TCP_FIN_FLAG, c->snd_nxt, 0, 0);
+			c->snd_nxt++;
+			arm(c);
+		}
+		break;
+	}
+	/* Data waits behind a closed window: probe it at the timeout. */
+	if (c->snd_wnd == 0 && c->snd_nxt - c->snd_una < c->tx_len)
+		arm(c);
+}
+
+/**
+ * read_host() - fill the tx ring from the host socket
+ * @c:		established connection
+ */
+static void read_host(struct hft_conn *c)
+{
+	while (!c->host_eof && c->tx_len < HFT_TX_BUF) {
+		uint32_t tail = (c->tx_head + c->tx_len) % HFT_TX_BUF;
+		uint32_t room = HFT_TX_BUF - c->tx_len;
+		uint32_t first = RTE_MIN(room, HFT_TX_BUF - tail);
+		struct iovec iov[2] = {
+			{ .iov_base = c->tx + tail, .iov_len = first },
+			{ .iov_base = c->tx, .iov_len = room - first },
+		};
+		ssize_t n = readv(c->fd, iov, room > first ? 2 : 1);
+
+		if (n > 0) {
+			c->tx_len += (uint32_t)n;
+			if ((uint32_t)n < room)
+				break;
+		} else if (n == 0) {
+			c->host_eof = true;
+		} else {
+			if (errno != EAGAIN && errno != EINTR)
+				fail(c, true);
+			break;
+		}
+	}
+}
+
+/**
+ * flush_rx() - write the rx ring to the host socket; after the guest's FIN,
+ * pass it on once everything is written
+ * @c:		established connection
+ *
+ * Return: true when the window we offer grew enough to tell the guest
+ */
+static bool flush_rx(struct hft_conn *c)
+{
+	while (c->rx_len && !c->done) {
+		uint32_t first = RTE_MIN(c->rx_len, HFT_RX_BUF - c->rx_head);
+		struct iovec iov[2] = {
+			{ .iov_base = c->rx + c->rx_head, .iov_len = first },
+			{ .iov_base = c->rx, .iov_len = c->rx_len - first },
+		};
+		struct msghdr mh = { .msg_iov = iov,
+				     .msg_iovlen = c->rx_len > first ? 2 : 1 };
+		ssize_t n = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n > 0) {
+			c->rx_head = (c->rx_head + (uint32_t)n) % HFT_RX_BUF;
+			c->rx_len -= (uint32_t)n;
+		} else {
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				fail(c, true);
+			break;
+		}
+	}
+	if (c->done)
+		return false;
+	if (c->guest_fin && !c->rx_len && !c->host_shut) {
+		shutdown(c->fd, SHUT_WR);
+		c->host_shut = true;
+	}
+	return c->adv_wnd < HFT_RX_BUF / 2 &&
+	       HFT_RX_BUF - c->rx_len >= HFT_RX_BUF / 2;
+}
+
+/**
+ * maybe_finish() - end the connection once both FINs went through
+ * @c:		connection
+ */
+static void maybe_finish(struct hft_conn *c)
+{
+	if (!c->done && c->guest_fin && c->host_shut && c->fin_acked) {
+		close(c->fd);
+		c->fd = -1;
+		c->done = true;
+	}
+}
+
+/**
+ * hft_conn_ready() - the host socket is ready
+ * @c:		established connection
+ * @re:		poll() revents
+ */
+void hft_conn_ready(struct hft_conn *c, short re)
+{
+	bool update = false;
+
+	if (c->rx_len && (re & (POLLOUT | POLLERR | POLLHUP)))
+		update = flush_rx(c);
+	if (!c->done && (re & (POLLIN | POLLERR | POLLHUP)))
+		read_host(c);
+	if (c->done)
+		return;
+	c->ack_due = update;
+	push(c);
+	if (c->ack_due)
+		hft_send(c, 0, c->snd_nxt, 0, 0);
+	maybe_finish(c);
+}
+
+/**
+ * timer_open() - the retransmission timer of an established connection
+ * @c:		connection
+ */
+static void timer_open(struct hft_conn *c)
+{
+	bool blocked = c->snd_wnd == 0 && c->snd_nxt - c->snd_una < c->tx_len;
+
+	if (c->snd_nxt == c->snd_una && !blocked)
+		return;
+	if (++c->retries > RETRIES_MAX) {
+		fail(c, true);
+		return;
+	}
+	c->rto_ms = RTE_MIN(c->rto_ms * 2, (uint32_t)RTO_MAX_MS);
+	c->snd_nxt = c->snd_una;
+	c->dupacks = 0;
+	if (c->snd_wnd == 0 && c->tx_len) {
+		/* Probe the closed window with the next byte. */
+		hft_send(c, 0, c->snd_nxt, 0, 1);
+		c->snd_nxt++;
+		arm(c);
+		return;
+	}
+	c->env->st.retransmits++;
+	push(c);
+}
+
+/**
+ * hft_conn_timer() - the connection's timer fired
+ * @c:		connection
+ */
+void hft_conn_timer(struct hft_conn *c)
+{
+	int64_t now = clock_mono_ns();
+
+	c->timer_ns = 0;
+	switch (c->state) {
+	case HFT_ARP:
+		if (slirp_neigh_mac(c->env->sp, c->gip, &c->gmac)) {
+			start_syn(c);
+		} else if (++c->retries > ARP_TRIES) {
+			c->env->st.unreachable++;
+			hft_conn_abort(c, false);
+		} else {
+			hft_send_arp(c);
+			c->timer_ns = now + ARP_MS * MS;
+		}
+		break;
+	case HFT_SYN_SENT:
+		if (++c->retries > SYN_TRIES) {
+			c->env->st.unreachable++;
+			hft_conn_abort(c, false);
+			break;
+		}
+		hft_send(c, RTE_TCP_SYN_FLAG, c->iss, 0, 0);
+		c->timer_ns = now + ((int64_t)SYN_MS << c->retries) * MS;
+		break;
+	default:
+		timer_open(c);
+		break;
+	}
+}
+
+/**
+ * syn_ack() - the guest accepted: the connection is established
+ * @c:		connection in HFT_SYN_SENT
+ * @s:		the guest's SYN-ACK
+ */
+static void syn_ack(struct hft_conn *c, const struct hft_segment *s)
+{
+	c->rcv_nxt = s->seq + 1;
+	c->snd_una = c->snd_nxt = c->iss + 1;
+	c->mss = s->mss ? RTE_MIN(s->mss, (uint16_t)65495) : 536;
+	c->mss = RTE_MAX(c->mss, (uint16_t)64);
+	c->ws_ok = s->wscale >= 0;
+	c->snd_ws = c->ws_ok ? (uint8_t)s->wscale : 0;
+	c->snd_wnd = s->wnd;
+	c->state = HFT_OPEN;
+	c->timer_ns = 0;
+	c->retries = 0;
+	c->rto_ms = RTO_MIN_MS;
+	c->ack_due = true;
+	read_host(c);
+	if (c->done)
+		return;
+	push(c);
+	if (c->ack_due)
+		hft_send(c, 0, c->snd_nxt, 0, 0);
+}
+
+/**
+ * take_ack() - what the guest's ACK says about our data and its window
+ * @c:		established connection
+ * @s:		segment with ACK set
+ */
+static void take_ack(struct hft_conn *c, const struct hft_segment *s)
+{
+	uint32_t acked = s->ack - c->snd_una;
+	uint32_t wnd = c->ws_ok ? (uint32_t)s->wnd << c->snd_ws : s->wnd;
+
+	if (seq_lt(c->snd_nxt, s->ack))
+		return; /* acknowledges what we never sent */
+	if (acked) {
+		uint32_t data = RTE_MIN(acked, c->tx_len);
+
+		c->tx_head = (c->tx_head + data) % HFT_TX_BUF;
+		c->tx_len -= data;
+		c->snd_una = s->ack;
+		if (acked > data)
+			c->fin_acked = true;
+		c->dupacks = 0;
+		c->retries = 0;
+		c->rto_ms = RTO_MIN_MS;
+		c->timer_ns = 0;
+		if (c->snd_nxt != c->snd_una)
+			arm(c);
+	} else if (!s->len && !(s->flags & RTE_TCP_FIN_FLAG) &&
+		   wnd == c->snd_wnd && c->snd_nxt != c->snd_una &&
+		   ++c->dupacks == 3) {
+		c->snd_nxt = c->snd_una;
+		c->env->st.retransmits++;
+	}
+	if (!wnd)
+		c->retries = 0; /* the guest answers our probes */
+	c->snd_wnd = wnd;
+}
+
+/**
+ * take_data() - copy the guest's in-order payload for the host
+ * @c:		established connection
+ * @s:		segment
+ */
+static void take_data(struct hft_conn *c, const struct hft_segment *s)
+{
+	const uint8_t *d = s->data;
+	uint32_t len = s->len, seq = s->seq, take, tail, first;
+	bool fin = s->flags & RTE_TCP_FIN_FLAG;
+
+	if (!len && !fin)
+		return;
+	c->ack_due = true;
+	if (c->guest_fin)
+		return;
+	if (seq_lt(seq, c->rcv_nxt)) {
+		uint32_t old = c->rcv_nxt - seq;
+
+		if (old > len)
+			return; /* all of it seen before */
+		d += old;
+		len -= old;
+		seq = c->rcv_nxt;
+	}
+	if (seq != c->rcv_nxt)
+		return; /* out of order: the ACK says what we miss */
+	take = RTE_MIN(len, HFT_RX_BUF - c->rx_len);
+	tail = (c->rx_head + c->rx_len) % HFT_RX_BUF;
+	first = RTE_MIN(take, HFT_RX_BUF - tail);
+	memcpy(c->rx + tail, d, first);
+	memcpy(c->rx, d + first, take - first);
+	c->rx_len += take;
+	c->rcv_nxt += take;
+	if (fin && take == len) {
+		c->rcv_nxt++;
+		c->guest_fin = true;
+	}
+	flush_rx(c);
+}
+
+/**
+ * take_rst() - the guest reset the connection
+ * @c:		connection
+ * @s:		segment with RST set
+ */
+static void take_rst(struct hft_conn *c, const struct hft_segment *s)
+{
+	if (c->state == HFT_SYN_SENT) {
+		/* The guest's port is closed: the host sees a reset. */
+		if ((s->flags & RTE_TCP_ACK_FLAG) && s->ack == c->iss + 1) {
+			c->env->st.reset++;
+			hft_conn_abort(c, false);
+		}
+		return;
+	}
+	if (c->state == HFT_OPEN &&
+	    (s->seq - c->rcv_nxt) < RTE_MAX(c->adv_wnd, 1u)) {
+		c->env->st.reset++;
+		hft_conn_abort(c, false);
+	}
+}
+
+/**
+ * hft_conn_input() - a segment from the guest
+ * @c:		connection
+ * @s:		segment
+ */
+void hft_conn_input(struct hft_conn *c, const struct hft_segment *s)
+{
+	if (s->flags & RTE_TCP_RST_FLAG) {
+		take_rst(c, s);
+		return;
+	}
+	if (c->state == HFT_SYN_SENT) {
+		if ((s->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
+			    (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
+		    s->ack == c->iss + 1)
+			syn_ack(c, s);
+		return;
+	}
+	if (c->state != HFT_OPEN || !(s->flags & RTE_TCP_ACK_FLAG))
+		return;
+	c->ack_due = (s->flags & RTE_TCP_SYN_FLAG) != 0; /* our ACK got lost */
+	take_ack(c, s);
+	take_data(c, s);
+	if (c->done)
+		return;
+	push(c);
+	if (c->ack_due)
+		hft_send(c, 0, c->snd_nxt, 0, 0);
+	maybe_finish(c);
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* hostfwd_tcp_conn.h - one spliced hostfwd TCP connection: state, frames */
+#ifndef VIOSWITCH_HOSTFWD_TCP_CONN_H
+#define VIOSWITCH_HOSTFWD_TCP_CONN_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+struct slirp_port;
+
+#define HFT_PORT_BASE 49152 /* NAT-side ports the guest sees */
+#define HFT_PORTS     16384
+#define HFT_MAX_CONNS 1024
+#define HFT_TX_BUF    (256 * 1024) /* host -> guest, until ACKed */
+#define HFT_RX_BUF    (128 * 1024) /* guest -> host, until written */
+#define HFT_WSCALE    7 /* the window scale we offer */
+
+/**
+ * struct hft_stats - counters of one NAT port's spliced connections
+ * @accepted:	host connections taken
+ * @refused:	host connections closed at once (no room)
+ * @reset:	connections reset by either side or by a failure
+ * @unreachable: guests that did not answer ARP or SYN
+ * @retransmits: times data toward a guest was sent again
+ */
+struct hft_stats {
+	uint64_t accepted;
+	uint64_t refused;
+	uint64_t reset;
+	uint64_t unreachable;
+	uint64_t retransmits;
+};
+
+/**
+ * struct hft_env - what every connection of a NAT port shares
+ * @sp:		NAT port (frames go out on its ring)
+ * @mac:	the NAT host's MAC
+ * @ip_id:	IPv4 identification of the next frame
+ * @st:		counters
+ */
+struct hft_env {
+	struct slirp_port *sp;
+	struct rte_ether_addr mac;
+	uint16_t ip_id;
+	struct hft_stats st;
+};
+
+/**
+ * struct hft_segment - a guest's TCP segment, parsed
+ * @saddr:	guest address (network order)
+ * @sport:	guest port (host order)
+ * @dport:	NAT-side port (host order)
+ * @seq:	sequence number
+ * @ack:	acknowledgement number
+ * @flags:	TCP flags
+ * @wnd:	window field, unscaled
+ * @mss:	MSS option, 0 when absent
+ * @wscale:	window scale option, -1 when absent
+ * @data:	payload
+ * @len:	its length
+ */
+struct hft_segment {
+	uint32_t saddr;
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t seq;
+	uint32_t ack;
+	uint8_t flags;
+	uint16_t wnd;
+	uint16_t mss;
+	int8_t wscale;
+	const uint8_t *data;
+	uint32_t len;
+};
+
+enum hft_state {
+	HFT_ARP, /* asking for the guest's MAC */
+	HFT_SYN_SENT, /* waiting for the guest's SYN-ACK */
+	HFT_OPEN, /* established, closing included */
+};
+
+/**
+ * struct hft_conn - one host socket spliced to a guest's TCP
+ * @env:	shared state
+ * @slot:	its index in the owner's list of connections
+ * @fd:		host socket
+ * @pidx:	its entry in this iteration's poll set, or -1
+ * @state:	enum hft_state
+ * @done:	ended: to be freed by the owner
+ * @host_eof:	the host sent FIN: ours follows the last byte in @tx
+ * @guest_fin:	the guest's FIN arrived (counted in @rcv_nxt)
+ * @host_shut:	shutdown(SHUT_WR) done on the host socket
+ * @fin_acked:	the guest acknowledged our FIN
+ * @ack_due:	the guest's segment wants an ACK (any frame we send is one)
+ * @ws_ok:	both sides scale windows
+ * @snd_ws:	the guest's window scale
+ * @gmac:	guest MAC
+ * @gip:	guest address (network order)
+ * @gport:	guest port (host order)
+ * @nport:	NAT-side port (host order)
+ * @mss:	the guest's MSS
+ * @iss:	our initial sequence number
+ * @snd_una:	oldest sequence number not acknowledged
+ * @snd_nxt:	next sequence number to send
+ * @snd_wnd:	bytes the guest accepts from @snd_una on
+ * @rcv_nxt:	next sequence number expected from the guest
+ * @adv_wnd:	the window (bytes) our last segment offered
+ * @dupacks:	duplicate ACKs in a row
+ * @retries:	retransmissions without progress
+ * @rto_ms:	current retransmission timeout
+ * @timer_ns:	when the ARP/SYN/retransmission timer fires, 0 for never
+ * @tx:		host -> guest ring, @tx_len bytes from @tx_head = @snd_una
+ * @tx_head:	ring position of @snd_una
+ * @tx_len:	bytes in @tx
+ * @rx:		guest -> host ring
+ * @rx_head:	ring position of the oldest byte not yet written
+ * @rx_len:	bytes in @rx
+ */
+struct hft_conn {
+	struct hft_env *env;
+	unsigned int slot;
+	int fd;
+	int pidx;
+	uint8_t state;
+	bool done;
+	bool host_eof;
+	bool guest_fin;
+	bool host_shut;
+	bool fin_acked;
+	bool ack_due;
+	bool ws_ok;
+	uint8_t snd_ws;
+	struct rte_ether_addr gmac;
+	uint32_t gip;
+	uint16_t gport;
+	uint16_t nport;
+	uint16_t mss;
+	uint32_t iss;
+	uint32_t snd_una;
+	uint32_t snd_nxt;
+	uint32_t snd_wnd;
+	uint32_t rcv_nxt;
+	uint32_t adv_wnd;
+	uint8_t dupacks;
+	uint8_t retries;
+	uint32_t rto_ms;
+	int64_t timer_ns;
+	uint8_t *tx;
+	uint32_t tx_head;
+	uint32_t tx_len;
+	uint8_t *rx;
+	uint32_t rx_head;
+	uint32_t rx_len;
+};
+
+struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
+			      const struct sockaddr_in *guest, uint16_t nport);
+void hft_conn_free(struct hft_conn *c);
+void hft_conn_abort(struct hft_conn *c, bool tell_guest);
+void hft_close_reset(int fd);
+short hft_conn_events(const struct hft_conn *c);
+void hft_conn_ready(struct hft_conn *c, short revents);
+void hft_conn_timer(struct hft_conn *c);
+void hft_conn_input(struct hft_conn *c, const struct hft_segment *s);
+
+int hft_parse(const uint8_t *f, uint32_t len, uint32_t nat_ip,
+	      struct hft_segment *s);
+void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq, uint32_t off,
+	      uint32_t len);
+void hft_send_arp(struct hft_conn *c);
+
+#endif /* VIOSWITCH_HOSTFWD_TCP_CONN_H */

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* hostfwd_tcp_frames.c - frames of spliced hostfwd TCP: parse the guest's,
+ * build ours
+ *
+ * Frames toward the guest come from the NAT host's address and MAC (those
+ * libslirp answers ARP with), IPv4 without options, TCP options only on
+ * the SYN (MSS, window scale). Up to one MSS of payload: complete
+ * checksums. More: a GSO super-frame whose TCP checksum holds the
+ * pseudo-header sum with the length, as Linux's own TSO frames do, which
+ * guests that negotiated TSO take whole and the switch segments for the
+ * others (slirp_frames.c marks libslirp's large frames the same way).
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "hostfwd_tcp_conn.h"
+#include "mbuf_copy.h"
+#include "slirp_port.h"
+
+#define HDR_LEN	     (RTE_ETHER_HDR_LEN + 20 + 20)
+#define SYN_OPTS_LEN 8 /* MSS (4), NOP, window scale (3) */
+#define ETH_MIN_LEN  60u
+
+/**
+ * parse_options() - read MSS and window scale from a SYN's options
+ * @opt:	first option byte
+ * @end:	end of the TCP header
+ * @s:		segment, @mss and @wscale filled
+ */
+static void parse_options(const uint8_t *opt, const uint8_t *end,
+			  struct hft_segment *s)
+{
+	while (opt < end && *opt != 0) {
+		if (*opt == 1) {
+			opt++;
+			continue;
+		}
+		if (opt + 1 >= end || opt[1] < 2 || opt + opt[1] > end)
+			return;
+		if (opt[0] == 2 && opt[1] == 4)
+			s->mss = (uint16_t)(opt[2] << 8 | opt[3]);
+		else if (opt[0] == 3 && opt[1] == 3)
+			s->wscale = (int8_t)(opt[2] > 14 ? 14 : opt[2]);
+		opt += opt[1];
+	}
+}
+
+/**
+ * hft_parse() - parse a guest's IPv4 TCP segment to the NAT host
+ * @f:		frame, linear, untagged
+ * @len:	its length
+ * @nat_ip:	the NAT host's address (network order)
+ * @s:		filled
+ *
+ * Return: 0, or -1 when the frame is not an unfragmented, well-formed TCP
+ *	   segment to @nat_ip
+ */
+int hft_parse(const uint8_t *f, uint32_t len, uint32_t nat_ip,
+	      struct hft_segment *s)
+{
+	const struct rte_ipv4_hdr *ip = (const void *)(f + RTE_ETHER_HDR_LEN);
+	const struct rte_tcp_hdr *th;
+	uint32_t ihl, tot, doff;
+
+	if (len < HDR_LEN || f[12] != 0x08 || f[13] != 0x00 ||
+	    (ip->version_ihl >> 4) != 4 || ip->next_proto_id != IPPROTO_TCP ||
+	    ip->dst_addr != nat_ip ||
+	    (rte_be_to_cpu_16(ip->fragment_offset) &
+	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
+		return -1;
+	ihl = (ip->version_ihl & 0xf) * 4u;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (ihl < 20 || tot < ihl + 20 || RTE_ETHER_HDR_LEN + tot > len)
+		return -1;
+	th = (const void *)((const uint8_t *)ip + ihl);
+	doff = (th->data_off >> 4) * 4u;
+	if (doff < 20 || ihl + doff > tot)
+		return -1;
+	*s = (struct hft_segment){
+		.saddr = ip->src_addr,
+		.sport = rte_be_to_cpu_16(th->src_port),
+		.dport = rte_be_to_cpu_16(th->dst_port),
+		.seq = rte_be_to_cpu_32(th->sent_seq),
+		.ack = rte_be_to_cpu_32(th->recv_ack),
+		.flags = th->tcp_flags,
+		.wnd = rte_be_to_cpu_16(th->rx_win),
+		.wscale = -1,
+		.data = (const uint8_t *)th + doff,
+		.len = tot - ihl - doff,
+	};
+	if (th->tcp_flags & RTE_TCP_SYN_FLAG)
+		parse_options((const uint8_t *)(th + 1),
+			      (const uint8_t *)th + doff, s);
+	return 0;
+}
+
+/**
+ * copy_payload() - copy @len bytes of the tx ring, from @off past its
+ * head, into @m after @skip bytes
+ * @c:		connection
+ * @m:		frame, a chain long enough
+ * @skip:	header bytes at its start
+ * @off:	offset from the ring's head
+ * @len:	bytes
+ */
+static void copy_payload(const struct hft_conn *c, struct rte_mbuf *m,
+			 uint32_t skip, uint32_t off, uint32_t len)
+{
+	uint32_t pos = (c->tx_head + off) % HFT_TX_BUF;
+
+	for (; m && len; m = m->next) {
+		uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *) + skip;
+		uint32_t room = m->data_len - skip;
+
+		skip = 0;
+		while (room && len) {
+			uint32_t n =
+				RTE_MIN(RTE_MIN(room, len), HFT_TX_BUF - pos);
+
+			memcpy(d, c->tx + pos, n);
+			d += n;
+			room -= n;
+			len -= n;
+			pos = (pos + n) % HFT_TX_BUF;
+		}
+	}
+}
+
+/**
+ * our_window() - the window field our next segment offers
+ * @c:		connection
+ * @syn:	for a SYN (never scaled)
+ *
+ * Return: the field's value; @c->adv_wnd is set to the bytes it offers
+ */
+static uint16_t our_window(struct hft_conn *c, bool syn)
+{
+	uint32_t room = HFT_RX_BUF - c->rx_len;
+	uint32_t field;
+
+	if (syn || !c->ws_ok)
+		field = RTE_MIN(room, 65535u);
+	else
+		field = RTE_MIN(room >> HFT_WSCALE, 65535u);
+	c->adv_wnd = (syn || !c->ws_ok) ? field : field << HFT_WSCALE;
+	return (uint16_t)field;
+}
+
+/**
+ * fill_headers() - write Ethernet, IPv4 and TCP headers into @m
+ * @c:		connection
+ * @m:		frame, headers in its first segment
+ * @flags:	TCP flags
+ * @seq:	sequence number
+ * @opts:	TCP option bytes (0 or SYN_OPTS_LEN)
+ * @plen:	payload bytes
+ *
+ * Return: the TCP header
+ */
+static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
+					uint8_t flags, uint32_t seq,
+					uint32_t opts, uint32_t plen)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+
+	eh->dst_addr = c->gmac;
+	eh->src_addr = c->env->mac;
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	*ip = (struct rte_ipv4_hdr){
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.total_length =
+			rte_cpu_to_be_16((uint16_t)(20 + 20 + opts + plen)),
+		.packet_id = rte_cpu_to_be_16(c->env->ip_id++),
+		.fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG),
+		.time_to_live = 64,
+		.next_proto_id = IPPROTO_TCP,
+		.src_addr = c->env->sp->cfg.vhost.s_addr,
+		.dst_addr = c->gip,
+	};
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	*th = (struct rte_tcp_hdr){
+		.src_port = rte_cpu_to_be_16(c->nport),
+		.dst_port = rte_cpu_to_be_16(c->gport),
+		.sent_seq = rte_cpu_to_be_32(seq),
+		.recv_ack = rte_cpu_to_be_32(c->rcv_nxt),
+		.data_off = (uint8_t)(((20 + opts) / 4) << 4),
+		.tcp_flags = flags,
+		.rx_win = rte_cpu_to_be_16(
+			our_window(c, flags & RTE_TCP_SYN_FLAG)),
+	};
+	if (opts) {
+		uint8_t *o = (uint8_t *)(th + 1);
+
+		o[0] = 2; /* MSS: anything; the guest's MTU limits it */
+		o[1] = 4;
+		o[2] = 0xff;
+		o[3] = 0xd7; /* 65495 */
+		o[4] = 1;
+		o[5] = 3; /* window scale */
+		o[6] = 3;
+		o[7] = HFT_WSCALE;
+	}
+	return th;
+}
+
+/**
+ * hft_send() - send one segment to the guest
+ * @c:		connection
+ * @flags:	TCP flags (RTE_TCP_ACK_FLAG is added unless a bare SYN)
+ * @seq:	its sequence number
+ * @off:	payload: offset from the tx ring's head
+ * @len:	payload bytes, at most 64 KB less headers
+ *
+ * A frame that cannot be allocated or queued is dropped and counted on the
+ * port; the retransmission timer covers it.
+ */
+void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq, uint32_t off,
+	      uint32_t len)
+{
+	struct slirp_port *sp = c->env->sp;
+	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? SYN_OPTS_LEN : 0;
+	uint32_t hdr = HDR_LEN + opts;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+
+	if (c->state == HFT_OPEN) {
+		flags |= RTE_TCP_ACK_FLAG;
+		c->ack_due = false;
+	}
+	m = mbuf_alloc_len(port_mbuf_pool, RTE_MAX(hdr + len, ETH_MIN_LEN));
+	if (!m || rte_pktmbuf_data_len(m) < hdr) {
+		rte_pktmbuf_free(m);
+		slirp_frame_lost(sp);
+		return;
+	}
+	if (hdr + len < ETH_MIN_LEN)
+		memset(rte_pktmbuf_mtod(m, uint8_t *), 0, ETH_MIN_LEN);
+	th = fill_headers(c, m, flags, seq, opts, len);
+	ip = (struct rte_ipv4_hdr *)((uint8_t *)th - 20);
+	copy_payload(c, m, hdr, off, len);
+	if (len > c->mss) {
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = 20;
+		m->l4_len = 20;
+		m->tso_segsz = c->mss;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG |
+			       RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, 0);
+	} else {
+		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip,
+						       RTE_ETHER_HDR_LEN + 20);
+	}
+	slirp_frame_queue(sp, m);
+}
+
+/**
+ * hft_send_arp() - ask who has the guest's address
+ * @c:		connection
+ */
+void hft_send_arp(struct hft_conn *c)
+{
+	struct slirp_port *sp = c->env->sp;
+	struct rte_mbuf *m = mbuf_alloc_len(port_mbuf_pool, ETH_MIN_LEN);
+	struct rte_ether_hdr *eh;
+	struct rte_arp_hdr *a;
+
+	if (!m) {
+		slirp_frame_lost(sp);
+		return;
+	}
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	memset(eh, 0, ETH_MIN_LEN);
+	memset(&eh->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
+	eh->src_addr = c->env->mac;
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	a = (struct rte_arp_hdr *)(eh + 1);
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = RTE_ETHER_ADDR_LEN;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	a->arp_data.arp_sha = c->env->mac;
+	a->arp_data.arp_sip = sp->cfg.vhost.s_addr;
+	a->arp_data.arp_tip = c->gip;
+	slirp_frame_queue(sp, m);
+}
