@@ -51,7 +51,7 @@ DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
-	      test_hostfwd test_offload test_capture \
+	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 

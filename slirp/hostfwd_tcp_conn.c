@@ -448,8 +448,8 @@ static void take_ack(struct hft_conn *c, const struct hft_segment *s)
 	uint32_t acked = s->ack - c->snd_una;
 	uint32_t wnd = c->ws_ok ? (uint32_t)s->wnd << c->snd_ws : s->wnd;
 
-	if (seq_lt(c->snd_nxt, s->ack))
-		return; /* acknowledges what we never sent */
+	if (seq_lt(s->ack, c->snd_una) || seq_lt(c->snd_nxt, s->ack))
+		return; /* old, or acknowledges what we never sent */
 	if (acked) {
 		uint32_t data = RTE_MIN(acked, c->tx_len);
 

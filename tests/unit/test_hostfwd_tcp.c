@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* test_hostfwd_tcp.c - unit tests of hostfwd TCP spliced past libslirp
+ * (slirp/hostfwd_tcp*.c)
+ *
+ * A real NAT port (libslirp instance, rings, a listening hostfwd socket)
+ * whose NAT thread is not started: the test runs its loop steps itself and
+ * plays the guest, frame by frame, while a real TCP client on loopback
+ * plays the host.
+ */
+#include "eal_fixture.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "hostfwd_tcp.h"
+#include "hostfwd_tcp_conn.h"
+#include "mbuf_copy.h"
+#include "port.h"
+#include "slirp_port.h"
+
+#define GUEST_IP  "10.0.2.15"
+#define NAT_IP	  "10.0.2.2"
+#define GUEST_ISN 1000000u
+#define BIG	  200000
+
+static struct {
+	struct slirp_port *sp;
+	uint16_t port;
+	int client;
+	struct rte_ether_addr gmac;
+	struct rte_ether_addr nmac;
+	uint32_t iss;
+	uint16_t nport;
+	uint32_t g_nxt; /* guest's next sequence number */
+} t;
+
+/**
+ * struct seg - a frame the NAT sent the guest, parsed
+ */
+struct seg {
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win, sport, dport;
+	uint32_t len;
+	uint8_t opts[40];
+	uint32_t opts_len;
+	uint64_t ol_flags;
+	uint16_t tso_segsz;
+	uint8_t data[65536];
+};
+
+static struct seg got;
+
+/**
+ * free_tcp_port() - a loopback TCP port nobody listens on
+ *
+ * Return: port
+ */
+static uint16_t free_tcp_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/**
+ * step() - one NAT-thread iteration of the splice: poll its sockets (up to
+ * @ms), serve them and its timers
+ * @ms:		poll timeout
+ */
+static void step(int ms)
+{
+	uint32_t timeout = (uint32_t)ms;
+
+	t.sp->n_pfds = 0;
+	hostfwd_tcp_pollfds(t.sp->hft, &timeout);
+	poll(t.sp->pfds, t.sp->n_pfds, (int)RTE_MIN(timeout, (uint32_t)ms));
+	hostfwd_tcp_poll(t.sp->hft);
+}
+
+/**
+ * take() - the next frame the NAT sent toward the guests, parsed into @got
+ * (stepping up to 1 s for it)
+ *
+ * Return: true when one came
+ */
+static bool take(void)
+{
+	struct rte_mbuf *m = NULL;
+	const struct rte_tcp_hdr *th;
+	uint8_t hdr[120];
+	const uint8_t *h, *d;
+	uint32_t ihl, doff, tot;
+
+	for (int i = 0;
+	     i < 100 && rte_ring_dequeue(t.sp->from_slirp, (void **)&m); i++)
+		step(10);
+	if (!m)
+		return false;
+	h = rte_pktmbuf_read(m, 0, RTE_MIN(m->pkt_len, sizeof(hdr)), hdr);
+	memset(&got, 0, sizeof(got));
+	if (h[12] == 0x08 && h[13] == 0x00 && h[23] == IPPROTO_TCP) {
+		ihl = (h[14] & 0xf) * 4u;
+		tot = (uint32_t)(h[16] << 8 | h[17]);
+		doff = (h[14 + ihl + 12] >> 4) * 4u;
+		th = (const void *)(h + 14 + ihl);
+
+		got.seq = ntohl(th->sent_seq);
+		got.ack = ntohl(th->recv_ack);
+		got.flags = th->tcp_flags;
+		got.win = ntohs(th->rx_win);
+		got.sport = ntohs(th->src_port);
+		got.dport = ntohs(th->dst_port);
+		got.opts_len = doff - 20;
+		memcpy(got.opts, th + 1, got.opts_len);
+		got.len = tot - ihl - doff;
+		assert_true(got.len <= sizeof(got.data));
+		d = rte_pktmbuf_read(m, 14 + ihl + doff, got.len, got.data);
+		assert_non_null(d);
+		if (d != got.data)
+			memcpy(got.data, d, got.len);
+		got.ol_flags = m->ol_flags;
+		got.tso_segsz = m->tso_segsz;
+		memcpy(&t.nmac, h + 6, 6);
+	} else {
+		got.flags = 0xff; /* not TCP: ARP and the like */
+		got.len = (uint32_t)(h[12] << 8 | h[13]);
+	}
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+/**
+ * drain_ring() - drop whatever the NAT queued toward the guests
+ */
+static void drain_ring(void)
+{
+	void *m;
+
+	while (!rte_ring_dequeue(t.sp->from_slirp, &m))
+		rte_pktmbuf_free(m);
+}
+
+/**
+ * guest_send() - the guest sends a TCP segment to the NAT host
+ * @flags:	TCP flags
+ * @seq:	sequence number
+ * @ack:	acknowledgement number
+ * @win:	window field
+ * @opts:	options (a multiple of 4 bytes), or NULL
+ * @opts_len:	their length
+ * @data:	payload, or NULL
+ * @len:	its length
+ */
+static void guest_send(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+		       const uint8_t *opts, uint32_t opts_len,
+		       const uint8_t *data, uint32_t len)
+{
+	static uint8_t f[70000];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint32_t l4 = 20 + opts_len + len;
+
+	memset(f, 0, 14 + 20 + 20 + opts_len);
+	memcpy(f, &t.nmac, 6);
+	memcpy(f + 6, &t.gmac, 6);
+	f[12] = 0x08;
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = htons((uint16_t)(20 + l4));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	inet_pton(AF_INET, GUEST_IP, &ip->src_addr);
+	inet_pton(AF_INET, NAT_IP, &ip->dst_addr);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	th->src_port = htons(22);
+	th->dst_port = htons(t.nport);
+	th->sent_seq = htonl(seq);
+	th->recv_ack = htonl(ack);
+	th->data_off = (uint8_t)(((20 + opts_len) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = htons(win);
+	if (opts_len)
+		memcpy(th + 1, opts, opts_len);
+	if (len)
+		memcpy((uint8_t *)(th + 1) + opts_len, data, len);
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	slirp_frame_in(t.sp,
+		       mbuf_from_bytes(port_mbuf_pool, f, 14 + 20 + l4, 60));
+}
+
+/**
+ * guest_ack() - the guest acknowledges up to @ack with window field @win
+ * @ack:	acknowledgement number
+ * @win:	window field (scaled by 7)
+ */
+static void guest_ack(uint32_t ack, uint16_t win)
+{
+	guest_send(RTE_TCP_ACK_FLAG, t.g_nxt, ack, win, NULL, 0, NULL, 0);
+}
+
+/**
+ * pattern() - byte @i of the test stream
+ * @i:		offset
+ *
+ * Return: the byte
+ */
+static uint8_t pattern(uint32_t i)
+{
+	return (uint8_t)(i * 7 + (i >> 8));
+}
+
+/**
+ * host_write() - the host client sends @n bytes of the pattern from @from
+ * @from:	first offset
+ * @n:		bytes
+ */
+static void host_write(uint32_t from, uint32_t n)
+{
+	static uint8_t buf[BIG];
+
+	for (uint32_t i = 0; i < n; i++)
+		buf[i] = pattern(from + i);
+	assert_int_equal(send(t.client, buf, n, 0), (ssize_t)n);
+}
+
+/**
+ * nat_open() - a NAT port with one rule toward GUEST_IP:22; a guest MAC
+ * known to it unless @unknown
+ * @unknown:	leave the guest's MAC unknown (the NAT must ARP)
+ */
+static void nat_open(bool unknown)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	char spec[160], err[256] = "";
+	uint8_t arp[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	memset(&t, 0, sizeof(t));
+	t.port = free_tcp_port();
+	t.gmac = fixture_mac(1);
+	snprintf(spec, sizeof(spec),
+		 "user,id=nat,hostfwd=tcp:127.0.0.1:%u-" GUEST_IP ":22",
+		 t.port);
+	t.sp = (struct slirp_port *)port_open(spec, err, sizeof(err));
+	if (!t.sp)
+		fail_msg("port_open: %s", err);
+	t.nmac = (struct rte_ether_addr){ { 0x52, 0x55, 10, 0, 2, 2 } };
+	if (!unknown) {
+		/* An ARP request from the guest: the NAT learns its MAC. */
+		memcpy(arp + 6, &t.gmac, 6);
+		memcpy(arp + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01",
+		       10);
+		memcpy(arp + 22, &t.gmac, 6);
+		inet_pton(AF_INET, GUEST_IP, arp + 28);
+		inet_pton(AF_INET, NAT_IP, arp + 38);
+		slirp_frame_in(t.sp, mbuf_from_bytes(port_mbuf_pool, arp,
+						     sizeof(arp), 60));
+		drain_ring();
+	}
+	t.client = socket(AF_INET, SOCK_STREAM, 0);
+	a.sin_port = htons(t.port);
+	assert_int_equal(connect(t.client, (struct sockaddr *)&a, sizeof(a)),
+			 0);
+}
+
+/**
+ * nat_close() - close client and port, drop queued frames
+ */
+static void nat_close(void)
+{
+	if (t.client >= 0)
+		close(t.client);
+	drain_ring();
+	t.sp->port.ops->close(&t.sp->port);
+}
+
+/**
+ * counter() - one hostfwd_tcp counter of the port
+ * @name:	its name
+ *
+ * Return: value
+ */
+static json_int_t counter(const char *name)
+{
+	json_t *o = hostfwd_tcp_stats(t.sp->hft);
+	json_int_t v = json_integer_value(json_object_get(o, name));
+
+	json_decref(o);
+	return v;
+}
+
+/**
+ * establish() - accept, SYN, SYN-ACK (MSS 1460, window scale 7), ACK
+ */
+static void establish(void)
+{
+	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 7 };
+
+	assert_true(take());
+	assert_int_equal(got.flags, RTE_TCP_SYN_FLAG);
+	assert_int_equal(got.dport, 22);
+	assert_true(got.sport >= HFT_PORT_BASE);
+	/* MSS, NOP, window scale 7 */
+	assert_int_equal(got.opts_len, 8);
+	assert_int_equal(got.opts[0], 2);
+	assert_int_equal(got.opts[5], 3);
+	assert_int_equal(got.opts[7], HFT_WSCALE);
+	t.iss = got.seq;
+	t.nport = got.sport;
+	t.g_nxt = GUEST_ISN + 1;
+	guest_send(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, GUEST_ISN, t.iss + 1,
+		   65535, opts, sizeof(opts), NULL, 0);
+	assert_true(take());
+	assert_int_equal(got.flags, RTE_TCP_ACK_FLAG);
+	assert_int_equal(got.ack, GUEST_ISN + 1);
+	assert_int_equal(got.seq, t.iss + 1);
+}
+
+/**
+ * receive() - the guest takes the host's bytes [from, from + n), acking
+ * each frame with a 1 MB window, and checks them
+ * @from:	stream offset expected first
+ * @n:		bytes
+ */
+static void receive(uint32_t from, uint32_t n)
+{
+	uint32_t at = from, base = t.iss + 1;
+
+	while (at < from + n) {
+		if (!take())
+			fail_msg("stalled at byte %u of %u", at - from, n);
+		if (got.flags & RTE_TCP_SYN_FLAG || !got.len)
+			continue;
+		assert_int_equal(got.seq, base + at);
+		for (uint32_t i = 0; i < got.len; i++) {
+			if (got.data[i] != pattern(at + i))
+				fail_msg("byte %u differs", at + i);
+		}
+		if (got.len > 1460) {
+			assert_true(got.ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+			assert_int_equal(got.tso_segsz, 1460);
+		}
+		at += got.len;
+		guest_ack(base + at, 8192); /* << 7 = 1 MB */
+	}
+}
+
+/**
+ * test_bytes_cross_both_ways() - host -> guest as super-frames within the
+ * window, guest -> host in order, FINs both ways close the connection
+ * @state:	unused
+ */
+static void test_bytes_cross_both_ways(void **state)
+{
+	static uint8_t data[5000], buf[8000];
+	uint32_t base;
+	ssize_t n;
+
+	(void)state;
+	nat_open(false);
+	step(50);
+	establish();
+	base = t.iss + 1;
+	host_write(0, BIG);
+	receive(0, BIG);
+	/* guest -> host */
+	for (uint32_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)i;
+	guest_send(RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, t.g_nxt, base + BIG,
+		   8192, NULL, 0, data, sizeof(data));
+	assert_true(take());
+	assert_int_equal(got.ack, t.g_nxt + sizeof(data));
+	t.g_nxt += sizeof(data);
+	n = recv(t.client, buf, sizeof(buf), 0);
+	assert_int_equal(n, (ssize_t)sizeof(data));
+	assert_memory_equal(buf, data, sizeof(data));
+	/* host FIN -> FIN to the guest; guest FIN -> EOF at the host */
+	shutdown(t.client, SHUT_WR);
+	assert_true(take());
+	assert_true(got.flags & RTE_TCP_FIN_FLAG);
+	assert_int_equal(got.seq, base + BIG);
+	guest_send(RTE_TCP_ACK_FLAG | RTE_TCP_FIN_FLAG, t.g_nxt, base + BIG + 1,
+		   8192, NULL, 0, NULL, 0);
+	step(10);
+	assert_int_equal(recv(t.client, buf, sizeof(buf), 0), 0);
+	assert_int_equal(counter("open"), 0);
+	assert_int_equal(counter("accepted"), 1);
+	assert_int_equal(counter("reset"), 0);
+	nat_close();
+}
+
+/**
+ * test_loss_recovered() - three duplicate ACKs resend from the first byte
+ * not acknowledged; an old ACK changes nothing; out-of-order guest data
+ * gets a duplicate ACK and nothing reaches the host
+ * @state:	unused
+ */
+static void test_loss_recovered(void **state)
+{
+	static const uint8_t later[100] = { 1 };
+	uint32_t base;
+	uint8_t buf[16];
+
+	(void)state;
+	nat_open(false);
+	step(50);
+	establish();
+	base = t.iss + 1;
+	host_write(0, 3000);
+	assert_true(take());
+	assert_int_equal(got.seq, base);
+	assert_int_equal(got.len, 3000);
+	/* "lost": a window update, then three duplicate ACKs of the start */
+	for (int i = 0; i < 4; i++)
+		guest_ack(base, 8192);
+	assert_true(take());
+	assert_int_equal(got.seq, base);
+	assert_int_equal(got.len, 3000);
+	assert_int_equal(counter("retransmits"), 1);
+	guest_ack(base + 1000, 8192);
+	/* An old ACK (below what was acknowledged) must not drop data: the
+	 * next retransmission still holds bytes 1000..2999. */
+	guest_ack(base + 10, 8192);
+	for (int i = 0; i < 3; i++)
+		guest_ack(base + 1000, 8192);
+	assert_true(take());
+	assert_int_equal(got.seq, base + 1000);
+	assert_int_equal(got.len, 2000);
+	for (uint32_t i = 0; i < got.len; i++)
+		assert_int_equal(got.data[i], pattern(1000 + i));
+	guest_ack(base + 3000, 8192);
+	host_write(3000, 100);
+	receive(3000, 100);
+	/* guest data out of order: duplicate ACK, the host gets nothing */
+	guest_send(RTE_TCP_ACK_FLAG, t.g_nxt + 50, base + 3100, 8192, NULL, 0,
+		   later, sizeof(later));
+	assert_true(take());
+	assert_int_equal(got.ack, t.g_nxt);
+	assert_int_equal(recv(t.client, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	nat_close();
+}
+
+/**
+ * test_guest_port_closed() - the guest answers the SYN with RST: the host
+ * client sees its connection reset
+ * @state:	unused
+ */
+static void test_guest_port_closed(void **state)
+{
+	char buf[4];
+
+	(void)state;
+	nat_open(false);
+	step(50);
+	assert_true(take());
+	assert_int_equal(got.flags, RTE_TCP_SYN_FLAG);
+	t.nport = got.sport;
+	guest_send(RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, got.seq + 1, 0, NULL,
+		   0, NULL, 0);
+	assert_int_equal(recv(t.client, buf, sizeof(buf), 0), -1);
+	assert_int_equal(errno, ECONNRESET);
+	assert_int_equal(counter("open"), 0);
+	assert_int_equal(counter("reset"), 1);
+	nat_close();
+}
+
+/**
+ * test_unknown_guest_is_arped() - with the guest's MAC unknown the NAT asks
+ * ARP first, and sends the SYN once the guest answered
+ * @state:	unused
+ */
+static void test_unknown_guest_is_arped(void **state)
+{
+	uint8_t rep[42];
+
+	(void)state;
+	nat_open(true);
+	step(50);
+	assert_true(take());
+	assert_int_equal(got.flags, 0xff);
+	assert_int_equal(got.len, RTE_ETHER_TYPE_ARP);
+	memcpy(rep, &t.nmac, 6);
+	memcpy(rep + 6, &t.gmac, 6);
+	memcpy(rep + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x02", 10);
+	memcpy(rep + 22, &t.gmac, 6);
+	inet_pton(AF_INET, GUEST_IP, rep + 28);
+	memcpy(rep + 32, &t.nmac, 6);
+	inet_pton(AF_INET, NAT_IP, rep + 38);
+	slirp_frame_in(t.sp,
+		       mbuf_from_bytes(port_mbuf_pool, rep, sizeof(rep), 60));
+	establish();
+	assert_int_equal(counter("unreachable"), 0);
+	nat_close();
+}
+
+/**
+ * test_hostile_segments_ignored() - malformed frames, a RST outside the
+ * window and an ACK of bytes never sent change nothing; the connection
+ * still carries data
+ * @state:	unused
+ */
+static void test_hostile_segments_ignored(void **state)
+{
+	static uint8_t bad[80];
+	uint32_t base;
+
+	(void)state;
+	nat_open(false);
+	step(50);
+	establish();
+	base = t.iss + 1;
+	guest_send(RTE_TCP_RST_FLAG, t.g_nxt + 5000000, 0, 0, NULL, 0, NULL, 0);
+	guest_ack(base + 999999, 8192);
+	/* truncated TCP header; IHL past the frame; data offset past it */
+	memcpy(bad, &t.nmac, 6);
+	memcpy(bad + 6, &t.gmac, 6);
+	memcpy(bad + 12, "\x08\x00\x45\x00\x00\x28", 6);
+	bad[23] = IPPROTO_TCP;
+	inet_pton(AF_INET, GUEST_IP, bad + 26);
+	inet_pton(AF_INET, NAT_IP, bad + 30);
+	slirp_frame_in(t.sp, mbuf_from_bytes(port_mbuf_pool, bad, 40, 40));
+	bad[14] = 0x4f;
+	slirp_frame_in(t.sp, mbuf_from_bytes(port_mbuf_pool, bad, 60, 60));
+	bad[14] = 0x45;
+	bad[34 + 12] = 0xf0;
+	bad[34 + 2] = (uint8_t)(t.nport >> 8);
+	bad[34 + 3] = (uint8_t)t.nport;
+	slirp_frame_in(t.sp, mbuf_from_bytes(port_mbuf_pool, bad, 60, 60));
+	drain_ring();
+	host_write(0, 20000);
+	receive(0, 20000);
+	assert_int_equal(counter("reset"), 0);
+	assert_int_equal(counter("open"), 1);
+	nat_close();
+}
+
+/**
+ * main() - run the spliced hostfwd TCP tests
+ *
+ * Return: number of failed tests
+ */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		FIXTURE_TEST(test_bytes_cross_both_ways),
+		FIXTURE_TEST(test_loss_recovered),
+		FIXTURE_TEST(test_guest_port_closed),
+		FIXTURE_TEST(test_unknown_guest_is_arped),
+		FIXTURE_TEST(test_hostile_segments_ignored),
+	};
+
+	return cmocka_run_group_tests_name(
+		"hostfwd_tcp", tests, fixture_eal_setup, fixture_eal_teardown);
+}
