@@ -99,6 +99,7 @@ struct hostfwd_tcp *hostfwd_tcp_new(struct slirp_port *sp)
 		return NULL;
 	ht->sp = sp;
 	ht->env.sp = sp;
+	ht->env.jumbo = port_jumbo_pool();
 	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++)
 		ht->ls[i].fd = -1;
 	ht->env.mac.addr_bytes[0] = 0x52;

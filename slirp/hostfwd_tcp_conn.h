@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <rte_ether.h>
+#include <rte_mempool.h>
 
 struct slirp_port;
 
@@ -37,12 +38,14 @@ struct hft_stats {
 /**
  * struct hft_env - what every connection of a NAT port shares
  * @sp:		NAT port (frames go out on its ring)
+ * @jumbo:	64 KB buffers for super-frames, NULL when there are none
  * @mac:	the NAT host's MAC
  * @ip_id:	IPv4 identification of the next frame
  * @st:		counters
  */
 struct hft_env {
 	struct slirp_port *sp;
+	struct rte_mempool *jumbo;
 	struct rte_ether_addr mac;
 	uint16_t ip_id;
 	struct hft_stats st;

@@ -225,7 +225,9 @@ void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq, uint32_t off,
 {
 	struct slirp_port *sp = c->env->sp;
 	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? SYN_OPTS_LEN : 0;
-	uint32_t hdr = HDR_LEN + opts;
+	uint32_t hdr = HDR_LEN + opts,
+		 small = (uint32_t)rte_pktmbuf_data_room_size(port_mbuf_pool) -
+			 RTE_PKTMBUF_HEADROOM;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
@@ -234,7 +236,13 @@ void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq, uint32_t off,
 		flags |= RTE_TCP_ACK_FLAG;
 		c->ack_due = false;
 	}
-	m = mbuf_alloc_len(port_mbuf_pool, RTE_MAX(hdr + len, ETH_MIN_LEN));
+	/* A super-frame in one 64 KB buffer when there is one to spare */
+	m = hdr + len > small && c->env->jumbo
+		    ? mbuf_alloc_len(c->env->jumbo, hdr + len)
+		    : NULL;
+	if (!m)
+		m = mbuf_alloc_len(port_mbuf_pool,
+				   RTE_MAX(hdr + len, ETH_MIN_LEN));
 	if (!m || rte_pktmbuf_data_len(m) < hdr) {
 		rte_pktmbuf_free(m);
 		slirp_frame_lost(sp);

@@ -10,31 +10,41 @@
  * @pool:	pool to allocate from
  * @len:	length (0 is allowed)
  *
+ * Segments are taken in bulk and linked in order.
+ *
  * Return: mbuf with pkt_len @len, or NULL when the pool ran out
  */
 struct rte_mbuf *mbuf_alloc_len(struct rte_mempool *pool, uint32_t len)
 {
-	struct rte_mbuf *head = rte_pktmbuf_alloc(pool), *m = head;
-	uint32_t left = len;
+	uint32_t room = rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM;
+	uint32_t n = len ? (len + room - 1) / room : 1, left = len;
+	struct rte_mbuf *segs[64], *head = NULL, *tail = NULL;
+	uint16_t nb = 0;
 
-	while (m) {
-		uint16_t chunk = (uint16_t)RTE_MIN(
-			left, (uint32_t)rte_pktmbuf_tailroom(m));
+	if (n > UINT16_MAX)
+		return NULL;
+	while (n) {
+		unsigned int k = RTE_MIN(n, (uint32_t)RTE_DIM(segs));
 
-		m->data_len = chunk;
-		left -= chunk;
-		if (!left) {
-			head->pkt_len = len;
-			return head;
+		if (rte_pktmbuf_alloc_bulk(pool, segs, k)) {
+			rte_pktmbuf_free(head);
+			return NULL;
 		}
-		m = rte_pktmbuf_alloc(pool);
-		if (m && rte_pktmbuf_chain(head, m)) {
-			rte_pktmbuf_free(m);
-			m = NULL;
+		for (unsigned int i = 0; i < k; i++) {
+			segs[i]->data_len = (uint16_t)RTE_MIN(left, room);
+			left -= segs[i]->data_len;
+			if (tail)
+				tail->next = segs[i];
+			else
+				head = segs[i];
+			tail = segs[i];
 		}
+		nb = (uint16_t)(nb + k);
+		n -= k;
 	}
-	rte_pktmbuf_free(head);
-	return NULL;
+	head->nb_segs = nb;
+	head->pkt_len = len;
+	return head;
 }
 
 /**

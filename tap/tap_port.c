@@ -38,7 +38,6 @@
 #include "offload_vnet.h"
 #include "port.h"
 
-#define TAP_JUMBO_MBUFS 2048
 #ifndef TUN_F_USO4
 #define TUN_F_USO4 0x20 /* Linux 6.2: UDP segmentation offload, IPv4 */
 #define TUN_F_USO6 0x40 /* ... and IPv6; offered only together */
@@ -87,7 +86,6 @@ struct tap_port {
 };
 
 extern const struct port_kind port_kind_tap;
-static struct rte_mempool *jumbo_pool;
 
 /**
  * tap_of() - the tap port containing @port
@@ -111,7 +109,7 @@ static int refill(struct tap_queue *tq)
 	if (!tq->head)
 		tq->head = rte_pktmbuf_alloc(port_mbuf_pool);
 	if (!tq->tail)
-		tq->tail = rte_pktmbuf_alloc(jumbo_pool);
+		tq->tail = rte_pktmbuf_alloc(port_jumbo_pool());
 	return tq->head && tq->tail ? 0 : -ENOMEM;
 }
 
@@ -482,20 +480,6 @@ static int bpf_setup(struct tap_port *tp, const struct netdev *nd, char *err,
 }
 
 /**
- * jumbo_pool_get() - the pool of 64 KB receive buffers, made on first use
- *
- * Return: pool, or NULL
- */
-static struct rte_mempool *jumbo_pool_get(void)
-{
-	if (!jumbo_pool)
-		jumbo_pool = rte_pktmbuf_pool_create("tap_jumbo",
-						     TAP_JUMBO_MBUFS, 64, 0,
-						     UINT16_MAX, SOCKET_ID_ANY);
-	return jumbo_pool;
-}
-
-/**
  * tap_open() - create (or attach to) a tap from its specification
  * @nd:		parsed specification
  * @err:	message buffer
@@ -517,7 +501,7 @@ static struct port *tap_open(const struct netdev *nd, char *err, size_t errlen)
 			 ifname, IFNAMSIZ - 1);
 		return NULL;
 	}
-	if (!jumbo_pool_get()) {
+	if (!port_jumbo_pool()) {
 		snprintf(err, errlen, "no memory for tap receive buffers");
 		return NULL;
 	}
