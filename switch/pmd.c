@@ -24,6 +24,7 @@
 #include "pmd.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -225,8 +226,14 @@ static int pmd_main(void *arg)
 		if (ctx->n_dirty)
 			continue;
 		rte_rcu_qsbr_quiescent(vsw.qsbr, pmd->index);
-		if (got || t1 - last_busy < pmd->idle_cycles)
+		if (got)
 			continue;
+		if (t1 - last_busy < pmd->idle_cycles) {
+			/* Idle polling: let a task waiting for this CPU (a
+			 * guest's vCPU, an application) run first. */
+			sched_yield();
+			continue;
+		}
 		if (!armed) {
 			set_armed(rxqs, true);
 			armed = rxqs;
