@@ -28,6 +28,14 @@
  * guest's frames reach hostfwd_tcp_input() from slirp_frame_in() - the
  * NAT's one demultiplexing point - before libslirp sees them; frames of
  * no connection here go on to libslirp.
+ *
+ * Connections a guest opens to the NAT host's address (10.0.2.2: the
+ * host's loopback, as libslirp maps it) are spliced the same way unless
+ * the NAT is restricted: the guest's SYN makes the NAT connect to
+ * 127.0.0.1 at the same port, and the guest gets our SYN-ACK once the
+ * host service accepted (or a RST when it refused). They are found by a
+ * hash of the guest's address and port and the service port; hostfwd
+ * connections by their NAT-side port.
  */
 #include "hostfwd_tcp.h"
 
@@ -48,6 +56,8 @@
 #include "log.h"
 #include "mbuf_copy.h"
 #include "slirp_port.h"
+
+#define HFT_BUCKETS 4096 /* hash of guest-opened connections */
 
 /**
  * struct hft_listener - the listening socket of one rule
@@ -72,6 +82,8 @@ struct hft_listener {
  * @by_port:	connections by NAT-side port - HFT_PORT_BASE
  * @next_port:	where the search for a free NAT-side port starts
  * @conns:	connections open, @n_conns of them
+ * @by_tuple:	guest-opened connections by hash of guest address and port
+ *		and service port
  * @env:	what the connections share: MAC (libslirp's for the NAT
  *		host: 52:55 and its IPv4 address), IP ids, counters
  */
@@ -82,6 +94,7 @@ struct hostfwd_tcp {
 	uint16_t next_port;
 	struct hft_conn *conns[HFT_MAX_CONNS];
 	unsigned int n_conns;
+	struct hft_conn *by_tuple[HFT_BUCKETS];
 	struct hft_env env;
 };
 
@@ -311,6 +324,43 @@ static unsigned int accept_all(struct hostfwd_tcp *ht, struct hft_listener *l)
 }
 
 /**
+ * tuple_hash() - bucket of a guest-opened connection
+ * @gip:	guest address
+ * @gport:	guest port
+ * @sport:	service port
+ *
+ * Return: index into by_tuple
+ */
+static unsigned int tuple_hash(uint32_t gip, uint16_t gport, uint16_t sport)
+{
+	uint32_t h = gip ^ ((uint32_t)gport << 16 | sport);
+
+	h ^= h >> 15;
+	h *= 0x2c1b3c6dU;
+	h ^= h >> 12;
+	return h % HFT_BUCKETS;
+}
+
+/**
+ * find_opened() - the guest-opened connection a segment belongs to
+ * @ht:		state
+ * @s:		segment
+ *
+ * Return: connection, or NULL
+ */
+static struct hft_conn *find_opened(struct hostfwd_tcp *ht,
+				    const struct hft_segment *s)
+{
+	struct hft_conn *c =
+		ht->by_tuple[tuple_hash(s->saddr, s->sport, s->dport)];
+
+	while (c && (c->gip != s->saddr || c->gport != s->sport ||
+		     c->nport != s->dport))
+		c = c->hnext;
+	return c;
+}
+
+/**
  * reap() - forget a connection that ended and free it
  * @ht:		state
  * @c:		connection
@@ -319,10 +369,49 @@ static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
 {
 	struct hft_conn *last = ht->conns[--ht->n_conns];
 
-	ht->by_port[c->nport - HFT_PORT_BASE] = NULL;
+	if (c->outbound) {
+		struct hft_conn **pp =
+			&ht->by_tuple[tuple_hash(c->gip, c->gport, c->nport)];
+
+		while (*pp != c)
+			pp = &(*pp)->hnext;
+		*pp = c->hnext;
+	} else {
+		ht->by_port[c->nport - HFT_PORT_BASE] = NULL;
+	}
 	ht->conns[c->slot] = last;
 	last->slot = c->slot;
 	hft_conn_free(c);
+}
+
+/**
+ * open_conn() - a guest's SYN to the NAT host: connect to the host's
+ * loopback for it
+ * @ht:		state
+ * @s:		the SYN
+ *
+ * Return: true when taken (libslirp never sees the connection), false to
+ *	   leave it to libslirp (no room here)
+ */
+static bool open_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
+{
+	struct hft_conn *c;
+	unsigned int b;
+
+	if (ht->n_conns == HFT_MAX_CONNS)
+		return false;
+	c = hft_conn_open(&ht->env, s);
+	if (!c)
+		return false;
+	b = tuple_hash(s->saddr, s->sport, s->dport);
+	c->hnext = ht->by_tuple[b];
+	ht->by_tuple[b] = c;
+	c->slot = ht->n_conns;
+	ht->conns[ht->n_conns++] = c;
+	ht->env.st.opened++;
+	if (c->done)
+		reap(ht, c);
+	return true;
 }
 
 /**
@@ -383,14 +472,22 @@ bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const uint8_t *f, uint32_t len)
 	struct hft_conn *c;
 	unsigned int idx;
 
-	if (!ht->n_conns || hft_parse(f, len, ht->sp->cfg.vhost.s_addr, &seg))
+	if (hft_parse(f, len, ht->sp->cfg.vhost.s_addr, &seg))
 		return false;
 	idx = (unsigned int)(seg.dport - HFT_PORT_BASE);
-	if (seg.dport < HFT_PORT_BASE || idx >= HFT_PORTS)
-		return false;
-	c = ht->by_port[idx];
+	c = seg.dport >= HFT_PORT_BASE && idx < HFT_PORTS ? ht->by_port[idx]
+							  : NULL;
 	if (!c || c->gip != seg.saddr || c->gport != seg.sport)
-		return false;
+		c = find_opened(ht, &seg);
+	if (!c) {
+		/* A new connection to the NAT host: ours unless the NAT is
+		 * restricted (libslirp then refuses it as configured). */
+		if ((seg.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+				  RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG ||
+		    ht->sp->cfg.restricted)
+			return false;
+		return open_conn(ht, &seg);
+	}
 	hft_conn_input(c, &seg);
 	if (c->done)
 		reap(ht, c);
@@ -405,8 +502,9 @@ bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const uint8_t *f, uint32_t len)
  */
 json_t *hostfwd_tcp_stats(const struct hostfwd_tcp *ht)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "open",
-			 (json_int_t)ht->n_conns, "accepted",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
+			 (json_int_t)ht->n_conns, "opened",
+			 (json_int_t)ht->env.st.opened, "accepted",
 			 (json_int_t)ht->env.st.accepted, "refused",
 			 (json_int_t)ht->env.st.refused, "reset",
 			 (json_int_t)ht->env.st.reset, "unreachable",

@@ -93,6 +93,35 @@ static void start_syn(struct hft_conn *c)
 }
 
 /**
+ * conn_alloc() - a connection with its rings, all else zero
+ * @env:	shared state
+ *
+ * Return: connection, or NULL
+ */
+static struct hft_conn *conn_alloc(struct hft_env *env)
+{
+	struct hft_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->tx = malloc(HFT_TX_BUF);
+	c->rx = malloc(HFT_RX_BUF);
+	if (!c->tx || !c->rx) {
+		free(c->tx);
+		free(c->rx);
+		free(c);
+		return NULL;
+	}
+	c->env = env;
+	c->fd = -1;
+	c->pidx = -1;
+	c->rto_ms = RTO_MIN_MS;
+	c->iss = (uint32_t)(clock_mono_ns() >> 6);
+	c->snd_una = c->snd_nxt = c->iss;
+	return c;
+}
+
+/**
  * hft_conn_new() - a connection for a socket just accepted
  * @env:	shared state
  * @fd:		accepted socket, owned by the connection from now on (also
@@ -105,30 +134,17 @@ static void start_syn(struct hft_conn *c)
 struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 			      const struct sockaddr_in *guest, uint16_t nport)
 {
-	struct hft_conn *c = calloc(1, sizeof(*c));
+	struct hft_conn *c = conn_alloc(env);
 	int one = 1;
 
 	if (!c)
 		return NULL;
-	c->tx = malloc(HFT_TX_BUF);
-	c->rx = malloc(HFT_RX_BUF);
-	if (!c->tx || !c->rx) {
-		free(c->tx);
-		free(c->rx);
-		free(c);
-		return NULL;
-	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->env = env;
 	c->fd = fd;
-	c->pidx = -1;
 	c->gip = guest->sin_addr.s_addr;
 	c->gport = ntohs(guest->sin_port);
 	c->nport = nport;
-	c->iss = (uint32_t)(clock_mono_ns() >> 6);
-	c->snd_una = c->snd_nxt = c->iss;
 	c->mss = 536;
-	c->rto_ms = RTO_MIN_MS;
 	if (slirp_neigh_mac(env->sp, c->gip, &c->gmac)) {
 		start_syn(c);
 	} else {
@@ -136,6 +152,76 @@ struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 		hft_send_arp(c);
 		c->timer_ns = clock_mono_ns() + ARP_MS * MS;
 	}
+	return c;
+}
+
+/**
+ * send_syn_ack() - accept the guest's connection: the host service took it
+ * @c:		connection in HFT_CONNECTING or HFT_SYN_RCVD
+ */
+static void send_syn_ack(struct hft_conn *c)
+{
+	c->state = HFT_SYN_RCVD;
+	hft_send(c, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, c->iss, 0, 0);
+	c->snd_nxt = c->iss + 1;
+	c->timer_ns = clock_mono_ns() + ((int64_t)SYN_MS << c->retries) * MS;
+}
+
+/**
+ * refuse() - the host service refused (or could not be reached): reset
+ * the guest's connection attempt
+ * @c:		connection in HFT_CONNECTING
+ */
+static void refuse(struct hft_conn *c)
+{
+	hft_send(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, 0, 0);
+	c->env->st.refused++;
+	hft_conn_abort(c, false);
+}
+
+/**
+ * hft_conn_open() - a guest's SYN to the NAT host: connect to the host's
+ * loopback at the same port
+ * @env:	shared state
+ * @syn:	the guest's SYN
+ *
+ * Return: connection (perhaps already refused: done set), or NULL when out
+ *	   of memory or sockets (the guest's SYN is then dropped)
+ */
+struct hft_conn *hft_conn_open(struct hft_env *env,
+			       const struct hft_segment *syn)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(syn->dport),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct hft_conn *c = conn_alloc(env);
+	int one = 1;
+
+	if (!c)
+		return NULL;
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		hft_conn_free(c);
+		return NULL;
+	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->outbound = true;
+	c->gip = syn->saddr;
+	c->gport = syn->sport;
+	c->nport = syn->dport;
+	c->rcv_nxt = syn->seq + 1;
+	c->mss = syn->mss ? RTE_MIN(syn->mss, (uint16_t)65495) : 536;
+	c->mss = RTE_MAX(c->mss, (uint16_t)64);
+	c->ws_ok = syn->wscale >= 0;
+	c->snd_ws = c->ws_ok ? (uint8_t)syn->wscale : 0;
+	c->snd_wnd = syn->wnd;
+	c->gmac = syn->smac;
+	c->state = HFT_CONNECTING;
+	c->timer_ns = clock_mono_ns() + 10000 * MS;
+	if (!connect(c->fd, (struct sockaddr *)&a, sizeof(a)))
+		send_syn_ack(c);
+	else if (errno != EINPROGRESS)
+		refuse(c);
 	return c;
 }
 
@@ -193,6 +279,8 @@ short hft_conn_events(const struct hft_conn *c)
 {
 	short ev = 0;
 
+	if (c->state == HFT_CONNECTING && c->fd >= 0)
+		return POLLOUT;
 	if (c->state != HFT_OPEN || c->fd < 0)
 		return 0;
 	if (!c->host_eof && c->tx_len < HFT_TX_BUF)
@@ -333,6 +421,19 @@ static void maybe_finish(struct hft_conn *c)
 void hft_conn_ready(struct hft_conn *c, short re)
 {
 	bool update = false;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (c->state == HFT_CONNECTING) {
+		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err || (re & (POLLERR | POLLHUP)))
+			refuse(c);
+		else
+			send_syn_ack(c);
+		return;
+	}
+	if (c->state != HFT_OPEN)
+		return;
 
 	if (c->rx_len && (re & (POLLOUT | POLLERR | POLLHUP)))
 		update = flush_rx(c);
@@ -405,10 +506,34 @@ void hft_conn_timer(struct hft_conn *c)
 		hft_send(c, RTE_TCP_SYN_FLAG, c->iss, 0, 0);
 		c->timer_ns = now + ((int64_t)SYN_MS << c->retries) * MS;
 		break;
+	case HFT_CONNECTING:
+		refuse(c); /* the host service never answered */
+		break;
+	case HFT_SYN_RCVD:
+		if (++c->retries > SYN_TRIES) {
+			c->env->st.unreachable++;
+			hft_conn_abort(c, false);
+			break;
+		}
+		send_syn_ack(c);
+		break;
 	default:
 		timer_open(c);
 		break;
 	}
+}
+
+/**
+ * established() - the three-way handshake is complete
+ * @c:		connection
+ */
+static void established(struct hft_conn *c)
+{
+	c->snd_una = c->snd_nxt = c->iss + 1;
+	c->state = HFT_OPEN;
+	c->timer_ns = 0;
+	c->retries = 0;
+	c->rto_ms = RTO_MIN_MS;
 }
 
 /**
@@ -419,16 +544,12 @@ void hft_conn_timer(struct hft_conn *c)
 static void syn_ack(struct hft_conn *c, const struct hft_segment *s)
 {
 	c->rcv_nxt = s->seq + 1;
-	c->snd_una = c->snd_nxt = c->iss + 1;
 	c->mss = s->mss ? RTE_MIN(s->mss, (uint16_t)65495) : 536;
 	c->mss = RTE_MAX(c->mss, (uint16_t)64);
 	c->ws_ok = s->wscale >= 0;
 	c->snd_ws = c->ws_ok ? (uint8_t)s->wscale : 0;
 	c->snd_wnd = s->wnd;
-	c->state = HFT_OPEN;
-	c->timer_ns = 0;
-	c->retries = 0;
-	c->rto_ms = RTO_MIN_MS;
+	established(c);
 	c->ack_due = true;
 	read_host(c);
 	if (c->done)
@@ -523,6 +644,13 @@ static void take_data(struct hft_conn *c, const struct hft_segment *s)
  */
 static void take_rst(struct hft_conn *c, const struct hft_segment *s)
 {
+	if (c->state == HFT_CONNECTING || c->state == HFT_SYN_RCVD) {
+		if (s->seq == c->rcv_nxt) {
+			c->env->st.reset++;
+			hft_conn_abort(c, false);
+		}
+		return;
+	}
 	if (c->state == HFT_SYN_SENT) {
 		/* The guest's port is closed: the host sees a reset. */
 		if ((s->flags & RTE_TCP_ACK_FLAG) && s->ack == c->iss + 1) {
@@ -555,6 +683,18 @@ void hft_conn_input(struct hft_conn *c, const struct hft_segment *s)
 		    s->ack == c->iss + 1)
 			syn_ack(c, s);
 		return;
+	}
+	if (c->state == HFT_CONNECTING)
+		return; /* a repeated SYN: the host service has not answered */
+	if (c->state == HFT_SYN_RCVD) {
+		if (s->flags & RTE_TCP_SYN_FLAG) {
+			send_syn_ack(c); /* ours got lost */
+			return;
+		}
+		if (!(s->flags & RTE_TCP_ACK_FLAG) || s->ack != c->iss + 1)
+			return;
+		established(c);
+		c->snd_wnd = c->ws_ok ? (uint32_t)s->wnd << c->snd_ws : s->wnd;
 	}
 	if (c->state != HFT_OPEN || !(s->flags & RTE_TCP_ACK_FLAG))
 		return;

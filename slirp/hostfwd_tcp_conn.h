@@ -21,14 +21,17 @@ struct slirp_port;
 
 /**
  * struct hft_stats - counters of one NAT port's spliced connections
- * @accepted:	host connections taken
- * @refused:	host connections closed at once (no room)
+ * @accepted:	host connections taken (hostfwd)
+ * @opened:	connections guests opened to the NAT host
+ * @refused:	connections refused: no room for a host client, or the host
+ *		service refused a guest
  * @reset:	connections reset by either side or by a failure
  * @unreachable: guests that did not answer ARP or SYN
  * @retransmits: times data toward a guest was sent again
  */
 struct hft_stats {
 	uint64_t accepted;
+	uint64_t opened;
 	uint64_t refused;
 	uint64_t reset;
 	uint64_t unreachable;
@@ -53,6 +56,7 @@ struct hft_env {
 
 /**
  * struct hft_segment - a guest's TCP segment, parsed
+ * @smac:	guest MAC
  * @saddr:	guest address (network order)
  * @sport:	guest port (host order)
  * @dport:	NAT-side port (host order)
@@ -66,6 +70,7 @@ struct hft_env {
  * @len:	its length
  */
 struct hft_segment {
+	struct rte_ether_addr smac;
 	uint32_t saddr;
 	uint16_t sport;
 	uint16_t dport;
@@ -82,12 +87,17 @@ struct hft_segment {
 enum hft_state {
 	HFT_ARP, /* asking for the guest's MAC */
 	HFT_SYN_SENT, /* waiting for the guest's SYN-ACK */
+	HFT_CONNECTING, /* the guest's SYN: connecting to the host service */
+	HFT_SYN_RCVD, /* our SYN-ACK sent, waiting for the guest's ACK */
 	HFT_OPEN, /* established, closing included */
 };
 
 /**
  * struct hft_conn - one host socket spliced to a guest's TCP
  * @env:	shared state
+ * @hnext:	next in the owner's hash chain (guest-opened connections)
+ * @outbound:	opened by the guest (to the NAT host's address), else by
+ *		a host client through a hostfwd rule
  * @slot:	its index in the owner's list of connections
  * @fd:		host socket
  * @pidx:	its entry in this iteration's poll set, or -1
@@ -103,7 +113,8 @@ enum hft_state {
  * @gmac:	guest MAC
  * @gip:	guest address (network order)
  * @gport:	guest port (host order)
- * @nport:	NAT-side port (host order)
+ * @nport:	NAT-side port (host order): ours for hostfwd, the service's
+ *		for a guest-opened connection
  * @mss:	the guest's MSS
  * @iss:	our initial sequence number
  * @snd_una:	oldest sequence number not acknowledged
@@ -124,6 +135,8 @@ enum hft_state {
  */
 struct hft_conn {
 	struct hft_env *env;
+	struct hft_conn *hnext;
+	bool outbound;
 	unsigned int slot;
 	int fd;
 	int pidx;
@@ -161,6 +174,8 @@ struct hft_conn {
 
 struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 			      const struct sockaddr_in *guest, uint16_t nport);
+struct hft_conn *hft_conn_open(struct hft_env *env,
+			       const struct hft_segment *syn);
 void hft_conn_free(struct hft_conn *c);
 void hft_conn_abort(struct hft_conn *c, bool tell_guest);
 void hft_close_reset(int fd);

@@ -92,6 +92,7 @@ int hft_parse(const uint8_t *f, uint32_t len, uint32_t nat_ip,
 		.data = (const uint8_t *)th + doff,
 		.len = tot - ihl - doff,
 	};
+	memcpy(&s->smac, f + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN);
 	if (th->tcp_flags & RTE_TCP_SYN_FLAG)
 		parse_options((const uint8_t *)(th + 1),
 			      (const uint8_t *)th + doff, s);
@@ -205,6 +206,9 @@ static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
 		o[5] = 3; /* window scale */
 		o[6] = 3;
 		o[7] = HFT_WSCALE;
+		/* A SYN-ACK offers it only when the guest's SYN did. */
+		if ((flags & RTE_TCP_ACK_FLAG) && !c->ws_ok)
+			memset(o + 4, 1, 4);
 	}
 	return th;
 }

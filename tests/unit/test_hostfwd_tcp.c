@@ -41,6 +41,8 @@ static struct {
 	uint32_t iss;
 	uint16_t nport;
 	uint32_t g_nxt; /* guest's next sequence number */
+	uint16_t gport; /* the guest's port: 22, or its own for connections
+			 * it opens */
 } t;
 
 /**
@@ -187,7 +189,7 @@ static void guest_send(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 	inet_pton(AF_INET, GUEST_IP, &ip->src_addr);
 	inet_pton(AF_INET, NAT_IP, &ip->dst_addr);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	th->src_port = htons(22);
+	th->src_port = htons(t.gport);
 	th->dst_port = htons(t.nport);
 	th->sent_seq = htonl(seq);
 	th->recv_ack = htonl(ack);
@@ -251,6 +253,7 @@ static void nat_open(bool unknown)
 	uint8_t arp[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 	memset(&t, 0, sizeof(t));
+	t.gport = 22;
 	t.port = free_tcp_port();
 	t.gmac = fixture_mac(1);
 	snprintf(spec, sizeof(spec),
@@ -551,6 +554,105 @@ static void test_hostile_segments_ignored(void **state)
 }
 
 /**
+ * listen_loopback() - a host service on loopback
+ * @port:	set to its port
+ *
+ * Return: listening socket
+ */
+static int listen_loopback(uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/**
+ * test_guest_opens_to_host_service() - a guest's SYN to 10.0.2.2:PORT
+ * reaches the host's 127.0.0.1:PORT; SYN-ACK, then bytes both ways
+ * @state:	unused
+ */
+static void test_guest_opens_to_host_service(void **state)
+{
+	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 7 };
+	static const uint8_t hello[] = "hello from the guest";
+	uint16_t svc;
+	int ls, srv;
+	char buf[64];
+
+	(void)state;
+	nat_open(false);
+	close(t.client); /* the hostfwd client is not part of this test */
+	t.client = -1;
+	step(20);
+	drain_ring();
+	ls = listen_loopback(&svc);
+	t.gport = 40000;
+	t.nport = svc;
+	guest_send(RTE_TCP_SYN_FLAG, GUEST_ISN, 0, 65535, opts, sizeof(opts),
+		   NULL, 0);
+	do {
+		assert_true(take());
+	} while (got.flags & RTE_TCP_RST_FLAG); /* the hostfwd client's end */
+	assert_int_equal(got.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(got.ack, GUEST_ISN + 1);
+	assert_int_equal(got.sport, svc);
+	assert_int_equal(got.dport, 40000);
+	assert_int_equal(got.opts[7], HFT_WSCALE);
+	t.iss = got.seq;
+	t.g_nxt = GUEST_ISN + 1;
+	srv = accept(ls, NULL, NULL);
+	assert_true(srv >= 0);
+	guest_send(RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, t.g_nxt, t.iss + 1,
+		   8192, NULL, 0, hello, sizeof(hello));
+	t.g_nxt += sizeof(hello);
+	assert_int_equal(recv(srv, buf, sizeof(buf), 0),
+			 (ssize_t)sizeof(hello));
+	assert_memory_equal(buf, hello, sizeof(hello));
+	t.client = srv; /* host_write() writes the service's answer */
+	host_write(0, 30000);
+	receive(0, 30000);
+	assert_int_equal(counter("opened"), 1);
+	close(ls);
+	nat_close();
+}
+
+/**
+ * test_guest_opens_to_closed_port() - nothing listens on the host: the
+ * guest's SYN is answered with RST
+ * @state:	unused
+ */
+static void test_guest_opens_to_closed_port(void **state)
+{
+	json_int_t before;
+
+	(void)state;
+	nat_open(false);
+	close(t.client);
+	t.client = -1;
+	step(20);
+	drain_ring();
+	t.gport = 40001;
+	t.nport = free_tcp_port();
+	before = counter("open"); /* the hostfwd client's, still in SYN */
+	guest_send(RTE_TCP_SYN_FLAG, GUEST_ISN, 0, 65535, NULL, 0, NULL, 0);
+	do {
+		assert_true(take());
+	} while (got.dport != 40001);
+	assert_int_equal(got.flags, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(got.ack, GUEST_ISN + 1);
+	assert_int_equal(counter("refused"), 1);
+	assert_int_equal(counter("open"), before);
+	nat_close();
+}
+
+/**
  * main() - run the spliced hostfwd TCP tests
  *
  * Return: number of failed tests
@@ -563,6 +665,8 @@ int main(void)
 		FIXTURE_TEST(test_guest_port_closed),
 		FIXTURE_TEST(test_unknown_guest_is_arped),
 		FIXTURE_TEST(test_hostile_segments_ignored),
+		FIXTURE_TEST(test_guest_opens_to_host_service),
+		FIXTURE_TEST(test_guest_opens_to_closed_port),
 	};
 
 	return cmocka_run_group_tests_name(
