@@ -241,11 +241,12 @@ static void host_write(uint32_t from, uint32_t n)
 }
 
 /**
- * nat_open() - a NAT port with one rule toward GUEST_IP:22; a guest MAC
- * known to it unless @unknown
+ * nat_open_opts() - a NAT port with one rule toward GUEST_IP:22; a guest
+ * MAC known to it unless @unknown
  * @unknown:	leave the guest's MAC unknown (the NAT must ARP)
+ * @extra:	more options (",restrict=on"), or ""
  */
-static void nat_open(bool unknown)
+static void nat_open_opts(bool unknown, const char *extra)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -257,8 +258,8 @@ static void nat_open(bool unknown)
 	t.port = free_tcp_port();
 	t.gmac = fixture_mac(1);
 	snprintf(spec, sizeof(spec),
-		 "user,id=nat,hostfwd=tcp:127.0.0.1:%u-" GUEST_IP ":22",
-		 t.port);
+		 "user,id=nat%s,hostfwd=tcp:127.0.0.1:%u-" GUEST_IP ":22",
+		 extra, t.port);
 	t.sp = (struct slirp_port *)port_open(spec, err, sizeof(err));
 	if (!t.sp)
 		fail_msg("port_open: %s", err);
@@ -279,6 +280,15 @@ static void nat_open(bool unknown)
 	a.sin_port = htons(t.port);
 	assert_int_equal(connect(t.client, (struct sockaddr *)&a, sizeof(a)),
 			 0);
+}
+
+/**
+ * nat_open() - nat_open_opts() with the NAT's defaults
+ * @unknown:	leave the guest's MAC unknown (the NAT must ARP)
+ */
+static void nat_open(bool unknown)
+{
+	nat_open_opts(unknown, "");
 }
 
 /**
@@ -653,6 +663,31 @@ static void test_guest_opens_to_closed_port(void **state)
 }
 
 /**
+ * test_restricted_nat_opens_nothing() - with restrict=on a guest's SYN to
+ * the host is left to libslirp, which drops it
+ * @state:	unused
+ */
+static void test_restricted_nat_opens_nothing(void **state)
+{
+	uint16_t svc;
+	int ls, fd;
+
+	(void)state;
+	nat_open_opts(false, ",restrict=on");
+	ls = listen_loopback(&svc);
+	fcntl(ls, F_SETFL, O_NONBLOCK);
+	t.gport = 40002;
+	t.nport = svc;
+	guest_send(RTE_TCP_SYN_FLAG, GUEST_ISN, 0, 65535, NULL, 0, NULL, 0);
+	step(20);
+	fd = accept(ls, NULL, NULL);
+	assert_int_equal(fd, -1);
+	assert_int_equal(counter("opened"), 0);
+	close(ls);
+	nat_close();
+}
+
+/**
  * main() - run the spliced hostfwd TCP tests
  *
  * Return: number of failed tests
@@ -667,6 +702,7 @@ int main(void)
 		FIXTURE_TEST(test_hostile_segments_ignored),
 		FIXTURE_TEST(test_guest_opens_to_host_service),
 		FIXTURE_TEST(test_guest_opens_to_closed_port),
+		FIXTURE_TEST(test_restricted_nat_opens_nothing),
 	};
 
 	return cmocka_run_group_tests_name(
