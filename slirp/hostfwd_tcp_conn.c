@@ -80,6 +80,22 @@ void hft_close_reset(int fd)
 }
 
 /**
+ * send_syn() - send (again) our SYN, or our SYN-ACK in HFT_SYN_RCVD; the
+ * timer backs off with the retries
+ * @c:		connection in HFT_SYN_SENT or HFT_SYN_RCVD
+ */
+static void send_syn(struct hft_conn *c)
+{
+	uint8_t flags = RTE_TCP_SYN_FLAG;
+
+	if (c->state == HFT_SYN_RCVD)
+		flags |= RTE_TCP_ACK_FLAG;
+	hft_send(c, flags, c->iss, 0, 0);
+	c->snd_nxt = c->iss + 1;
+	c->timer_ns = clock_mono_ns() + ((int64_t)SYN_MS << c->retries) * MS;
+}
+
+/**
  * start_syn() - the guest's MAC is known: send the SYN
  * @c:		connection
  */
@@ -87,9 +103,23 @@ static void start_syn(struct hft_conn *c)
 {
 	c->state = HFT_SYN_SENT;
 	c->retries = 0;
-	hft_send(c, RTE_TCP_SYN_FLAG, c->iss, 0, 0);
-	c->snd_nxt = c->iss + 1;
-	c->timer_ns = clock_mono_ns() + SYN_MS * MS;
+	send_syn(c);
+}
+
+/**
+ * take_syn() - what the guest's SYN or SYN-ACK says: its sequence number,
+ * MSS (536 when absent; clamped to 64..65495), window scale and window
+ * @c:		connection
+ * @s:		the SYN or SYN-ACK
+ */
+static void take_syn(struct hft_conn *c, const struct hft_segment *s)
+{
+	c->rcv_nxt = s->seq + 1;
+	c->mss = s->mss ? RTE_MIN(s->mss, (uint16_t)65495) : 536;
+	c->mss = RTE_MAX(c->mss, (uint16_t)64);
+	c->ws_ok = s->wscale >= 0;
+	c->snd_ws = c->ws_ok ? (uint8_t)s->wscale : 0;
+	c->snd_wnd = s->wnd; /* never scaled in a SYN */
 }
 
 /**
@@ -162,9 +192,7 @@ struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 static void send_syn_ack(struct hft_conn *c)
 {
 	c->state = HFT_SYN_RCVD;
-	hft_send(c, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, c->iss, 0, 0);
-	c->snd_nxt = c->iss + 1;
-	c->timer_ns = clock_mono_ns() + ((int64_t)SYN_MS << c->retries) * MS;
+	send_syn(c);
 }
 
 /**
@@ -209,12 +237,7 @@ struct hft_conn *hft_conn_open(struct hft_env *env,
 	c->gip = syn->saddr;
 	c->gport = syn->sport;
 	c->nport = syn->dport;
-	c->rcv_nxt = syn->seq + 1;
-	c->mss = syn->mss ? RTE_MIN(syn->mss, (uint16_t)65495) : 536;
-	c->mss = RTE_MAX(c->mss, (uint16_t)64);
-	c->ws_ok = syn->wscale >= 0;
-	c->snd_ws = c->ws_ok ? (uint8_t)syn->wscale : 0;
-	c->snd_wnd = syn->wnd;
+	take_syn(c, syn);
 	c->gmac = syn->smac;
 	c->state = HFT_CONNECTING;
 	c->timer_ns = clock_mono_ns() + 10000 * MS;
@@ -498,24 +521,16 @@ void hft_conn_timer(struct hft_conn *c)
 		}
 		break;
 	case HFT_SYN_SENT:
-		if (++c->retries > SYN_TRIES) {
-			c->env->st.unreachable++;
-			hft_conn_abort(c, false);
-			break;
-		}
-		hft_send(c, RTE_TCP_SYN_FLAG, c->iss, 0, 0);
-		c->timer_ns = now + ((int64_t)SYN_MS << c->retries) * MS;
-		break;
-	case HFT_CONNECTING:
-		refuse(c); /* the host service never answered */
-		break;
 	case HFT_SYN_RCVD:
 		if (++c->retries > SYN_TRIES) {
 			c->env->st.unreachable++;
 			hft_conn_abort(c, false);
 			break;
 		}
-		send_syn_ack(c);
+		send_syn(c);
+		break;
+	case HFT_CONNECTING:
+		refuse(c); /* the host service never answered */
 		break;
 	default:
 		timer_open(c);
@@ -543,12 +558,7 @@ static void established(struct hft_conn *c)
  */
 static void syn_ack(struct hft_conn *c, const struct hft_segment *s)
 {
-	c->rcv_nxt = s->seq + 1;
-	c->mss = s->mss ? RTE_MIN(s->mss, (uint16_t)65495) : 536;
-	c->mss = RTE_MAX(c->mss, (uint16_t)64);
-	c->ws_ok = s->wscale >= 0;
-	c->snd_ws = c->ws_ok ? (uint8_t)s->wscale : 0;
-	c->snd_wnd = s->wnd;
+	take_syn(c, s);
 	established(c);
 	c->ack_due = true;
 	read_host(c);
