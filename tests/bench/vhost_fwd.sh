@@ -10,7 +10,8 @@
 # the forwarder's cycles per packet (our `pmd stats`, testpmd's
 # --record-core-cycles). Ratios are ours over the baseline (cycles:
 # baseline over ours, so higher is better in both). Each figure is the
-# median of BENCH_ROUNDS alternating rounds.
+# median of BENCH_ROUNDS alternating rounds; SIZES (default "64 1518")
+# picks the frame sizes.
 set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
@@ -60,7 +61,7 @@ base() {
 # Rates on this VM swing between runs (up to 2x): switch and baseline
 # alternate over BENCH_ROUNDS rounds (default 3), each round starting with
 # the other one, and each figure is the median.
-for size in 64 1518; do
+for size in ${SIZES:-64 1518}; do
 	ours_mpps=() ours_cpp=() base_mpps=() base_cpp=()
 	for r in $(seq 0 $((${BENCH_ROUNDS:-3} - 1))); do
 		if ((r % 2)); then
