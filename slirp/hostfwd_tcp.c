@@ -460,19 +460,18 @@ unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
  * hostfwd_tcp_input() - take a guest's frame if it belongs to a connection
  * here (NAT thread)
  * @ht:		state
- * @f:		frame, linear, untagged
- * @len:	its length
+ * @m:		frame, untagged, still the caller's
  *
  * Return: true when the frame was ours (the caller frees it), false to
  *	   hand it to libslirp
  */
-bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const uint8_t *f, uint32_t len)
+bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const struct rte_mbuf *m)
 {
 	struct hft_segment seg;
 	struct hft_conn *c;
 	unsigned int idx;
 
-	if (hft_parse(f, len, ht->sp->cfg.vhost.s_addr, &seg))
+	if (hft_parse(m, ht->sp->cfg.vhost.s_addr, &seg))
 		return false;
 	idx = (unsigned int)(seg.dport - HFT_PORT_BASE);
 	c = seg.dport >= HFT_PORT_BASE && idx < HFT_PORTS ? ht->by_port[idx]

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <jansson.h>
+#include <rte_mbuf.h>
 
 struct slirp_port;
 struct hostfwd_tcp;
@@ -21,8 +22,7 @@ int hostfwd_tcp_unlisten(struct hostfwd_tcp *ht, const struct sockaddr *host,
 			 socklen_t host_len);
 void hostfwd_tcp_pollfds(struct hostfwd_tcp *ht, uint32_t *timeout_ms);
 unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht);
-bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const uint8_t *frame,
-		       uint32_t len);
+bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const struct rte_mbuf *m);
 json_t *hostfwd_tcp_stats(const struct hostfwd_tcp *ht);
 
 #endif /* VIOSWITCH_HOSTFWD_TCP_H */

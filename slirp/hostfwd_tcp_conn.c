@@ -607,15 +607,65 @@ static void take_ack(struct hft_conn *c, const struct hft_segment *s)
 }
 
 /**
- * take_data() - copy the guest's in-order payload for the host
+ * payload_iov() - iovecs over payload bytes of a segment, where the frame
+ * holds them
+ * @s:		segment
+ * @skip:	payload bytes to skip
+ * @len:	bytes to cover
+ * @iov:	filled
+ * @max:	its size
+ *
+ * Return: iovecs used
+ */
+static int payload_iov(const struct hft_segment *s, uint32_t skip, uint32_t len,
+		       struct iovec *iov, int max)
+{
+	const struct rte_mbuf *m = s->m;
+	uint32_t off = s->off + skip;
+	int n = 0;
+
+	while (m && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	for (; m && len && n < max; m = m->next, off = 0) {
+		uint32_t k = RTE_MIN(len, (uint32_t)m->data_len - off);
+
+		iov[n].iov_base = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+		iov[n++].iov_len = k;
+		len -= k;
+	}
+	return n;
+}
+
+/**
+ * rx_put() - append bytes to the rx ring
+ * @c:		connection, with room for them
+ * @src:	bytes
+ * @n:		count
+ */
+static void rx_put(struct hft_conn *c, const uint8_t *src, uint32_t n)
+{
+	uint32_t tail = (c->rx_head + c->rx_len) % HFT_RX_BUF;
+	uint32_t first = RTE_MIN(n, HFT_RX_BUF - tail);
+
+	memcpy(c->rx + tail, src, first);
+	memcpy(c->rx, src + first, n - first);
+	c->rx_len += n;
+}
+
+/**
+ * take_data() - pass the guest's in-order payload to the host: straight
+ * to the socket when nothing waits before it, the rest into the rx ring
  * @c:		established connection
  * @s:		segment
  */
 static void take_data(struct hft_conn *c, const struct hft_segment *s)
 {
-	const uint8_t *d = s->data;
-	uint32_t len = s->len, seq = s->seq, take, tail, first;
+	uint32_t len = s->len, seq = s->seq, skip = 0, take;
 	bool fin = s->flags & RTE_TCP_FIN_FLAG;
+	struct iovec iov[64];
+	int n;
 
 	if (!len && !fin)
 		return;
@@ -623,22 +673,35 @@ static void take_data(struct hft_conn *c, const struct hft_segment *s)
 	if (c->guest_fin)
 		return;
 	if (seq_lt(seq, c->rcv_nxt)) {
-		uint32_t old = c->rcv_nxt - seq;
-
-		if (old > len)
+		skip = c->rcv_nxt - seq;
+		if (skip > len)
 			return; /* all of it seen before */
-		d += old;
-		len -= old;
+		len -= skip;
 		seq = c->rcv_nxt;
 	}
 	if (seq != c->rcv_nxt)
 		return; /* out of order: the ACK says what we miss */
-	take = RTE_MIN(len, HFT_RX_BUF - c->rx_len);
-	tail = (c->rx_head + c->rx_len) % HFT_RX_BUF;
-	first = RTE_MIN(take, HFT_RX_BUF - tail);
-	memcpy(c->rx + tail, d, first);
-	memcpy(c->rx, d + first, take - first);
-	c->rx_len += take;
+	if (!c->rx_len && len) {
+		struct msghdr mh = { .msg_iov = iov };
+		ssize_t sent;
+
+		mh.msg_iovlen = (size_t)payload_iov(s, skip, len, iov, 64);
+		sent = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent < 0 && errno != EAGAIN && errno != EINTR) {
+			fail(c, true);
+			return;
+		}
+		sent = sent < 0 ? 0 : sent;
+		skip += (uint32_t)sent;
+		len -= (uint32_t)sent;
+		c->rcv_nxt += (uint32_t)sent;
+	}
+	n = payload_iov(s, skip, RTE_MIN(len, HFT_RX_BUF - c->rx_len), iov, 64);
+	take = 0;
+	for (int i = 0; i < n; i++) {
+		rx_put(c, iov[i].iov_base, (uint32_t)iov[i].iov_len);
+		take += (uint32_t)iov[i].iov_len;
+	}
 	c->rcv_nxt += take;
 	if (fin && take == len) {
 		c->rcv_nxt++;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <rte_ether.h>
+#include <rte_mbuf.h>
 #include <rte_mempool.h>
 
 struct slirp_port;
@@ -66,8 +67,9 @@ struct hft_env {
  * @wnd:	window field, unscaled
  * @mss:	MSS option, 0 when absent
  * @wscale:	window scale option, -1 when absent
- * @data:	payload
- * @len:	its length
+ * @m:		the frame
+ * @off:	where the payload starts in it
+ * @len:	payload bytes
  */
 struct hft_segment {
 	struct rte_ether_addr smac;
@@ -80,7 +82,8 @@ struct hft_segment {
 	uint16_t wnd;
 	uint16_t mss;
 	int8_t wscale;
-	const uint8_t *data;
+	const struct rte_mbuf *m;
+	uint32_t off;
 	uint32_t len;
 };
 
@@ -184,8 +187,7 @@ void hft_conn_ready(struct hft_conn *c, short revents);
 void hft_conn_timer(struct hft_conn *c);
 void hft_conn_input(struct hft_conn *c, const struct hft_segment *s);
 
-int hft_parse(const uint8_t *f, uint32_t len, uint32_t nat_ip,
-	      struct hft_segment *s);
+int hft_parse(const struct rte_mbuf *m, uint32_t nat_ip, struct hft_segment *s);
 void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq, uint32_t off,
 	      uint32_t len);
 void hft_send_arp(struct hft_conn *c);

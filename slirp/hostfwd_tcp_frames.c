@@ -51,34 +51,41 @@ static void parse_options(const uint8_t *opt, const uint8_t *end,
 
 /**
  * hft_parse() - parse a guest's IPv4 TCP segment to the NAT host
- * @f:		frame, linear, untagged
- * @len:	its length
+ * @m:		frame, untagged, maybe chained (headers are copied out when
+ *		they span segments; the payload stays where it is)
  * @nat_ip:	the NAT host's address (network order)
  * @s:		filled
  *
  * Return: 0, or -1 when the frame is not an unfragmented, well-formed TCP
  *	   segment to @nat_ip
  */
-int hft_parse(const uint8_t *f, uint32_t len, uint32_t nat_ip,
-	      struct hft_segment *s)
+int hft_parse(const struct rte_mbuf *m, uint32_t nat_ip, struct hft_segment *s)
 {
-	const struct rte_ipv4_hdr *ip = (const void *)(f + RTE_ETHER_HDR_LEN);
+	uint8_t buf[RTE_ETHER_HDR_LEN + 60 + 60];
+	uint32_t len = m->pkt_len, ihl, tot, doff;
+	const struct rte_ipv4_hdr *ip;
 	const struct rte_tcp_hdr *th;
-	uint32_t ihl, tot, doff;
+	const uint8_t *f;
 
-	if (len < HDR_LEN || f[12] != 0x08 || f[13] != 0x00 ||
-	    (ip->version_ihl >> 4) != 4 || ip->next_proto_id != IPPROTO_TCP ||
-	    ip->dst_addr != nat_ip ||
+	if (len < HDR_LEN)
+		return -1;
+	f = rte_pktmbuf_read(m, 0, RTE_MIN(len, (uint32_t)sizeof(buf)), buf);
+	ip = (const void *)(f + RTE_ETHER_HDR_LEN);
+	if (f[12] != 0x08 || f[13] != 0x00 || (ip->version_ihl >> 4) != 4 ||
+	    ip->next_proto_id != IPPROTO_TCP || ip->dst_addr != nat_ip ||
 	    (rte_be_to_cpu_16(ip->fragment_offset) &
 	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return -1;
 	ihl = (ip->version_ihl & 0xf) * 4u;
 	tot = rte_be_to_cpu_16(ip->total_length);
-	if (ihl < 20 || tot < ihl + 20 || RTE_ETHER_HDR_LEN + tot > len)
+	if (ihl < 20 || tot < ihl + 20 || RTE_ETHER_HDR_LEN + tot > len ||
+	    RTE_ETHER_HDR_LEN + ihl + 20 > RTE_MIN(len, (uint32_t)sizeof(buf)))
 		return -1;
 	th = (const void *)((const uint8_t *)ip + ihl);
 	doff = (th->data_off >> 4) * 4u;
-	if (doff < 20 || ihl + doff > tot)
+	if (doff < 20 || ihl + doff > tot ||
+	    RTE_ETHER_HDR_LEN + ihl + doff >
+		    RTE_MIN(len, (uint32_t)sizeof(buf)))
 		return -1;
 	*s = (struct hft_segment){
 		.saddr = ip->src_addr,
@@ -89,7 +96,8 @@ int hft_parse(const uint8_t *f, uint32_t len, uint32_t nat_ip,
 		.flags = th->tcp_flags,
 		.wnd = rte_be_to_cpu_16(th->rx_win),
 		.wscale = -1,
-		.data = (const uint8_t *)th + doff,
+		.m = m,
+		.off = RTE_ETHER_HDR_LEN + ihl + doff,
 		.len = tot - ihl - doff,
 	};
 	memcpy(&s->smac, f + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN);

@@ -226,15 +226,18 @@ void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m)
 		port_drop(&sp->port, DROP_TOO_BIG, &m, 1);
 		return;
 	}
-	d = rte_pktmbuf_read(m, 0, len, sp->buf);
-	if (d != sp->buf)
-		memcpy(sp->buf, d, len);
+	/* The spliced TCP reads the frame where it is; libslirp gets a
+	 * linear copy it may write into. */
+	d = rte_pktmbuf_read(m, 0, RTE_MIN(len, 64u), sp->buf);
 	if (len >= RTE_ETHER_HDR_LEN)
-		slirp_neigh_learn(sp, sp->buf, len);
-	if (hostfwd_tcp_input(sp->hft, sp->buf, len)) {
+		slirp_neigh_learn(sp, d, RTE_MIN(len, 64u));
+	if (hostfwd_tcp_input(sp->hft, m)) {
 		rte_pktmbuf_free(m);
 		return;
 	}
+	d = rte_pktmbuf_read(m, 0, len, sp->buf);
+	if (d != sp->buf)
+		memcpy(sp->buf, d, len);
 	ptype = rte_net_get_ptype(m, &hl, RTE_PTYPE_ALL_MASK);
 	fix_l4(sp->buf, len, ptype, &hl,
 	       m->ol_flags & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG |
