@@ -112,7 +112,7 @@ struct hostfwd_tcp *hostfwd_tcp_new(struct slirp_port *sp)
 		return NULL;
 	ht->sp = sp;
 	ht->env.sp = sp;
-	ht->env.jumbo = port_jumbo_pool();
+	ht->env.jumbo = port_jumbo_pool_create();
 	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++)
 		ht->ls[i].fd = -1;
 	ht->env.mac.addr_bytes[0] = 0x52;
@@ -432,7 +432,9 @@ unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
 		if (l->fd >= 0 && l->pidx >= 0 && sp->pfds[l->pidx].revents)
 			work += accept_all(ht, l);
 	}
-	for (unsigned int i = 0; i < ht->n_conns; i++) {
+	/* Backwards: reap() moves the last connection, already served,
+	 * into the slot it frees. */
+	for (unsigned int i = ht->n_conns; i-- > 0;) {
 		struct hft_conn *c = ht->conns[i];
 		short re = 0;
 
@@ -444,14 +446,12 @@ unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
 			hft_conn_ready(c, re);
 			work++;
 		}
-		if (c->timer_ns && c->timer_ns <= now) {
+		if (!c->done && c->timer_ns && c->timer_ns <= now) {
 			hft_conn_timer(c);
 			work++;
 		}
-		if (c->done) {
+		if (c->done)
 			reap(ht, c);
-			i--; /* the last one moved here */
-		}
 	}
 	return work;
 }

@@ -83,11 +83,8 @@ void egress_send(struct fwd_ctx *ctx, struct port *port, struct rte_mbuf **pkts,
 			tx(port, ctx->txq, out, n_out, &ctx->tx_sent);
 			n_out = 0;
 		}
-		if (offload_plain(port, pkts[i]))
-			out[n_out++] = pkts[i];
-		else
-			n_out += offload_adapt(port, pkts[i], out + n_out,
-					       EGRESS_OUT_MAX - n_out);
+		n_out += offload_adapt(port, pkts[i], out + n_out,
+				       EGRESS_OUT_MAX - n_out);
 	}
 	if (n_out)
 		tx(port, ctx->txq, out, n_out, &ctx->tx_sent);

@@ -377,7 +377,8 @@ int offload_rx_intent(struct rte_mbuf *m)
 }
 
 /**
- * offload_adapt() - make @m acceptable to @port
+ * offload_adapt_work() - offload_adapt() for a frame with offload requests
+ * or a chain the port does not take
  * @port:	output port
  * @m:		frame, consumed
  * @out:	the frames to send instead (one, or the segments)
@@ -385,8 +386,8 @@ int offload_rx_intent(struct rte_mbuf *m)
  *
  * Return: frames put in @out; 0 when @m was dropped (counted on @port)
  */
-uint16_t offload_adapt(struct port *port, struct rte_mbuf *m,
-		       struct rte_mbuf **out, uint16_t room)
+uint16_t offload_adapt_work(struct port *port, struct rte_mbuf *m,
+			    struct rte_mbuf **out, uint16_t room)
 {
 	uint64_t fl = m->ol_flags;
 	uint32_t tso =

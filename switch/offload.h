@@ -28,23 +28,32 @@
 /* Longest frame a virtio header may describe: 64 KB of IP, Ethernet, tag */
 #define OFFLOAD_MAX_FRAME (65535 + 14 + 4)
 
-uint16_t offload_adapt(struct port *port, struct rte_mbuf *m,
-		       struct rte_mbuf **out, uint16_t room);
+uint16_t offload_adapt_work(struct port *port, struct rte_mbuf *m,
+			    struct rte_mbuf **out, uint16_t room);
 int offload_rx_intent(struct rte_mbuf *m);
 
 /**
- * offload_plain() - whether @port takes @m as it is: no offload request
- * and one segment, or a port that takes chains
+ * offload_adapt() - make @m acceptable to @port
  * @port:	output port
- * @m:		frame
+ * @m:		frame, consumed
+ * @out:	the frames to send instead (one, or the segments)
+ * @room:	space in @out, at least OFFLOAD_MAX_SEGS
  *
- * Return: true when offload_adapt() would pass @m untouched and uncounted
+ * A frame without offload requests, in one segment or for a port that
+ * takes chains, passes here, inline (the common case); the rest is
+ * offload_adapt_work()'s.
+ *
+ * Return: frames put in @out; 0 when @m was dropped (counted on @port)
  */
-static inline bool offload_plain(const struct port *port,
-				 const struct rte_mbuf *m)
+static inline uint16_t offload_adapt(struct port *port, struct rte_mbuf *m,
+				     struct rte_mbuf **out, uint16_t room)
 {
-	return !(m->ol_flags & OFFLOAD_TX_FLAGS) &&
-	       (m->nb_segs == 1 || (port->caps & PORT_CAP_MULTISEG));
+	if (likely(!(m->ol_flags & OFFLOAD_TX_FLAGS) &&
+		   (m->nb_segs == 1 || (port->caps & PORT_CAP_MULTISEG)))) {
+		*out = m;
+		return 1;
+	}
+	return offload_adapt_work(port, m, out, room);
 }
 
 /**

@@ -20,7 +20,7 @@ const char *const offload_path_names[OFFLOAD__MAX] = { OFFLOAD_PATHS(X_NAME) };
 __thread unsigned int counter_slot = SLOT_CONTROL;
 
 struct rte_mempool *port_mbuf_pool;
-static struct rte_mempool *jumbo_pool;
+struct rte_mempool *port_jumbo_mbuf_pool;
 
 extern const struct port_kind port_kind_pcap;
 extern const struct port_kind port_kind_vhost;
@@ -184,17 +184,18 @@ void port_info_json(struct port *port, json_t *obj)
 }
 
 /**
- * port_jumbo_pool() - the pool of 64 KB buffers, made on first use: tap
- * ports read super-frames into them, the NAT builds them there, so a
- * super-frame is one segment
+ * port_jumbo_pool_create() - make the pool of 64 KB buffers on first use
+ * (control thread): tap ports read super-frames into them, the NAT builds
+ * them there, so a super-frame is one segment. Datapaths use
+ * port_jumbo_mbuf_pool, set before their port starts.
  *
  * Return: pool, or NULL when there is no memory for it
  */
-struct rte_mempool *port_jumbo_pool(void)
+struct rte_mempool *port_jumbo_pool_create(void)
 {
-	if (!jumbo_pool)
-		jumbo_pool = rte_pktmbuf_pool_create("port_jumbo",
-						     PORT_JUMBO_MBUFS, 64, 0,
-						     UINT16_MAX, SOCKET_ID_ANY);
-	return jumbo_pool;
+	if (!port_jumbo_mbuf_pool)
+		port_jumbo_mbuf_pool = rte_pktmbuf_pool_create(
+			"port_jumbo", PORT_JUMBO_MBUFS, 64, 0, UINT16_MAX,
+			SOCKET_ID_ANY);
+	return port_jumbo_mbuf_pool;
 }

@@ -40,7 +40,7 @@
 #define PORT_ID_MAX	 32 /* bytes, including NUL */
 #define PORT_MAX_QUEUES	 16
 #define PORT_BURST	 32
-#define PORT_JUMBO_MBUFS 2048 /* 64 KB buffers (port_jumbo_pool()) */
+#define PORT_JUMBO_MBUFS 2048 /* 64 KB buffers (port_jumbo_pool_create()) */
 #define PORT_TABLE_MAX	 256 /* ports in one switch */
 
 /* Capabilities: what a port accepts on transmit. */
@@ -205,8 +205,9 @@ const char *port_kind_names(char *buf, size_t len);
 struct port *port_open(const char *spec, char *err, size_t errlen);
 void port_info_json(struct port *port, json_t *obj);
 
-struct rte_mempool *port_jumbo_pool(void);
+struct rte_mempool *port_jumbo_pool_create(void);
 
 extern struct rte_mempool *port_mbuf_pool;
+extern struct rte_mempool *port_jumbo_mbuf_pool;
 
 #endif /* VIOSWITCH_PORT_H */

@@ -109,7 +109,7 @@ static int refill(struct tap_queue *tq)
 	if (!tq->head)
 		tq->head = rte_pktmbuf_alloc(port_mbuf_pool);
 	if (!tq->tail)
-		tq->tail = rte_pktmbuf_alloc(port_jumbo_pool());
+		tq->tail = rte_pktmbuf_alloc(port_jumbo_mbuf_pool);
 	return tq->head && tq->tail ? 0 : -ENOMEM;
 }
 
@@ -501,7 +501,7 @@ static struct port *tap_open(const struct netdev *nd, char *err, size_t errlen)
 			 ifname, IFNAMSIZ - 1);
 		return NULL;
 	}
-	if (!port_jumbo_pool()) {
+	if (!port_jumbo_pool_create()) {
 		snprintf(err, errlen, "no memory for tap receive buffers");
 		return NULL;
 	}
