@@ -11,15 +11,20 @@
  * (10.0.2.2) and a port of its own range, exactly as with libslirp.
  *
  * Per connection, on the NAT thread:
- * - host -> guest: bytes read from the socket wait in a ring (tx) until
- *   the guest acknowledges them; they are sent as frames of up to 64 KB,
- *   GSO super-frames cut at the guest's MSS, as far as the guest's
- *   (scaled) window allows. A retransmission timer, or three duplicate
- *   ACKs, sends again from the oldest unacknowledged byte.
- * - guest -> host: in-order payload is copied into a ring (rx), ACKed at
- *   once and written to the socket as it takes it; the window offered is
- *   the ring's free space, so the guest never sends more than fits.
- *   Segments out of order get a duplicate ACK and are dropped.
+ * - host -> guest: bytes stay in the host socket until the guest
+ *   acknowledges them (then they are dropped from it with MSG_TRUNC).
+ *   They are read with MSG_PEEK straight into the frames that carry them,
+ *   at an offset (SO_PEEK_OFF; kernels before 6.9 lack it for TCP, and
+ *   there the bytes before the offset are read again into a scratch
+ *   buffer): frames of up to 64 KB, GSO super-frames cut at the guest's
+ *   MSS, as far as the guest's (scaled) window allows, up to 1 MB in
+ *   flight. A retransmission timer, or three duplicate ACKs, reads again
+ *   from the oldest unacknowledged byte. So each byte is copied once.
+ * - guest -> host: in-order payload goes to the socket straight from the
+ *   guest's frame; what the socket does not take is copied into a ring
+ *   (rx) and written as it takes it. Payload is ACKed at once; the window
+ *   offered is the ring's free space, so the guest never sends more than
+ *   fits. Segments out of order get a duplicate ACK and are dropped.
  * - FIN either way: the host's EOF becomes a FIN after the last byte; the
  *   guest's FIN becomes shutdown(SHUT_WR) once the ring is written. RST
  *   either way resets the other side. Both FINs done: the socket closes.
@@ -113,6 +118,12 @@ struct hostfwd_tcp *hostfwd_tcp_new(struct slirp_port *sp)
 	ht->sp = sp;
 	ht->env.sp = sp;
 	ht->env.jumbo = port_jumbo_pool_create();
+	ht->env.no_peek_off = getenv("VIOSWITCH_NO_PEEK_OFF") != NULL;
+	ht->env.skip = malloc(HFT_TX_MAX);
+	if (!ht->env.skip) {
+		free(ht);
+		return NULL;
+	}
 	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++)
 		ht->ls[i].fd = -1;
 	ht->env.mac.addr_bytes[0] = 0x52;
@@ -137,6 +148,7 @@ void hostfwd_tcp_free(struct hostfwd_tcp *ht)
 		hft_conn_abort(ht->conns[i], false);
 		hft_conn_free(ht->conns[i]);
 	}
+	free(ht->env.skip);
 	free(ht);
 }
 

@@ -7,7 +7,7 @@
  * A connection accepted on the host first learns the guest's MAC (the
  * NAT's neighbour table, else ARP), then sends the guest a SYN offering
  * window scaling, and once the SYN-ACK arrives moves bytes both ways
- * through two rings (hostfwd_tcp.c explains the flow). Sequence numbers
+ * (hostfwd_tcp.c explains the flow). Sequence numbers
  * toward the guest start from a clock, as Linux's do, so a guest that
  * still holds an old connection of the same ports in TIME_WAIT takes the
  * new SYN. Timers: ARP every 100 ms (10 tries), SYN from 250 ms doubling
@@ -90,7 +90,7 @@ static void send_syn(struct hft_conn *c)
 
 	if (c->state == HFT_SYN_RCVD)
 		flags |= RTE_TCP_ACK_FLAG;
-	hft_send(c, flags, c->iss, 0, 0);
+	hft_send(c, flags, c->iss);
 	c->snd_nxt = c->iss + 1;
 	c->timer_ns = clock_mono_ns() + ((int64_t)SYN_MS << c->retries) * MS;
 }
@@ -123,7 +123,7 @@ static void take_syn(struct hft_conn *c, const struct hft_segment *s)
 }
 
 /**
- * conn_alloc() - a connection with its rings, all else zero
+ * conn_alloc() - a connection with its rx ring, all else zero
  * @env:	shared state
  *
  * Return: connection, or NULL
@@ -134,11 +134,8 @@ static struct hft_conn *conn_alloc(struct hft_env *env)
 
 	if (!c)
 		return NULL;
-	c->tx = malloc(HFT_TX_BUF);
 	c->rx = malloc(HFT_RX_BUF);
-	if (!c->tx || !c->rx) {
-		free(c->tx);
-		free(c->rx);
+	if (!c->rx) {
 		free(c);
 		return NULL;
 	}
@@ -149,6 +146,25 @@ static struct hft_conn *conn_alloc(struct hft_env *env)
 	c->iss = (uint32_t)(clock_mono_ns() >> 6);
 	c->snd_una = c->snd_nxt = c->iss;
 	return c;
+}
+
+/**
+ * take_socket() - make @fd the connection's host socket: no Nagle delay;
+ * bytes toward the guest stay in it until the guest has them, read at an
+ * offset where the kernel can
+ * @c:		connection
+ * @fd:		socket
+ */
+static void take_socket(struct hft_conn *c, int fd)
+{
+	int one = 1, zero = 0;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->fd = fd;
+	c->peek_off = -1;
+	if (!c->env->no_peek_off &&
+	    !setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero)))
+		c->peek_off = 0;
 }
 
 /**
@@ -165,12 +181,10 @@ struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 			      const struct sockaddr_in *guest, uint16_t nport)
 {
 	struct hft_conn *c = conn_alloc(env);
-	int one = 1;
 
 	if (!c)
 		return NULL;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->fd = fd;
+	take_socket(c, fd);
 	c->gip = guest->sin_addr.s_addr;
 	c->gport = ntohs(guest->sin_port);
 	c->nport = nport;
@@ -202,7 +216,7 @@ static void send_syn_ack(struct hft_conn *c)
  */
 static void refuse(struct hft_conn *c)
 {
-	hft_send(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, 0, 0);
+	hft_send(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0);
 	c->env->st.refused++;
 	hft_conn_abort(c, false);
 }
@@ -223,16 +237,16 @@ struct hft_conn *hft_conn_open(struct hft_env *env,
 				 .sin_port = htons(syn->dport),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct hft_conn *c = conn_alloc(env);
-	int one = 1;
+	int fd;
 
 	if (!c)
 		return NULL;
-	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
 		hft_conn_free(c);
 		return NULL;
 	}
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	take_socket(c, fd);
 	c->outbound = true;
 	c->gip = syn->saddr;
 	c->gport = syn->sport;
@@ -259,7 +273,6 @@ void hft_conn_free(struct hft_conn *c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
-	free(c->tx);
 	free(c->rx);
 	free(c);
 }
@@ -273,7 +286,7 @@ void hft_conn_free(struct hft_conn *c)
 void hft_conn_abort(struct hft_conn *c, bool tell_guest)
 {
 	if (tell_guest && c->state == HFT_OPEN)
-		hft_send(c, RTE_TCP_RST_FLAG, c->snd_nxt, 0, 0);
+		hft_send(c, RTE_TCP_RST_FLAG, c->snd_nxt);
 	if (c->fd >= 0)
 		hft_close_reset(c->fd);
 	c->fd = -1;
@@ -295,8 +308,9 @@ static void fail(struct hft_conn *c, bool tell_guest)
  * hft_conn_events() - what to poll the host socket for
  * @c:		connection
  *
- * Return: POLLIN while the tx ring has room and the host may send, POLLOUT
- *	   while bytes wait for the host; 0 before the guest answered
+ * Return: POLLIN (and POLLRDHUP) until bytes are known to wait in the
+ *	   socket, POLLOUT while bytes wait for the host; 0 before the guest
+ *	   answered
  */
 short hft_conn_events(const struct hft_conn *c)
 {
@@ -306,8 +320,8 @@ short hft_conn_events(const struct hft_conn *c)
 		return POLLOUT;
 	if (c->state != HFT_OPEN || c->fd < 0)
 		return 0;
-	if (!c->host_eof && c->tx_len < HFT_TX_BUF)
-		ev |= POLLIN;
+	if (!c->host_eof && !c->host_data)
+		ev |= POLLIN | POLLRDHUP;
 	if (c->rx_len)
 		ev |= POLLOUT;
 	return ev;
@@ -324,65 +338,143 @@ static void arm(struct hft_conn *c)
 }
 
 /**
+ * peek() - read host bytes into a frame, leaving them in the socket
+ * @c:		established connection
+ * @m:		frame from hft_frame_alloc() for @len bytes
+ * @off:	from this many bytes past @snd_una, at most @tx_len
+ * @len:	bytes wanted
+ *
+ * Fewer bytes than wanted past @tx_len mean the socket holds no more:
+ * @host_data is cleared, and @host_eof set when the host's FIN came.
+ *
+ * Return: bytes read, -1 when the socket failed (the connection is reset)
+ */
+static ssize_t peek(struct hft_conn *c, struct rte_mbuf *m, uint32_t off,
+		    uint32_t len)
+{
+	struct iovec iov[65];
+	struct msghdr mh = { .msg_iov = iov };
+	ssize_t skip = 0, n;
+
+	if (c->peek_off < 0) {
+		/* No peek offset: the bytes before @off go to waste. */
+		skip = off;
+		iov[0] = (struct iovec){ .iov_base = c->env->skip,
+					 .iov_len = off };
+		mh.msg_iovlen = 1;
+	} else if ((uint32_t)c->peek_off != off) {
+		setsockopt(c->fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off));
+		c->peek_off = (int32_t)off;
+	}
+	mh.msg_iovlen +=
+		(size_t)hft_frame_payload(m, len, iov + mh.msg_iovlen, 64);
+	n = recvmsg(c->fd, &mh, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0 && len)
+		c->host_fin = true; /* nothing more, and no error: the FIN */
+	else if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		n = skip;
+	if (n < skip) {
+		fail(c, true);
+		return -1;
+	}
+	n -= skip;
+	if (c->peek_off >= 0)
+		c->peek_off += (int32_t)n;
+	if ((uint32_t)n < len && off + (uint32_t)n >= c->tx_len) {
+		c->host_data = false;
+		c->host_eof = c->host_fin;
+	}
+	c->tx_len = RTE_MAX(c->tx_len, off + (uint32_t)n);
+	return n;
+}
+
+/**
+ * send_data() - send the guest host bytes from @off past @snd_una on
+ * @c:		established connection
+ * @off:	at most @tx_len
+ * @len:	bytes wanted, at most one frame's worth
+ *
+ * Return: bytes sent (0 when the host had none, or no frame was to be
+ *	   had: the retransmission timer is armed to try again), -1 when the
+ *	   connection failed
+ */
+static ssize_t send_data(struct hft_conn *c, uint32_t off, uint32_t len)
+{
+	struct rte_mbuf *m = hft_frame_alloc(c, len);
+	ssize_t n;
+
+	if (!m) {
+		arm(c);
+		return 0;
+	}
+	n = peek(c, m, off, len);
+	if (n <= 0) {
+		rte_pktmbuf_free(m);
+		return n;
+	}
+	hft_frame_send(c, m, (uint32_t)n < len ? RTE_TCP_PSH_FLAG : 0,
+		       c->snd_una + off, (uint32_t)n);
+	return n;
+}
+
+/**
+ * discard() - drop bytes the guest acknowledged from the host socket
+ * @c:		established connection
+ * @n:		bytes, at most @tx_len
+ */
+static void discard(struct hft_conn *c, uint32_t n)
+{
+	if (!n)
+		return;
+	if (recv(c->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT) != (ssize_t)n) {
+		fail(c, true);
+		return;
+	}
+	c->tx_len -= n;
+	if (c->peek_off >= 0)
+		c->peek_off = RTE_MAX(c->peek_off - (int32_t)n, 0);
+}
+
+/**
  * push() - send what the guest's window allows: data, then our FIN
  * @c:		established connection
  */
 static void push(struct hft_conn *c)
 {
-	for (;;) {
-		uint32_t off = c->snd_nxt - c->snd_una, n;
+	uint32_t cap = c->peek_off < 0 ? HFT_TX_MAX / 4 : HFT_TX_MAX;
 
-		if (off < c->tx_len) {
-			n = c->snd_wnd > off ? c->snd_wnd - off : 0;
-			n = RTE_MIN(RTE_MIN(n, c->tx_len - off), seg_max(c));
-			if (!n)
-				break;
-			hft_send(c, n == c->tx_len - off ? RTE_TCP_PSH_FLAG : 0,
-				 c->snd_nxt, off, n);
-			c->snd_nxt += n;
-			arm(c);
-			continue;
-		}
-		if (c->host_eof && off == c->tx_len && !c->fin_acked) {
-			hft_send(c, RTE_TCP_FIN_FLAG, c->snd_nxt, 0, 0);
-			c->snd_nxt++;
-			arm(c);
-		}
-		break;
+	while (!c->done) {
+		uint32_t off = c->snd_nxt - c->snd_una;
+		uint32_t n = c->snd_wnd > off ? c->snd_wnd - off : 0;
+		ssize_t got;
+
+		n = RTE_MIN(n, seg_max(c));
+		if (off < c->tx_len)
+			n = RTE_MIN(n, c->tx_len - off);
+		else if (c->host_data && off < cap)
+			n = RTE_MIN(n, cap - off);
+		else
+			n = 0;
+		if (!n)
+			break;
+		got = send_data(c, off, n);
+		if (got <= 0)
+			break;
+		c->snd_nxt += (uint32_t)got;
+		arm(c);
+	}
+	if (c->done)
+		return;
+	if (c->host_eof && c->snd_nxt - c->snd_una == c->tx_len &&
+	    !c->fin_acked) {
+		hft_send(c, RTE_TCP_FIN_FLAG, c->snd_nxt);
+		c->snd_nxt++;
+		arm(c);
 	}
 	/* Data waits behind a closed window: probe it at the timeout. */
-	if (c->snd_wnd == 0 && c->snd_nxt - c->snd_una < c->tx_len)
+	if (c->snd_wnd == 0 && (c->snd_nxt - c->snd_una < c->tx_len ||
+				c->host_data))
 		arm(c);
-}
-
-/**
- * read_host() - fill the tx ring from the host socket
- * @c:		established connection
- */
-static void read_host(struct hft_conn *c)
-{
-	while (!c->host_eof && c->tx_len < HFT_TX_BUF) {
-		uint32_t tail = (c->tx_head + c->tx_len) % HFT_TX_BUF;
-		uint32_t room = HFT_TX_BUF - c->tx_len;
-		uint32_t first = RTE_MIN(room, HFT_TX_BUF - tail);
-		struct iovec iov[2] = {
-			{ .iov_base = c->tx + tail, .iov_len = first },
-			{ .iov_base = c->tx, .iov_len = room - first },
-		};
-		ssize_t n = readv(c->fd, iov, room > first ? 2 : 1);
-
-		if (n > 0) {
-			c->tx_len += (uint32_t)n;
-			if ((uint32_t)n < room)
-				break;
-		} else if (n == 0) {
-			c->host_eof = true;
-		} else {
-			if (errno != EAGAIN && errno != EINTR)
-				fail(c, true);
-			break;
-		}
-	}
 }
 
 /**
@@ -460,14 +552,16 @@ void hft_conn_ready(struct hft_conn *c, short re)
 
 	if (c->rx_len && (re & (POLLOUT | POLLERR | POLLHUP)))
 		update = flush_rx(c);
-	if (!c->done && (re & (POLLIN | POLLERR | POLLHUP)))
-		read_host(c);
+	if (re & (POLLIN | POLLRDHUP | POLLERR | POLLHUP))
+		c->host_data = true;
+	if (re & POLLRDHUP)
+		c->host_fin = true; /* whatever the socket holds is all */
 	if (c->done)
 		return;
 	c->ack_due = update;
 	push(c);
-	if (c->ack_due)
-		hft_send(c, 0, c->snd_nxt, 0, 0);
+	if (!c->done && c->ack_due)
+		hft_send(c, 0, c->snd_nxt);
 	maybe_finish(c);
 }
 
@@ -477,9 +571,9 @@ void hft_conn_ready(struct hft_conn *c, short re)
  */
 static void timer_open(struct hft_conn *c)
 {
-	bool blocked = c->snd_wnd == 0 && c->snd_nxt - c->snd_una < c->tx_len;
-
-	if (c->snd_nxt == c->snd_una && !blocked)
+	/* With nothing in flight it fires for bytes that wait: behind a
+	 * closed window, or for a frame that was not to be had. */
+	if (c->snd_nxt == c->snd_una && !c->tx_len && !c->host_data)
 		return;
 	if (++c->retries > RETRIES_MAX) {
 		fail(c, true);
@@ -488,10 +582,10 @@ static void timer_open(struct hft_conn *c)
 	c->rto_ms = RTE_MIN(c->rto_ms * 2, (uint32_t)RTO_MAX_MS);
 	c->snd_nxt = c->snd_una;
 	c->dupacks = 0;
-	if (c->snd_wnd == 0 && c->tx_len) {
+	if (c->snd_wnd == 0 && (c->tx_len || c->host_data)) {
 		/* Probe the closed window with the next byte. */
-		hft_send(c, 0, c->snd_nxt, 0, 1);
-		c->snd_nxt++;
+		if (send_data(c, 0, 1) > 0)
+			c->snd_nxt++;
 		arm(c);
 		return;
 	}
@@ -561,12 +655,10 @@ static void syn_ack(struct hft_conn *c, const struct hft_segment *s)
 	take_syn(c, s);
 	established(c);
 	c->ack_due = true;
-	read_host(c);
-	if (c->done)
-		return;
+	c->host_data = true; /* try: the host may have written already */
 	push(c);
-	if (c->ack_due)
-		hft_send(c, 0, c->snd_nxt, 0, 0);
+	if (!c->done && c->ack_due)
+		hft_send(c, 0, c->snd_nxt);
 }
 
 /**
@@ -584,8 +676,9 @@ static void take_ack(struct hft_conn *c, const struct hft_segment *s)
 	if (acked) {
 		uint32_t data = RTE_MIN(acked, c->tx_len);
 
-		c->tx_head = (c->tx_head + data) % HFT_TX_BUF;
-		c->tx_len -= data;
+		discard(c, data);
+		if (c->done)
+			return;
 		c->snd_una = s->ack;
 		if (acked > data)
 			c->fin_acked = true;
@@ -773,11 +866,12 @@ void hft_conn_input(struct hft_conn *c, const struct hft_segment *s)
 		return;
 	c->ack_due = (s->flags & RTE_TCP_SYN_FLAG) != 0; /* our ACK got lost */
 	take_ack(c, s);
-	take_data(c, s);
+	if (!c->done)
+		take_data(c, s);
 	if (c->done)
 		return;
 	push(c);
-	if (c->ack_due)
-		hft_send(c, 0, c->snd_nxt, 0, 0);
+	if (!c->done && c->ack_due)
+		hft_send(c, 0, c->snd_nxt);
 	maybe_finish(c);
 }

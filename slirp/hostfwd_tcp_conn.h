@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -16,7 +17,8 @@ struct slirp_port;
 #define HFT_PORT_BASE 49152 /* NAT-side ports the guest sees */
 #define HFT_PORTS     16384
 #define HFT_MAX_CONNS 1024
-#define HFT_TX_BUF    (256 * 1024) /* host -> guest, until ACKed */
+#define HFT_TX_MAX    (1024 * 1024) /* host -> guest in flight (kept in the
+				       * host socket until ACKed) */
 #define HFT_RX_BUF    (128 * 1024) /* guest -> host, until written */
 #define HFT_WSCALE    7 /* the window scale we offer */
 
@@ -45,6 +47,10 @@ struct hft_stats {
  * @jumbo:	64 KB buffers for super-frames, NULL when there are none
  * @mac:	the NAT host's MAC
  * @ip_id:	IPv4 identification of the next frame
+ * @no_peek_off: read sent bytes again on every peek, as on kernels without
+ *		SO_PEEK_OFF for TCP (before 6.9); for tests, from the
+ *		environment variable VIOSWITCH_NO_PEEK_OFF
+ * @skip:	where those bytes go, HFT_TX_MAX of them
  * @st:		counters
  */
 struct hft_env {
@@ -52,6 +58,8 @@ struct hft_env {
 	struct rte_mempool *jumbo;
 	struct rte_ether_addr mac;
 	uint16_t ip_id;
+	bool no_peek_off;
+	uint8_t *skip;
 	struct hft_stats st;
 };
 
@@ -106,7 +114,9 @@ enum hft_state {
  * @pidx:	its entry in this iteration's poll set, or -1
  * @state:	enum hft_state
  * @done:	ended: to be freed by the owner
- * @host_eof:	the host sent FIN: ours follows the last byte in @tx
+ * @host_eof:	the host sent FIN: ours follows the last byte it sent
+ * @host_data:	the host socket may hold bytes not read yet
+ * @host_fin:	the host's FIN is in the socket, behind all its bytes
  * @guest_fin:	the guest's FIN arrived (counted in @rcv_nxt)
  * @host_shut:	shutdown(SHUT_WR) done on the host socket
  * @fin_acked:	the guest acknowledged our FIN
@@ -129,9 +139,9 @@ enum hft_state {
  * @retries:	retransmissions without progress
  * @rto_ms:	current retransmission timeout
  * @timer_ns:	when the ARP/SYN/retransmission timer fires, 0 for never
- * @tx:		host -> guest ring, @tx_len bytes from @tx_head = @snd_una
- * @tx_head:	ring position of @snd_una
- * @tx_len:	bytes in @tx
+ * @peek_off:	the host socket's SO_PEEK_OFF, -1 when it has none
+ * @tx_len:	bytes read from the host socket (and still in it) from
+ *		@snd_una on
  * @rx:		guest -> host ring
  * @rx_head:	ring position of the oldest byte not yet written
  * @rx_len:	bytes in @rx
@@ -146,6 +156,8 @@ struct hft_conn {
 	uint8_t state;
 	bool done;
 	bool host_eof;
+	bool host_data;
+	bool host_fin;
 	bool guest_fin;
 	bool host_shut;
 	bool fin_acked;
@@ -167,8 +179,7 @@ struct hft_conn {
 	uint8_t retries;
 	uint32_t rto_ms;
 	int64_t timer_ns;
-	uint8_t *tx;
-	uint32_t tx_head;
+	int32_t peek_off;
 	uint32_t tx_len;
 	uint8_t *rx;
 	uint32_t rx_head;
@@ -188,8 +199,12 @@ void hft_conn_timer(struct hft_conn *c);
 void hft_conn_input(struct hft_conn *c, const struct hft_segment *s);
 
 int hft_parse(const struct rte_mbuf *m, uint32_t nat_ip, struct hft_segment *s);
-void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq, uint32_t off,
-	      uint32_t len);
+struct rte_mbuf *hft_frame_alloc(struct hft_conn *c, uint32_t len);
+int hft_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
+		      int max);
+void hft_frame_send(struct hft_conn *c, struct rte_mbuf *m, uint8_t flags,
+		    uint32_t seq, uint32_t len);
+void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq);
 void hft_send_arp(struct hft_conn *c);
 
 #endif /* VIOSWITCH_HOSTFWD_TCP_CONN_H */

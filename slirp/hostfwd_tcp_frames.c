@@ -108,38 +108,6 @@ int hft_parse(const struct rte_mbuf *m, uint32_t nat_ip, struct hft_segment *s)
 }
 
 /**
- * copy_payload() - copy @len bytes of the tx ring, from @off past its
- * head, into @m after @skip bytes
- * @c:		connection
- * @m:		frame, a chain long enough
- * @skip:	header bytes at its start
- * @off:	offset from the ring's head
- * @len:	bytes
- */
-static void copy_payload(const struct hft_conn *c, struct rte_mbuf *m,
-			 uint32_t skip, uint32_t off, uint32_t len)
-{
-	uint32_t pos = (c->tx_head + off) % HFT_TX_BUF;
-
-	for (; m && len; m = m->next) {
-		uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *) + skip;
-		uint32_t room = m->data_len - skip;
-
-		skip = 0;
-		while (room && len) {
-			uint32_t n =
-				RTE_MIN(RTE_MIN(room, len), HFT_TX_BUF - pos);
-
-			memcpy(d, c->tx + pos, n);
-			d += n;
-			room -= n;
-			len -= n;
-			pos = (pos + n) % HFT_TX_BUF;
-		}
-	}
-}
-
-/**
  * our_window() - the window field our next segment offers
  * @c:		connection
  * @syn:	for a SYN (never scaled)
@@ -222,49 +190,88 @@ static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
 }
 
 /**
- * hft_send() - send one segment to the guest
+ * hft_frame_alloc() - a frame toward the guest with room for @len payload
+ * bytes: one 64 KB buffer for a super-frame when there is one to spare,
+ * else a chain of small ones
  * @c:		connection
- * @flags:	TCP flags (RTE_TCP_ACK_FLAG is added unless a bare SYN)
- * @seq:	its sequence number
- * @off:	payload: offset from the tx ring's head
  * @len:	payload bytes, at most 64 KB less headers
  *
- * A frame that cannot be allocated or queued is dropped and counted on the
- * port; the retransmission timer covers it.
+ * Return: frame, or NULL (counted as lost on the port)
  */
-void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq, uint32_t off,
-	      uint32_t len)
+struct rte_mbuf *hft_frame_alloc(struct hft_conn *c, uint32_t len)
 {
-	struct slirp_port *sp = c->env->sp;
-	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? SYN_OPTS_LEN : 0;
-	uint32_t hdr = HDR_LEN + opts,
+	uint32_t need = HDR_LEN + SYN_OPTS_LEN + len,
 		 small = (uint32_t)rte_pktmbuf_data_room_size(port_mbuf_pool) -
 			 RTE_PKTMBUF_HEADROOM;
+	struct rte_mbuf *m;
+
+	m = need > small && c->env->jumbo ? mbuf_alloc_len(c->env->jumbo, need)
+					  : NULL;
+	if (!m)
+		m = mbuf_alloc_len(port_mbuf_pool, RTE_MAX(need, ETH_MIN_LEN));
+	if (!m || rte_pktmbuf_data_len(m) < HDR_LEN + SYN_OPTS_LEN) {
+		rte_pktmbuf_free(m);
+		slirp_frame_lost(c->env->sp);
+		return NULL;
+	}
+	return m;
+}
+
+/**
+ * hft_frame_payload() - iovecs over where a data frame's payload goes
+ * @m:		frame from hft_frame_alloc()
+ * @len:	payload bytes, as many as it was allocated for at most
+ * @iov:	filled
+ * @max:	its size
+ *
+ * Return: iovecs used
+ */
+int hft_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
+		      int max)
+{
+	uint32_t skip = HDR_LEN;
+	int n = 0;
+
+	for (; m && len && n < max; m = m->next, skip = 0) {
+		uint32_t k = RTE_MIN(len, (uint32_t)m->data_len - skip);
+
+		iov[n].iov_base = rte_pktmbuf_mtod_offset(m, uint8_t *, skip);
+		iov[n++].iov_len = k;
+		len -= k;
+	}
+	return n;
+}
+
+/**
+ * hft_frame_send() - complete a frame and queue it toward the guest
+ * @c:		connection
+ * @m:		frame from hft_frame_alloc(), payload (if any) in place
+ * @flags:	TCP flags (RTE_TCP_ACK_FLAG is added once established)
+ * @seq:	its sequence number
+ * @len:	payload bytes
+ *
+ * The frame is cut to its length (at least the Ethernet minimum, padded
+ * with zeros). A frame the port's ring cannot take is dropped and counted;
+ * the retransmission timer covers it.
+ */
+void hft_frame_send(struct hft_conn *c, struct rte_mbuf *m, uint8_t flags,
+		    uint32_t seq, uint32_t len)
+{
+	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? SYN_OPTS_LEN : 0;
+	uint32_t hdr = HDR_LEN + opts;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m;
 
 	if (c->state == HFT_OPEN) {
 		flags |= RTE_TCP_ACK_FLAG;
 		c->ack_due = false;
 	}
-	/* A super-frame in one 64 KB buffer when there is one to spare */
-	m = hdr + len > small && c->env->jumbo
-		    ? mbuf_alloc_len(c->env->jumbo, hdr + len)
-		    : NULL;
-	if (!m)
-		m = mbuf_alloc_len(port_mbuf_pool,
-				   RTE_MAX(hdr + len, ETH_MIN_LEN));
-	if (!m || rte_pktmbuf_data_len(m) < hdr) {
-		rte_pktmbuf_free(m);
-		slirp_frame_lost(sp);
-		return;
-	}
+	mbuf_cut(m, RTE_MAX(hdr + len, ETH_MIN_LEN));
 	if (hdr + len < ETH_MIN_LEN)
-		memset(rte_pktmbuf_mtod(m, uint8_t *), 0, ETH_MIN_LEN);
+		memset(rte_pktmbuf_mtod_offset(m, uint8_t *, hdr + len), 0,
+		       ETH_MIN_LEN - hdr - len);
 	th = fill_headers(c, m, flags, seq, opts, len);
 	ip = (struct rte_ipv4_hdr *)((uint8_t *)th - 20);
-	copy_payload(c, m, hdr, off, len);
 	if (len > c->mss) {
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = 20;
@@ -277,7 +284,21 @@ void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq, uint32_t off,
 		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip,
 						       RTE_ETHER_HDR_LEN + 20);
 	}
-	slirp_frame_queue(sp, m);
+	slirp_frame_queue(c->env->sp, m);
+}
+
+/**
+ * hft_send() - send a segment without payload
+ * @c:		connection
+ * @flags:	TCP flags (RTE_TCP_ACK_FLAG is added once established)
+ * @seq:	its sequence number
+ */
+void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq)
+{
+	struct rte_mbuf *m = hft_frame_alloc(c, 0);
+
+	if (m)
+		hft_frame_send(c, m, flags, seq, 0);
 }
 
 /**

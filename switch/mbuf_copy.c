@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* mbuf_copy.c - mbuf chains of a given length, and frames copied into them */
+/* mbuf_copy.c - mbuf chains of a given length, cut to one, and frames copied
+ * into them */
 #include "mbuf_copy.h"
 
 #include <string.h>
@@ -45,6 +46,30 @@ struct rte_mbuf *mbuf_alloc_len(struct rte_mempool *pool, uint32_t len)
 	head->nb_segs = nb;
 	head->pkt_len = len;
 	return head;
+}
+
+/**
+ * mbuf_cut() - shorten a (chained) mbuf to @len bytes, freeing the
+ * segments past them
+ * @m:		mbuf
+ * @len:	new length, at most its pkt_len and more than 0
+ */
+void mbuf_cut(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *s = m;
+	uint32_t left = len;
+	uint16_t nb = 1;
+
+	while (s->data_len < left && s->next) {
+		left -= s->data_len;
+		s = s->next;
+		nb++;
+	}
+	s->data_len = (uint16_t)left;
+	rte_pktmbuf_free(s->next);
+	s->next = NULL;
+	m->nb_segs = nb;
+	m->pkt_len = len;
 }
 
 /**

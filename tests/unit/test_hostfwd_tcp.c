@@ -470,6 +470,48 @@ static void test_loss_recovered(void **state)
 }
 
 /**
+ * test_closed_window_probed() - data behind a window of 0 waits; a 1-byte
+ * probe goes at the timeout, and the rest once the window opens
+ * @state:	unused
+ */
+static void test_closed_window_probed(void **state)
+{
+	uint32_t base;
+
+	(void)state;
+	nat_open(false);
+	step(50);
+	establish();
+	base = t.iss + 1;
+	host_write(0, 3000);
+	assert_true(take());
+	assert_int_equal(got.len, 3000);
+	guest_ack(base + 3000, 0);
+	host_write(3000, 500);
+	assert_true(take());
+	assert_int_equal(got.seq, base + 3000);
+	assert_int_equal(got.len, 1);
+	assert_int_equal(got.data[0], pattern(3000));
+	guest_ack(base + 3001, 8192);
+	receive(3001, 499);
+	nat_close();
+}
+
+/**
+ * test_kernel_without_peek_offset() - as on kernels before 6.9 (no
+ * SO_PEEK_OFF for TCP): bytes cross, loss is recovered, probes go
+ * @state:	unused
+ */
+static void test_kernel_without_peek_offset(void **state)
+{
+	setenv("VIOSWITCH_NO_PEEK_OFF", "1", 1);
+	test_bytes_cross_both_ways(state);
+	test_loss_recovered(state);
+	test_closed_window_probed(state);
+	unsetenv("VIOSWITCH_NO_PEEK_OFF");
+}
+
+/**
  * test_guest_port_closed() - the guest answers the SYN with RST: the host
  * client sees its connection reset
  * @state:	unused
@@ -703,6 +745,8 @@ int main(void)
 		FIXTURE_TEST(test_guest_opens_to_host_service),
 		FIXTURE_TEST(test_guest_opens_to_closed_port),
 		FIXTURE_TEST(test_restricted_nat_opens_nothing),
+		FIXTURE_TEST(test_closed_window_probed),
+		FIXTURE_TEST(test_kernel_without_peek_offset),
 	};
 
 	return cmocka_run_group_tests_name(
