@@ -472,8 +472,8 @@ static void push(struct hft_conn *c)
 		arm(c);
 	}
 	/* Data waits behind a closed window: probe it at the timeout. */
-	if (c->snd_wnd == 0 && (c->snd_nxt - c->snd_una < c->tx_len ||
-				c->host_data))
+	if (c->snd_wnd == 0 &&
+	    (c->snd_nxt - c->snd_una < c->tx_len || c->host_data))
 		arm(c);
 }
 

@@ -17,8 +17,7 @@ struct slirp_port;
 #define HFT_PORT_BASE 49152 /* NAT-side ports the guest sees */
 #define HFT_PORTS     16384
 #define HFT_MAX_CONNS 1024
-#define HFT_TX_MAX    (1024 * 1024) /* host -> guest in flight (kept in the
-				       * host socket until ACKed) */
+#define HFT_TX_MAX    (1024 * 1024) /* host -> guest in flight */
 #define HFT_RX_BUF    (128 * 1024) /* guest -> host, until written */
 #define HFT_WSCALE    7 /* the window scale we offer */
 
