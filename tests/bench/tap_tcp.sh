@@ -81,8 +81,8 @@ ns_host bb "v$$bb" 10.66.0.2/24
 servers ba bb
 sleep 0.3
 
-# All three setups stay up (the idle switch and relay sleep); rounds rotate which
-# goes first, and each figure is the median.
+# All three setups stay up (the idle switch and relay sleep); rounds
+# rotate which goes first, and each figure is the median.
 ours_fwd=() ours_rev=() br_fwd=() br_rev=() rl_fwd=() rl_rev=()
 for r in $(seq 0 $((${BENCH_ROUNDS:-5} - 1))); do
 	case $((r % 3)) in
