@@ -53,6 +53,7 @@ struct pmd_stats {
  * @wakefd:	eventfd the control thread writes to wake it
  * @rxqs:	queues it polls (RCU-published)
  * @stop:	set by the control thread to end the loop
+ * @spin_cycles: empty polling before it starts yielding, TSC cycles
  * @idle_cycles: empty polling before it sleeps, TSC cycles
  * @ctx:	forwarding state
  * @st:		statistics
@@ -65,6 +66,7 @@ struct pmd {
 	int wakefd;
 	struct pmd_rxqs *rxqs;
 	bool stop;
+	uint64_t spin_cycles;
 	uint64_t idle_cycles;
 	struct fwd_ctx *ctx;
 	struct pmd_stats st __rte_cache_aligned;
