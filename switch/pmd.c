@@ -15,11 +15,11 @@
  * empty round cost 10% of the 1518 B forwarding rate. Then each empty
  * round yields the CPU first, to a guest's vCPU or an application that
  * waits for it. After cfg.idle_us of empty rounds the thread arms every
- * queue's wake-up (rx_arm) and polls once more, to close the race with a frame that
- * arrived meanwhile; if that round is empty too, it goes RCU-offline and
- * sleeps in epoll_wait on its queues' fds and its own wake eventfd. On
- * wake-up it disarms the queues and polls again. So an idle switch sleeps,
- * and a loaded one never makes a syscall for notifications.
+ * queue's wake-up (rx_arm) and polls once more, to close the race with a
+ * frame that arrived meanwhile; if that round is empty too, it goes
+ * RCU-offline and sleeps in epoll_wait on its queues' fds and its own wake
+ * eventfd. On wake-up it disarms the queues and polls again. So an idle
+ * switch sleeps, and a loaded one never makes a syscall for notifications.
  *
  * Statistics follow dpdk-testpmd's --record-core-cycles: cycles of rounds
  * that received frames are busy cycles; busy cycles over received frames is
