@@ -119,6 +119,14 @@ static int on_new_device(int vid)
 			 __ATOMIC_RELAXED);
 	__atomic_store_n(&vp->port.max_frame, max_frame, __ATOMIC_RELAXED);
 	watch_kicks(vp, vid);
+	for (uint16_t q = 0; q < vp->queues; q++) {
+		/* The guest's receive rings: rte_vhost never waits for
+		 * buffers, so a kick there is a wasted syscall per refill. */
+		rte_vhost_enable_guest_notification(vid, 2 * q, 0);
+		/* Its transmit rings keep their kicks until polled, so a
+		 * sleeping PMD wakes for the first frame. */
+		vp->kicks[q] = true;
+	}
 	vp->connects++;
 	__atomic_store_n(&vp->vid, vid, __ATOMIC_RELEASE);
 	vhost_features_log(vp);

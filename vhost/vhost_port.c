@@ -92,6 +92,7 @@ static void rearm(struct vhost_port *vp, int vid, uint16_t q)
 	int fd;
 
 	rte_vhost_enable_guest_notification(vid, 2 * q + 1, 1);
+	vp->kicks[q] = true;
 	/* The guest must see the index before we look at its ring again. */
 	rte_smp_mb();
 	fd = __atomic_load_n(&vp->kickfd[q], __ATOMIC_RELAXED);
@@ -114,8 +115,14 @@ static uint16_t vhost_rx_burst(struct port *port, uint16_t q,
 	if (vid < 0)
 		return 0;
 	n = rte_vhost_dequeue_burst(vid, 2 * q + 1, port_mbuf_pool, pkts, max);
-	if (unlikely(vp->armed[q]))
+	if (unlikely(vp->armed[q])) {
 		rearm(vp, vid, q);
+	} else if (unlikely(vp->kicks[q])) {
+		/* A new device, polled: a kick per burst would cost the
+		 * guest a syscall. */
+		rte_vhost_enable_guest_notification(vid, 2 * q + 1, 0);
+		vp->kicks[q] = false;
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		if (offload_rx_to_tx(pkts[i])) {
 			port_counters(port)->rx_packets++;
@@ -247,6 +254,7 @@ static void vhost_rx_arm(struct port *port, uint16_t q)
 		return;
 	drain_kick(vp->kickfd[q]);
 	rte_vhost_enable_guest_notification(vid, 2 * q + 1, 1);
+	vp->kicks[q] = true;
 	/* The guest must see the flag before we look at its ring again. */
 	rte_smp_mb();
 }
@@ -260,8 +268,10 @@ static void vhost_rx_disarm(struct port *port, uint16_t q)
 	int vid = __atomic_load_n(&vp->vid, __ATOMIC_ACQUIRE);
 
 	vp->armed[q] = false;
-	if (vid >= 0)
+	if (vid >= 0) {
 		rte_vhost_enable_guest_notification(vid, 2 * q + 1, 0);
+		vp->kicks[q] = false;
+	}
 }
 
 /**

@@ -27,7 +27,9 @@
  *		thread's wake-up fd for that queue
  * @kickfd:	per rx queue: guest's kick eventfd, -1 when detached
  * @registered:	rte_vhost_driver_register() succeeded
- * @armed:	rx queue q has guest notifications on (its PMD may sleep)
+ * @armed:	rx queue q's PMD wants guest notifications (it may sleep)
+ * @kicks:	rx queue q's vring has guest notifications on; a new device
+ *		starts with them on, its first poll turns them off
  * @connects:	guests attached so far
  * @disconnects: guests detached so far
  */
@@ -43,6 +45,7 @@ struct vhost_port {
 	int qep[PORT_MAX_QUEUES];
 	int kickfd[PORT_MAX_QUEUES];
 	bool armed[PORT_MAX_QUEUES];
+	bool kicks[PORT_MAX_QUEUES];
 	bool registered;
 	uint64_t connects;
 	uint64_t disconnects;
