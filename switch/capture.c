@@ -37,6 +37,7 @@
 
 #include "capture_session.h"
 #include "log.h"
+#include "mbuf_pool.h"
 #include "vswitch.h"
 
 struct rte_mempool *cap_pool;
@@ -257,10 +258,10 @@ static int pool_ready(char *err, size_t errlen)
 {
 	if (cap_pool)
 		return 0;
-	cap_pool = rte_pktmbuf_pool_create(
+	cap_pool = mbuf_pool_create(
 		"vioswitch_capture", CAP_POOL_MBUFS, 256,
 		RTE_ALIGN(sizeof(struct cap_meta), RTE_MBUF_PRIV_ALIGN),
-		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+		RTE_MBUF_DEFAULT_BUF_SIZE);
 	if (!cap_pool) {
 		snprintf(err, errlen, "no memory for capture buffers: %s",
 			 rte_strerror(rte_errno));

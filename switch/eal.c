@@ -25,6 +25,7 @@
 #include <rte_mbuf.h>
 
 #include "log.h"
+#include "mbuf_pool.h"
 
 #define EAL_MAX_ARGS	    32
 #define POOL_MBUFS_BASE	    16384
@@ -184,7 +185,6 @@ struct rte_mempool *eal_pool_create(unsigned int n_ports)
 {
 	unsigned int n = POOL_MBUFS_BASE + POOL_MBUFS_PER_PORT * n_ports;
 
-	return rte_pktmbuf_pool_create("vioswitch_mbufs", n, 256, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE,
-				       SOCKET_ID_ANY);
+	return mbuf_pool_create("vioswitch_mbufs", n, 256, 0,
+				RTE_MBUF_DEFAULT_BUF_SIZE);
 }

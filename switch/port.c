@@ -9,6 +9,7 @@
 
 #include <rte_ether.h>
 
+#include "mbuf_pool.h"
 #include "netdev.h"
 
 #define X_NAME(e, name, doc) name,
@@ -194,8 +195,7 @@ void port_info_json(struct port *port, json_t *obj)
 struct rte_mempool *port_jumbo_pool_create(void)
 {
 	if (!port_jumbo_mbuf_pool)
-		port_jumbo_mbuf_pool = rte_pktmbuf_pool_create(
-			"port_jumbo", PORT_JUMBO_MBUFS, 64, 0, UINT16_MAX,
-			SOCKET_ID_ANY);
+		port_jumbo_mbuf_pool = mbuf_pool_create(
+			"port_jumbo", PORT_JUMBO_MBUFS, 64, 0, UINT16_MAX);
 	return port_jumbo_mbuf_pool;
 }

@@ -23,6 +23,7 @@
 #include <rte_eal.h>
 #include <rte_mempool.h>
 
+#include "mbuf_pool.h"
 #include "offload.h"
 #include "port.h"
 
@@ -67,9 +68,9 @@ int fixture_eal_setup(void **state)
 		return -1;
 	}
 	eal_started = true;
-	port_mbuf_pool = rte_pktmbuf_pool_create(
-		"vtest_pool", FIXTURE_POOL_MBUFS, FIXTURE_POOL_CACHE, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	port_mbuf_pool = mbuf_pool_create("vtest_pool", FIXTURE_POOL_MBUFS,
+					  FIXTURE_POOL_CACHE, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE);
 	if (!port_mbuf_pool) {
 		fprintf(stderr, "fixture: cannot create the mbuf pool\n");
 		return -1;
