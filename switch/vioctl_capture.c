@@ -562,8 +562,10 @@ int vioctl_capture_follow(const struct vioctl_opts *o, json_t *started)
 	if (!rc && !session_unpack(final, &s, &jerr))
 		capture_summary(stderr, &s);
 	else if (!rc)
-		fprintf(stderr, "capture %" JSON_INTEGER_FORMAT
-			": malformed final counts: %s\n", id, jerr.text);
+		fprintf(stderr,
+			"capture %" JSON_INTEGER_FORMAT
+			": malformed final counts: %s\n",
+			id, jerr.text);
 	json_decref(final);
 	return rc;
 }
