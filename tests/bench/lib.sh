@@ -9,10 +9,11 @@
 # @$4:	unit
 # @$5:	what the baseline is
 # @$6:	"lower" when a lower value is better (cycles), else higher
+# @$7:	the ratio to print, when the caller computed it (paired_ratio)
 bench_result()
 {
-	local ratio
-	ratio=$(awk -v a="$2" -v b="$3" -v l="${6:-higher}" 'BEGIN {
+	local ratio=${7:-}
+	[ -n "$ratio" ] || ratio=$(awk -v a="$2" -v b="$3" -v l="${6:-higher}" 'BEGIN {
 		if (b == 0 || a == 0) { print "n/a"; exit }
 		printf "%.2f", l == "lower" ? b / a : a / b }')
 	printf '%-34s %14s %14s %8s  %s\n' "$1" "$2 $4" "$3 $4" "${ratio}x" "$5"
@@ -22,4 +23,23 @@ bench_result()
 median()
 {
 	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# paired_ratio() - the median of per-round ratios, ours over the baseline
+# (baseline over ours when lower is better): each round runs both back to
+# back, so drifts of the machine's speed over minutes cancel out
+# @$1:	"lower" or "higher"
+# @$2:	our values, space-separated
+# @$3:	the baseline's, same order
+paired_ratio()
+{
+	local -a a b r=()
+	read -ra a <<<"$2"
+	read -ra b <<<"$3"
+	for i in "${!a[@]}"; do
+		r+=("$(awk -v x="${a[$i]}" -v y="${b[$i]:-0}" -v l="$1" 'BEGIN {
+			if (x == 0 || y == 0) print 0
+			else printf "%.4f", l == "lower" ? y / x : x / y }')")
+	done
+	printf '%.2f' "$(median "${r[@]}")"
 }

@@ -10,8 +10,8 @@
 # the forwarder's cycles per packet (our `pmd stats`, testpmd's
 # --record-core-cycles). Ratios are ours over the baseline (cycles:
 # baseline over ours, so higher is better in both). Each figure is the
-# median of BENCH_ROUNDS alternating rounds; SIZES (default "64 1518")
-# picks the frame sizes.
+# median of BENCH_ROUNDS alternating rounds, each ratio the median of the
+# rounds' ratios; SIZES (default "64 1518") picks the frame sizes.
 set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
@@ -58,12 +58,13 @@ base() {
 	testpmd_stop base
 }
 
-# Rates on this VM swing between runs (up to 2x): switch and baseline
-# alternate over BENCH_ROUNDS rounds (default 3), each round starting with
-# the other one, and each figure is the median.
+# Rates on this VM swing between runs (up to 3x within minutes): switch and
+# baseline alternate over BENCH_ROUNDS rounds (default 5), each round
+# starting with the other one. Each figure is the median; each ratio is the
+# median of the rounds' own ratios, so a drift cancels out.
 for size in ${SIZES:-64 1518}; do
 	ours_mpps=() ours_cpp=() base_mpps=() base_cpp=()
-	for r in $(seq 0 $((${BENCH_ROUNDS:-3} - 1))); do
+	for r in $(seq 0 $((${BENCH_ROUNDS:-5} - 1))); do
 		if ((r % 2)); then
 			base "$size"
 			ours "$size"
@@ -75,7 +76,9 @@ for size in ${SIZES:-64 1518}; do
 	echo "  ${size} B by round: ours ${ours_mpps[*]} Mpps, ${ours_cpp[*]} cyc;" \
 		"testpmd ${base_mpps[*]} Mpps, ${base_cpp[*]} cyc" >&2
 	bench_result "vhost-vhost ${size} B" "$(median "${ours_mpps[@]}")" \
-		"$(median "${base_mpps[@]}")" Mpps "testpmd io-fwd net_vhost, 1 core"
+		"$(median "${base_mpps[@]}")" Mpps "testpmd io-fwd net_vhost, 1 core" \
+		higher "$(paired_ratio higher "${ours_mpps[*]}" "${base_mpps[*]}")"
 	bench_result "vhost-vhost ${size} B cycles/pkt" "$(median "${ours_cpp[@]}")" \
-		"$(median "${base_cpp[@]}")" cyc "testpmd --record-core-cycles" lower
+		"$(median "${base_cpp[@]}")" cyc "testpmd --record-core-cycles" lower \
+		"$(paired_ratio lower "${ours_cpp[*]}" "${base_cpp[*]}")"
 done
