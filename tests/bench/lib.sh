@@ -34,6 +34,7 @@ median()
 paired_ratio()
 {
 	local -a a b r=()
+	local i
 	read -ra a <<<"$2"
 	read -ra b <<<"$3"
 	for i in "${!a[@]}"; do
