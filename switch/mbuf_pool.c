@@ -32,8 +32,8 @@
 #define POOL_PAGE (2u << 20)
 
 /**
- * chunk_unmap() - free callback of a populated chunk
- * @chunk:	the memory chunk header
+ * chunk_unmap() - free callback of the pool's memory chunk
+ * @chunk:	the chunk: the whole mapping, from its start
  * @opaque:	mapping length
  */
 static void chunk_unmap(struct rte_mempool_memhdr *chunk, void *opaque)
@@ -42,8 +42,32 @@ static void chunk_unmap(struct rte_mempool_memhdr *chunk, void *opaque)
 }
 
 /**
+ * map_aligned() - map anonymous memory starting on a 2 MB boundary
+ * @len:	length, a multiple of POOL_PAGE
+ *
+ * Return: the mapping, exactly @len long, or NULL with errno set
+ */
+static char *map_aligned(size_t len)
+{
+	char *addr, *start;
+	size_t head;
+
+	addr = mmap(NULL, len + POOL_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (addr == MAP_FAILED)
+		return NULL;
+	/* Keep only the aligned part, so every page can be a huge one. */
+	start = RTE_PTR_ALIGN_CEIL(addr, POOL_PAGE);
+	head = (size_t)(start - addr);
+	if (head)
+		munmap(addr, head);
+	munmap(start + len, POOL_PAGE - head);
+	return start;
+}
+
+/**
  * populate_thp() - give @mp its objects' memory from transparent huge
- * pages
+ * pages; the pool owns it from then on (rte_mempool_free() unmaps it)
  * @mp:		empty pool
  *
  * Return: 0, or -errno
@@ -51,29 +75,29 @@ static void chunk_unmap(struct rte_mempool_memhdr *chunk, void *opaque)
 static int populate_thp(struct rte_mempool *mp)
 {
 	size_t obj = mp->header_size + mp->elt_size + mp->trailer_size;
-	size_t per_page = POOL_PAGE / obj, len, usable;
-	char *addr, *start;
+	size_t per_page = POOL_PAGE / obj, len;
+	struct rte_mempool_memhdr *chunk;
+	char *start;
 	int rc;
 
-	/* Objects do not straddle pages; one page more to align the start. */
-	len = ((mp->size + per_page - 1) / per_page + 1) * POOL_PAGE;
-	addr = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (addr == MAP_FAILED)
+	/* Objects are packed; round up to whole huge pages. */
+	len = (mp->size + per_page - 1) / per_page * POOL_PAGE;
+	start = map_aligned(len);
+	if (!start)
 		return -errno;
-	/* Start on a 2 MB boundary so every page can be a huge one. */
-	start = RTE_PTR_ALIGN_CEIL(addr, POOL_PAGE);
-	usable = len - (size_t)(start - addr);
-
-	if (madvise(start, usable, MADV_HUGEPAGE))
+	if (madvise(start, len, MADV_HUGEPAGE))
 		log_debug("mbuf pool %s: no transparent huge pages: %s",
 			  mp->name, strerror(errno));
-	rc = rte_mempool_populate_virt(mp, start, usable, POOL_PAGE,
-				       chunk_unmap, (void *)(uintptr_t)len);
-	if (rc < 0) {
-		munmap(addr, len);
-		return rc;
+	/* No free callback yet: on failure the memory is still ours. */
+	rc = rte_mempool_populate_virt(mp, start, len, POOL_PAGE, NULL, NULL);
+	chunk = STAILQ_FIRST(&mp->mem_list);
+	if (rc <= 0 || !chunk) {
+		munmap(start, len);
+		return rc < 0 ? rc : -ENOMEM;
 	}
+	/* The first chunk starts the mapping: its callback unmaps it all. */
+	chunk->free_cb = chunk_unmap;
+	chunk->opaque = (void *)(uintptr_t)len;
 	return mp->populated_size < mp->size ? -ENOMEM : 0;
 }
 
