@@ -44,3 +44,19 @@ paired_ratio()
 	done
 	printf '%.2f' "$(median "${r[@]}")"
 }
+
+# iperf3_gbps() - Gbit/s received, from `iperf3 -J` output on stdin; "fail"
+# when there is none. It reads all of it before python3 starts: a python3
+# started beside iperf3 takes about 0.5 s of CPU on this machine from the
+# run it measures.
+iperf3_gbps()
+{
+	local out
+	out=$(cat)
+	python3 -c '
+import json, sys
+try:
+    print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))
+except Exception:
+    print("fail")' <<<"$out"
+}

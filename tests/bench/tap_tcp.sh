@@ -23,9 +23,7 @@ SECS=${BENCH_SECS:-2}
 
 # gbps FROM TO_ADDR - iperf3 for SECS seconds; prints Gbit/s received
 gbps() {
-	ns_exec "$1" ${PIN:-} iperf3 -c "$2" -t "$SECS" -J | python3 -c '
-import json, sys
-print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
+	ns_exec "$1" ${PIN:-} iperf3 -c "$2" -t "$SECS" -J | iperf3_gbps
 }
 
 # servers A B - iperf3 servers in hosts A and B
