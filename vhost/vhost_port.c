@@ -447,13 +447,7 @@ static int parse_switches(struct vhost_port *vp, const struct netdev *nd,
 			   (csum ? 0 : CSUM_FEATURES) |
 			   (mrg ? 0 : F(VIRTIO_NET_F_MRG_RXBUF)) |
 			   (packed ? 0 : F(VIRTIO_F_RING_PACKED)) |
-			   (vp->queues > 1 ? 0 : F(VIRTIO_NET_F_MQ)) |
-			   /*
-			    * Measured here with DPDK 22.11: rte_vhost's
-			    * in-order paths cost 25-35 % more cycles per
-			    * frame (64 B and 1518 B) than the general ones.
-			    */
-			   F(VIRTIO_F_IN_ORDER);
+			   (vp->queues > 1 ? 0 : F(VIRTIO_NET_F_MQ));
 	return 0;
 }
 
