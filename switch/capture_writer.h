@@ -29,6 +29,7 @@ struct cap_iface {
  * @fd:		output
  * @stream:	@fd came from the user (no rotation, never reopened)
  * @evfd:	the control thread's event fd, written when done
+ * @wakefd:	eventfd the control thread writes to end the writer's sleep
  * @buf:	encoded records not yet written
  * @file_bytes:	bytes of the current file, buffered ones included
  * @file_no:	number of the current file when rotating
@@ -49,6 +50,7 @@ struct cap_writer {
 	int fd;
 	bool stream;
 	int evfd;
+	int wakefd;
 	struct capfile_buf buf;
 	uint64_t file_bytes;
 	uint32_t file_no;

@@ -199,6 +199,17 @@ EOF
 [ "$isb_drop" = "$dropped" ] || fail "file statistics say $isb_drop dropped, capture list $dropped"
 pass "stalled reader: $dropped captured copies dropped, counted and in the file's statistics; 32 MiB still intact"
 
+# 5b. A reader that goes away ends its capture, with no frame to write:
+# the idle writer watches the stream, however long it sleeps.
+timeout 10 "${VIOCTL[@]}" capture start t1 --filter 'udp port 9' -w - \
+	2>"$TMP/gone.err" | head -c 1 >/dev/null ||
+	fail "vioctl did not end with its reader: $(cat "$TMP/gone.err")"
+grep -q "the reader went away" "$TMP/gone.err" ||
+	fail "capture ended with: $(cat "$TMP/gone.err")"
+[ "$(vioctl_j capture list)" = "[]" ] ||
+	fail "capture still listed: $(vioctl_j capture list)"
+pass "a stream's reader went away: the capture ended without a frame to write, and says why"
+
 # 6. A bad filter.
 if "${VIOCTL[@]}" capture start t1 --filter 'tcp port' -w "$TMP/bad.pcapng" 2>"$TMP/bad.err"; then
 	fail "a bad filter was accepted"
