@@ -347,13 +347,13 @@ int cap_writer_start(struct cap_session *s, char *err, size_t errlen)
  */
 void cap_writer_stop(struct cap_session *s)
 {
+	uint64_t one = 1;
+
 	if (!s->has_thread) {
 		if (s->writer)
 			cap_out_close(s);
 		return;
 	}
-	uint64_t one = 1;
-
 	__atomic_store_n(&s->writer->stop, 1, __ATOMIC_RELEASE);
 	/* Without the wake it still sees the flag within WRITER_IDLE_MAX_MS. */
 	if (write(s->writer->wakefd, &one, sizeof(one)) < 0)
