@@ -63,15 +63,8 @@ testpmd_stop gen
 stop_switch || fail "vioswitch exit status $?"
 echo "  Mpps by round: none ${none[*]}; no match ${miss[*]}; all ${all[*]}" >&2
 echo "  last window's capture: no match: $miss_counts; all: $all_counts" >&2
-bench_result "capture, filter matches none" "$(median "${miss[@]}")" \
-	"$(median "${none[@]}")" Mpps "same switch, no capture" higher \
-	"$(paired_ratio higher "${miss[*]}" "${none[*]}")"
-bench_result "  cycles/pkt" "$(median "${miss_cpp[@]}")" \
-	"$(median "${none_cpp[@]}")" cyc "same switch, no capture" lower \
-	"$(paired_ratio lower "${miss_cpp[*]}" "${none_cpp[*]}")"
-bench_result "capture of every frame" "$(median "${all[@]}")" \
-	"$(median "${none[@]}")" Mpps "same switch, no capture" higher \
-	"$(paired_ratio higher "${all[*]}" "${none[*]}")"
-bench_result "  cycles/pkt" "$(median "${all_cpp[@]}")" \
-	"$(median "${none_cpp[@]}")" cyc "same switch, no capture" lower \
-	"$(paired_ratio lower "${all_cpp[*]}" "${none_cpp[*]}")"
+base="same switch, no capture"
+bench_paired "capture, filter matches none" Mpps "$base" higher "${miss[*]}" "${none[*]}"
+bench_paired "  cycles/pkt" cyc "$base" lower "${miss_cpp[*]}" "${none_cpp[*]}"
+bench_paired "capture of every frame" Mpps "$base" higher "${all[*]}" "${none[*]}"
+bench_paired "  cycles/pkt" cyc "$base" lower "${all_cpp[*]}" "${none_cpp[*]}"

@@ -45,6 +45,23 @@ paired_ratio()
 	printf '%.2f' "$(median "${r[@]}")"
 }
 
+# bench_paired() - print one result line of paired rounds: each side's
+# median, and the median of the rounds' own ratios (paired_ratio)
+# @$1:	scenario name
+# @$2:	unit
+# @$3:	what the baseline is
+# @$4:	"lower" when a lower value is better (cycles), else "higher"
+# @$5:	our values, space-separated
+# @$6:	the baseline's, same order
+bench_paired()
+{
+	local -a a b
+	read -ra a <<<"$5"
+	read -ra b <<<"$6"
+	bench_result "$1" "$(median "${a[@]}")" "$(median "${b[@]}")" "$2" \
+		"$3" "$4" "$(paired_ratio "$4" "$5" "$6")"
+}
+
 # iperf3_gbps() - Gbit/s received, from `iperf3 -J` output on stdin; "fail"
 # when there is none. It reads all of it before python3 starts: a python3
 # started beside iperf3 takes about 0.5 s of CPU on this machine from the

@@ -74,12 +74,10 @@ for size in ${SIZES:-64 1518}; do
 	testpmd_stop gen_base
 	echo "  ${size} B by window: ours ${ours_mpps[*]} Mpps, ${ours_cpp[*]} cyc;" \
 		"testpmd ${base_mpps[*]} Mpps, ${base_cpp[*]} cyc" >&2
-	bench_result "vhost-vhost ${size} B" "$(median "${ours_mpps[@]}")" \
-		"$(median "${base_mpps[@]}")" Mpps "testpmd io-fwd net_vhost, 1 core" \
-		higher "$(paired_ratio higher "${ours_mpps[*]}" "${base_mpps[*]}")"
-	bench_result "vhost-vhost ${size} B cycles/pkt" "$(median "${ours_cpp[@]}")" \
-		"$(median "${base_cpp[@]}")" cyc "testpmd --record-core-cycles" lower \
-		"$(paired_ratio lower "${ours_cpp[*]}" "${base_cpp[*]}")"
+	bench_paired "vhost-vhost ${size} B" Mpps "testpmd io-fwd net_vhost, 1 core" \
+		higher "${ours_mpps[*]}" "${base_mpps[*]}"
+	bench_paired "vhost-vhost ${size} B cycles/pkt" cyc \
+		"testpmd --record-core-cycles" lower "${ours_cpp[*]}" "${base_cpp[*]}"
 done
 testpmd_stop base
 stop_switch || fail "vioswitch exit status $?"
