@@ -15,8 +15,8 @@ endif
 PKGS     := libdpdk libpcap libbpf jansson
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
-	    -Wno-address-of-packed-member -Iswitch -Ivhost -Islirp -Iebpf -I/usr/include/slirp \
-	    -I$(BUILD)/ebpf
+	    -Wno-address-of-packed-member -Iswitch -Ictl -Icapture -Ivioctl -Ivhost -Itap \
+	    -Islirp -Ipcap -Iebpf -I/usr/include/slirp
 DEPCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_SW = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lslirp -lpthread
 TESTLIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -28,27 +28,33 @@ CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
-# The switch core, shared by the daemon and the unit tests.
-CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
-	    switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
-	    switch/offload.c switch/pmd.c switch/eal.c switch/options.c \
-	    switch/port_pcap.c switch/control.c switch/ctl_cmds.c \
-	    switch/vswitch.c switch/capture.c switch/capture_tap.c \
-	    switch/capture_filter.c switch/capture_writer.c switch/capture_output.c \
-	    switch/capture_file.c switch/capture_spec.c switch/ctl_capture.c \
-	    switch/offload_vnet.c switch/offload_tso.c switch/mbuf_copy.c \
-	    switch/mbuf_pool.c vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
-	    tap/tap_port.c \
-	    slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
-	    slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
-	    slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c ebpf/tap_bpf.c
-DAEMON_SRC := switch/main.c
-VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c switch/vioctl_table.c \
-	      switch/vioctl_capture.c
+# Each folder is one part of the architecture (README.md, "Layout"):
+# the datapath core, the port kinds, the capture feature, the daemon around
+# them, and the vioctl program.
+SWITCH_SRC  := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
+	       switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
+	       switch/offload.c switch/offload_vnet.c switch/offload_tso.c \
+	       switch/mbuf_copy.c switch/mbuf_pool.c switch/pmd.c switch/vswitch.c
+PORTS_SRC   := vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
+	       tap/tap_port.c ebpf/tap_bpf.c pcap/pcap_port.c \
+	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
+	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
+	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c
+CAPTURE_SRC := capture/capture.c capture/capture_tap.c capture/capture_filter.c \
+	       capture/capture_writer.c capture/capture_output.c \
+	       capture/capture_file.c capture/capture_spec.c capture/capture_ctl.c
+CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_cmds.c
+# Everything but main(), shared by the daemon and the unit tests.
+CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
+DAEMON_SRC := ctl/main.c
+VIOCTL_SRC := vioctl/vioctl.c vioctl/vioctl_print.c vioctl/vioctl_table.c \
+	      capture/capture_cli.c
 
-CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
-DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
-VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(BUILD)/%.o)
+# Objects mirror the source tree under $(OBJ); programs go to $(BUILD).
+OBJ         = $(BUILD)/obj
+CORE_OBJ   := $(CORE_SRC:%.c=$(OBJ)/%.o)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(OBJ)/%.o)
+VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(OBJ)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
@@ -62,7 +68,7 @@ FUZZ_SRC := tests/fuzz/fuzz_offload.c switch/offload.c switch/offload_tso.c \
 FUZZ_BIN := build/fuzz/fuzz_offload
 
 ALL_OBJ := $(CORE_OBJ) $(DAEMON_OBJ) $(VIOCTL_OBJ) \
-	   $(UNIT_TESTS:%=$(BUILD)/tests/unit/%.o) $(BUILD)/tests/unit/eal_fixture.o
+	   $(UNIT_TESTS:%=$(OBJ)/tests/unit/%.o) $(OBJ)/tests/unit/eal_fixture.o
 
 # Keep test objects between builds.
 .SECONDARY:
@@ -72,10 +78,10 @@ ALL_OBJ := $(CORE_OBJ) $(DAEMON_OBJ) $(VIOCTL_OBJ) \
 
 all: $(BUILD)/vioswitch $(BUILD)/vioctl
 
-$(BUILD)/%.o: %.c
+$(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(DEPCFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -I$(OBJ)/ebpf $(DEPCFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/vioswitch: $(CORE_OBJ) $(DAEMON_OBJ)
 	$(if $(Q),@echo "  LD      $@")
@@ -85,7 +91,7 @@ $(BUILD)/vioctl: $(VIOCTL_OBJ)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/eal_fixture.o $(CORE_OBJ)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(OBJ)/tests/unit/eal_fixture.o $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_SW) $(TESTLIBS)
@@ -94,17 +100,17 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/eal_fixture.o $(CO
 # (generated, never in git).
 BPF_CFLAGS := -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine)
 
-$(BUILD)/ebpf/%.bpf.o: ebpf/%.bpf.c
+$(OBJ)/ebpf/%.bpf.o: ebpf/%.bpf.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  BPF     $<")
 	$(Q)clang $(BPF_CFLAGS) -c -o $@ $<
 
-$(BUILD)/ebpf/%.skel.h: $(BUILD)/ebpf/%.bpf.o
+$(OBJ)/ebpf/%.skel.h: $(OBJ)/ebpf/%.bpf.o
 	$(if $(Q),@echo "  SKEL    $@")
 	$(Q)bpftool gen skeleton $< name $* > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/ebpf/tap_bpf.o: $(BUILD)/ebpf/tap_steer.skel.h \
-			 $(BUILD)/ebpf/tap_filter.skel.h
+$(OBJ)/ebpf/tap_bpf.o: $(OBJ)/ebpf/tap_steer.skel.h \
+		       $(OBJ)/ebpf/tap_filter.skel.h
 
 -include $(ALL_OBJ:.o=.d)
 
@@ -202,8 +208,9 @@ fuzz-replay: $(FUZZ_BIN)
 clean:
 	rm -rf build
 
-FORMAT_SRC = $(wildcard switch/*.c switch/*.h vhost/*.c vhost/*.h tap/*.c \
-	       slirp/*.c slirp/*.h \
+FORMAT_SRC = $(wildcard switch/*.c switch/*.h ctl/*.c ctl/*.h capture/*.c \
+	       capture/*.h vioctl/*.c vioctl/*.h pcap/*.c vhost/*.c vhost/*.h \
+	       tap/*.c slirp/*.c slirp/*.h \
 	       tests/unit/*.c tests/unit/*.h)
 
 format:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* test_capture.c - unit tests of capture filters, file encoders and options
- * (switch/capture_filter.c, capture_file.c, capture_spec.c)
+ * (capture/capture_filter.c, capture_file.c, capture_spec.c)
  *
  * Filters are checked against libpcap itself: every frame of several
  * samples, whole and split over two chained mbufs, must get the same verdict

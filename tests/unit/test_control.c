@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* test_control.c - unit tests of the control commands (switch/ctl_cmds.c)
+/* test_control.c - unit tests of the control commands (ctl/ctl_cmds.c)
  * on a real switch instance without PMD threads
  *
  * Requests go through ctl_handle(), exactly as a line read from the control

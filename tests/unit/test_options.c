@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* test_options.c - unit tests of the daemon's command line and config file
- * (switch/options.c)
+ * (ctl/options.c)
  *
  * options_parse() exits with status 2 on any error, so every error case,
  * and every good case before it is parsed in this process, runs in a

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* capture_spec.c - what a capture or mirror request says, parsed and checked
  *
- * Both ways of asking, `vioctl capture start` (JSON, ctl_capture.c) and
+ * Both ways of asking, `vioctl capture start` (JSON, capture_ctl.c) and
  * `vioswitch --capture PORT,key=value,...`, fill one struct cap_spec
  * through these helpers, so limits and messages are the same for both.
  */

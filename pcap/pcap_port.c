@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* port_pcap.c - a port that replays a capture and records what it is sent
+/* pcap_port.c - a port that replays a capture and records what it is sent
  *
  * Theory of operation
  * -------------------

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* vioctl_table.c - vioctl: tables, "label: value" blocks, reply checks
  *
- * Shared by the printers (vioctl_print.c, vioctl_capture.c). Tables are
+ * Shared by the printers (vioctl_print.c, capture_cli.c). Tables are
  * left-aligned, two spaces between columns, no trailing blanks.
  */
 #include "vioctl.h"

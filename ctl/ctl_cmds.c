@@ -14,7 +14,7 @@
 #include <rte_version.h>
 
 #include "control.h"
-#include "ctl_capture.h"
+#include "capture_ctl.h"
 #include "fdb.h"
 #include "port.h"
 #include "slirp_port.h"

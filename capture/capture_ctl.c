@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* ctl_capture.c - control commands for captures and mirrors
+/* capture_ctl.c - control commands for captures and mirrors
  *
  * capture-start, capture-stop, capture-list, mirror-add, mirror-del and
  * mirror-list (doc/control-protocol.md). Requests are turned into a
@@ -8,7 +8,7 @@
  * descriptor the client passed with the request (vioctl passes its stdout
  * for `-w -`).
  */
-#include "ctl_capture.h"
+#include "capture_ctl.h"
 
 #include <errno.h>
 #include <inttypes.h>

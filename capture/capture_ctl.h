@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ctl_capture.h - control commands for captures and mirrors */
-#ifndef VIOSWITCH_CTL_CAPTURE_H
-#define VIOSWITCH_CTL_CAPTURE_H
+/* capture_ctl.h - control commands for captures and mirrors */
+#ifndef VIOSWITCH_CAPTURE_CTL_H
+#define VIOSWITCH_CAPTURE_CTL_H
 
 #include <jansson.h>
 
@@ -13,4 +13,4 @@ json_t *ctl_mirror_add(json_t *req, char *err);
 json_t *ctl_mirror_del(json_t *req, char *err);
 json_t *ctl_mirror_list(json_t *req, char *err);
 
-#endif /* VIOSWITCH_CTL_CAPTURE_H */
+#endif /* VIOSWITCH_CAPTURE_CTL_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* vioctl_capture.c - vioctl: capture and mirror commands
+/* capture_cli.c - vioctl: capture and mirror commands
  *
  * `capture start` turns tcpdump-like options into a capture-start request.
  * A file name is made absolute here (the switch opens it); `-w -` asks the
