@@ -229,22 +229,36 @@ static void hooks_publish(void)
 }
 
 /**
- * cap_ports_changed() - a port was added or removed: recompute the hooks
+ * ports_changed() - a port was added or removed: recompute the hooks
  */
-void cap_ports_changed(void)
+static void ports_changed(void)
 {
 	hooks_publish();
 }
 
 /**
- * cap_port_removed() - free the hooks of a port no PMD thread can reach
+ * port_removed() - free the hooks of a port no PMD thread can reach
  * @port:	port, already unpublished and synchronized
  */
-void cap_port_removed(struct port *port)
+static void port_removed(struct port *port)
 {
 	free(port->cap);
 	port->cap = NULL;
 	port->mirror_out = false;
+}
+
+static const struct cap_hook_ops hook_ops = {
+	.tap_burst = cap_tap_burst,
+	.ports_changed = ports_changed,
+	.port_removed = port_removed,
+};
+
+/**
+ * cap_hook_init() - hand the core our hooks when the program loads
+ */
+RTE_INIT(cap_hook_init)
+{
+	cap_hook_register(&hook_ops);
 }
 
 /**

@@ -5,7 +5,8 @@
  * stream through a writer thread) or a mirror (matching frames are copied
  * to an output port). The control thread starts and stops sessions and
  * publishes, per port, the list of sessions that watch it (struct
- * cap_hooks, RCU). The datapath calls cap_tap() at receive and transmit.
+ * cap_hooks, RCU). The datapath reaches cap_tap_burst() through the core's
+ * hook (switch/capture_hook.h), which capture.c registers.
  */
 #ifndef VIOSWITCH_CAPTURE_H
 #define VIOSWITCH_CAPTURE_H
@@ -15,15 +16,11 @@
 #include <stdint.h>
 
 #include <jansson.h>
-#include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 
+#include "capture_hook.h"
 #include "forward.h"
 #include "port.h"
-
-#define CAP_DIR_RX   1u /* frames the port received from its peer */
-#define CAP_DIR_TX   2u /* frames the switch sent to the port's peer */
-#define CAP_DIR_BOTH (CAP_DIR_RX | CAP_DIR_TX)
 
 #define CAP_MAX_PORTS	     16 /* ports named in one session */
 #define CAP_MAX_SESSIONS     32 /* captures and mirrors, running or ended */
@@ -79,23 +76,6 @@ struct cap_spec {
 	bool ports_later;
 };
 
-struct cap_session;
-
-/**
- * struct cap_hooks - the sessions watching one port (RCU-published)
- * @dirs:	union of the hooks' directions
- * @n:		number of hooks
- * @h:		sessions, each with the directions it watches on this port
- */
-struct cap_hooks {
-	uint8_t dirs;
-	uint16_t n;
-	struct cap_hook {
-		struct cap_session *s;
-		uint8_t dir;
-	} h[];
-};
-
 void cap_spec_init(struct cap_spec *spec, enum cap_kind kind);
 int cap_spec_ports(struct cap_spec *spec, const char *list, char *err,
 		   size_t errlen);
@@ -117,30 +97,10 @@ int cap_stop(unsigned int id, enum cap_kind kind, json_t **final, char *err,
 json_t *cap_list_json(enum cap_kind kind);
 void cap_reap(void);
 int cap_event_fd(void);
-void cap_ports_changed(void);
-void cap_port_removed(struct port *port);
 void cap_fini(void);
 
 void cap_tap_burst(struct fwd_ctx *ctx, struct port *port,
 		   const struct cap_hooks *hooks, uint8_t dir,
 		   struct rte_mbuf **pkts, uint16_t n);
-
-/**
- * cap_tap() - let the sessions watching @port see a burst
- * @ctx:	forwarding state of the calling PMD thread
- * @port:	port the burst was received on or is sent to
- * @dir:	CAP_DIR_RX or CAP_DIR_TX
- * @pkts:	frames, still owned by the caller and not modified
- * @n:		count
- */
-static inline void cap_tap(struct fwd_ctx *ctx, struct port *port, uint8_t dir,
-			   struct rte_mbuf **pkts, uint16_t n)
-{
-	const struct cap_hooks *h =
-		__atomic_load_n(&port->cap, __ATOMIC_ACQUIRE);
-
-	if (unlikely(h != NULL) && (h->dirs & dir) && n)
-		cap_tap_burst(ctx, port, h, dir, pkts, n);
-}
 
 #endif /* VIOSWITCH_CAPTURE_H */

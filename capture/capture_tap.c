@@ -3,9 +3,10 @@
  *
  * Theory of operation
  * -------------------
- * cap_tap() (capture.h) costs one pointer load per burst while nobody
- * watches a port. When sessions do, each one runs its filter over the
- * burst (JIT-ed eBPF, capture_filter.c) and handles the matches:
+ * The core's cap_hook_tap() (switch/capture_hook.h) costs one pointer load
+ * per burst while nobody watches a port. When sessions do, it calls
+ * cap_tap_burst(): each session runs its filter over the burst (JIT-ed
+ * eBPF, capture_filter.c) and handles the matches:
  * - a capture copies up to snaplen bytes of each match into buffers of its
  *   own pool, stamps it (wall clock once per burst, port, direction,
  *   offload metadata) and puts the burst of copies on the session's ring in

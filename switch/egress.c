@@ -7,14 +7,14 @@
  * and at the end of every polling round (or, with a flush interval, once its
  * oldest frame waited that long). Sending adapts each frame to the output
  * port first: length check, 802.1Q tag (vlan.c), then captures see the
- * frames as the switch holds them (super-frames whole, capture.h), then
+ * frames as the switch holds them (super-frames whole, capture_hook.h), then
  * offloads the port lacks (offload.c: checksum, segmentation, linearising),
  * so port kinds never re-implement fallbacks. The port's tx_burst then
  * consumes the frames.
  */
 #include "egress.h"
 
-#include "capture.h"
+#include "capture_hook.h"
 #include "offload.h"
 #include "vlan.h"
 
@@ -77,7 +77,7 @@ void egress_send(struct fwd_ctx *ctx, struct port *port, struct rte_mbuf **pkts,
 		}
 		pkts[kept++] = m;
 	}
-	cap_tap(ctx, port, CAP_DIR_TX, pkts, kept);
+	cap_hook_tap(ctx, port, CAP_DIR_TX, pkts, kept);
 	for (uint16_t i = 0; i < kept; i++) {
 		if (EGRESS_OUT_MAX - n_out < OFFLOAD_MAX_SEGS) {
 			tx(port, ctx->txq, out, n_out, &ctx->tx_sent);

@@ -39,7 +39,7 @@
 #include <rte_launch.h>
 #include <rte_malloc.h>
 
-#include "capture.h"
+#include "capture_hook.h"
 #include "egress.h"
 #include "log.h"
 #include "vswitch.h"
@@ -160,7 +160,7 @@ static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
 		for (uint16_t k = 0; k < n; k++)
 			c->rx_bytes += pkts[k]->pkt_len;
 		got += n;
-		cap_tap(ctx, p, CAP_DIR_RX, pkts, n);
+		cap_hook_tap(ctx, p, CAP_DIR_RX, pkts, n);
 		if (unlikely(p->mirror_out))
 			port_drop(p, DROP_MIRROR_OUT, pkts, n);
 		else

@@ -114,7 +114,7 @@ struct port_kind {
  * @learn_limit: most MACs the FDB learns on this port
  * @txq_lock:	taken around tx_burst when @tx_shared
  * @rxq_packets: frames received per queue (written by the queue's PMD)
- * @cap:	captures and mirrors watching the port (RCU, capture.c)
+ * @cap:	captures and mirrors watching the port (RCU, capture_hook.h)
  * @mirror_out:	the port is a mirror's output: it leaves normal switching
  * @cnt:	counters, one block per writer slot
  */

@@ -15,7 +15,8 @@
  * table without it, flush its FDB entries, sync, flush again (a PMD thread
  * may have learned on it during the grace period), drop its capture hooks,
  * then stop and close it. Captures and mirrors re-resolve their ports by id
- * after every change (capture.c).
+ * after every change, through the hook ops they registered
+ * (capture_hook.h).
  */
 #include "vswitch.h"
 
@@ -26,10 +27,29 @@
 
 #include <rte_malloc.h>
 
-#include "capture.h"
+#include "capture_hook.h"
 #include "log.h"
 
 struct vswitch vsw;
+const struct cap_hook_ops *cap_hook_ops;
+
+/**
+ * cap_hook_register() - let a feature watch ports (capture_hook.h)
+ * @ops:	its operations; the last registration wins
+ */
+void cap_hook_register(const struct cap_hook_ops *ops)
+{
+	cap_hook_ops = ops;
+}
+
+/**
+ * ports_changed() - tell the watching feature that the port table changed
+ */
+static void ports_changed(void)
+{
+	if (cap_hook_ops)
+		cap_hook_ops->ports_changed();
+}
 
 /**
  * fdb_sync() - the FDB's wait-for-readers callback
@@ -309,7 +329,7 @@ int vswitch_port_add(struct port *port, char *err, size_t errlen)
 		vswitch_port_del(port->id, err, errlen);
 		return rc;
 	}
-	cap_ports_changed();
+	ports_changed();
 	log_info("port %s (%s) added", port->id, port->kind->name);
 	return 0;
 err_stop:
@@ -346,8 +366,9 @@ int vswitch_port_del(const char *id, char *err, size_t errlen)
 	fdb_flush(vsw.fdb, port->index, true);
 	publish_table(t);
 	fdb_flush(vsw.fdb, port->index, true);
-	cap_port_removed(port);
-	cap_ports_changed();
+	if (cap_hook_ops)
+		cap_hook_ops->port_removed(port);
+	ports_changed();
 	if (port->ops->stop)
 		port->ops->stop(port);
 	log_info("port %s (%s) removed", port->id, port->kind->name);
