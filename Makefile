@@ -35,19 +35,22 @@ SWITCH_SRC  := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	       switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
 	       switch/offload.c switch/offload_vnet.c switch/offload_tso.c \
 	       switch/mbuf_copy.c switch/mbuf_pool.c switch/pmd.c switch/vswitch.c
-PORTS_SRC   := vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
-	       tap/tap_port.c ebpf/tap_bpf.c pcap/pcap_port.c \
+PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
+	       vhost/vhost_features.c tap/tap_port.c ebpf/tap_bpf.c \
 	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
 	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
 	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c
-CAPTURE_SRC := capture/capture.c capture/capture_tap.c capture/capture_filter.c \
-	       capture/capture_writer.c capture/capture_output.c \
-	       capture/capture_file.c capture/capture_spec.c capture/capture_ctl.c
-CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_cmds.c
+CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
+	       capture/capture_filter.c capture/capture_writer.c \
+	       capture/capture_output.c capture/capture_file.c \
+	       capture/capture_spec.c capture/capture_ctl.c
+CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_cmds.c \
+	       ctl/feature.c
 # Everything but main(), shared by the daemon and the unit tests.
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
-VIOCTL_SRC := vioctl/vioctl.c vioctl/vioctl_print.c vioctl/vioctl_table.c \
+VIOCTL_SRC := vioctl/vioctl.c vioctl/vioctl_exchange.c vioctl/vioctl_print.c \
+	      vioctl/vioctl_table.c \
 	      capture/capture_cli.c
 
 # Objects mirror the source tree under $(OBJ); programs go to $(BUILD).

@@ -4,8 +4,8 @@
  * `capture start` turns tcpdump-like options into a capture-start request.
  * A file name is made absolute here (the switch opens it); `-w -` asks the
  * switch to write to our stdout: vioctl.c passes that descriptor with the
- * request, prints everything else on stderr, and vioctl_capture_follow()
- * stays until the capture ends (count, duration, the reader of the pipe
+ * request, prints everything else on stderr, and capture_follow() stays
+ * until the capture ends (count, duration, the reader of the pipe
  * going away) or until Ctrl-C, then stops it and prints the final counts.
  * So `vioctl capture start vm1 -w - | tshark -r -` behaves like tcpdump.
  */
@@ -120,13 +120,13 @@ static bool common_option(json_t *req, char **args, int n, int *i)
 }
 
 /**
- * vioctl_build_capture_start() - fill a capture-start request
+ * build_capture_start() - fill a capture-start request
  * @cmd:	command, for the usage message
  * @req:	request
  * @args:	PORT|all, then options
  * @n:		number of @args
  */
-void vioctl_build_capture_start(const struct vioctl_cmd *cmd, json_t *req,
+static void build_capture_start(const struct vioctl_cmd *cmd, json_t *req,
 				char **args, int n)
 {
 	static const char *const numbers[] = { "snaplen", "count", "duration" };
@@ -174,13 +174,13 @@ void vioctl_build_capture_start(const struct vioctl_cmd *cmd, json_t *req,
 }
 
 /**
- * vioctl_build_mirror_add() - fill a mirror-add request
+ * build_mirror_add() - fill a mirror-add request
  * @cmd:	command, for the usage message
  * @req:	request
  * @args:	SRC[,SRC...]|all, "to", PORT, then options
  * @n:		number of @args
  */
-void vioctl_build_mirror_add(const struct vioctl_cmd *cmd, json_t *req,
+static void build_mirror_add(const struct vioctl_cmd *cmd, json_t *req,
 			     char **args, int n)
 {
 	if (strcmp(args[1], "to"))
@@ -195,13 +195,13 @@ void vioctl_build_mirror_add(const struct vioctl_cmd *cmd, json_t *req,
 }
 
 /**
- * vioctl_build_session_id() - add the ID of capture stop / mirror del
+ * build_session_id() - add the ID of capture stop / mirror del
  * @cmd:	command, for the usage message
  * @req:	request
  * @args:	ID
  * @n:		one
  */
-void vioctl_build_session_id(const struct vioctl_cmd *cmd, json_t *req,
+static void build_session_id(const struct vioctl_cmd *cmd, json_t *req,
 			     char **args, int n)
 {
 	char *end;
@@ -289,12 +289,12 @@ static FILE *out_of(const struct vioctl_reply *r)
 }
 
 /**
- * vioctl_print_capture() - print "capture N started: ..."
+ * print_capture() - print "capture N started: ..."
  * @r:		reply to capture-start
  *
  * Return: 0 or -EBADMSG
  */
-int vioctl_print_capture(struct vioctl_reply *r)
+static int print_capture(struct vioctl_reply *r)
 {
 	struct session_row s;
 	json_error_t jerr;
@@ -382,23 +382,23 @@ static int list_print(struct vioctl_reply *r, bool mirror)
 }
 
 /**
- * vioctl_print_captures() - print the capture table
+ * print_captures() - print the capture table
  * @r:		reply to capture-list
  *
  * Return: 0, -EBADMSG or -ENOMEM
  */
-int vioctl_print_captures(struct vioctl_reply *r)
+static int print_captures(struct vioctl_reply *r)
 {
 	return list_print(r, false);
 }
 
 /**
- * vioctl_print_mirrors() - print the mirror table
+ * print_mirrors() - print the mirror table
  * @r:		reply to mirror-list
  *
  * Return: 0, -EBADMSG or -ENOMEM
  */
-int vioctl_print_mirrors(struct vioctl_reply *r)
+static int print_mirrors(struct vioctl_reply *r)
 {
 	return list_print(r, true);
 }
@@ -421,12 +421,12 @@ static void capture_summary(FILE *f, const struct session_row *s)
 }
 
 /**
- * vioctl_print_capture_stopped() - print a stopped capture's counts
+ * print_capture_stopped() - print a stopped capture's counts
  * @r:		reply to capture-stop
  *
  * Return: 0 or -EBADMSG
  */
-int vioctl_print_capture_stopped(struct vioctl_reply *r)
+static int print_capture_stopped(struct vioctl_reply *r)
 {
 	struct session_row s;
 	json_error_t jerr;
@@ -438,12 +438,12 @@ int vioctl_print_capture_stopped(struct vioctl_reply *r)
 }
 
 /**
- * vioctl_print_mirror() - print "mirror N: SOURCES (DIR) -> PORT"
+ * print_mirror() - print "mirror N: SOURCES (DIR) -> PORT"
  * @r:		reply to mirror-add
  *
  * Return: 0 or -EBADMSG
  */
-int vioctl_print_mirror(struct vioctl_reply *r)
+static int print_mirror(struct vioctl_reply *r)
 {
 	struct session_row s;
 	json_error_t jerr;
@@ -458,12 +458,12 @@ int vioctl_print_mirror(struct vioctl_reply *r)
 }
 
 /**
- * vioctl_print_mirror_removed() - print a removed mirror's counts
+ * print_mirror_removed() - print a removed mirror's counts
  * @r:		reply to mirror-del
  *
  * Return: 0 or -EBADMSG
  */
-int vioctl_print_mirror_removed(struct vioctl_reply *r)
+static int print_mirror_removed(struct vioctl_reply *r)
 {
 	struct session_row s;
 	json_error_t jerr;
@@ -519,16 +519,16 @@ static bool capture_ended(const struct vioctl_opts *o, json_int_t id,
 }
 
 /**
- * vioctl_capture_follow() - wait for a streaming capture to end, stop it
- * and print its final counts on stderr
+ * capture_follow() - with -w -, wait for the streaming capture to end,
+ * stop it and print its final counts on stderr
  * @o:		options
- * @started:	result of capture-start
+ * @r:		capture-start request and its result
  *
  * Return: exit status
  */
-int vioctl_capture_follow(const struct vioctl_opts *o, json_t *started)
+static int capture_follow(const struct vioctl_opts *o, struct vioctl_reply *r)
 {
-	json_int_t id = json_integer_value(json_object_get(started, "id"));
+	json_int_t id = json_integer_value(json_object_get(r->result, "id"));
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec tick = { 0, FOLLOW_POLL_MS * 1000000L };
 	json_t *req, *final = NULL;
@@ -537,6 +537,8 @@ int vioctl_capture_follow(const struct vioctl_opts *o, json_t *started)
 	bool gone = true;
 	int rc = 0;
 
+	if (!json_is_true(json_object_get(r->req, "stream")))
+		return VIOCTL_EXIT_OK;
 	/* stdout belongs to the switch now; close ours so the reader sees
 	 * the end of the stream when the switch closes its copy. */
 	close(STDOUT_FILENO);
@@ -568,4 +570,42 @@ int vioctl_capture_follow(const struct vioctl_opts *o, json_t *started)
 			id, jerr.text);
 	json_decref(final);
 	return rc;
+}
+
+/* The commands, in the order "vioctl help" lists them. */
+static const struct vioctl_cmd capture_cmds[] = {
+	{ "capture", "start", "capture-start", 1, 40, build_capture_start,
+	  print_capture,
+	  "capture start PORT[,PORT...]|all [--dir rx|tx|both] "
+	  "[--filter EXPR]\n"
+	  "                [-w FILE|-] [--format pcapng|pcap] [--snaplen N] "
+	  "[--count N]\n"
+	  "                [--duration SEC] [--rotate SIZE_MB,FILES]",
+	  capture_follow },
+	{ "capture", "stop", "capture-stop", 1, 1, build_session_id,
+	  print_capture_stopped, "capture stop ID", NULL },
+	{ "capture", "list", "capture-list", 0, 0, NULL, print_captures,
+	  "capture list", NULL },
+	{ "mirror", "add", "mirror-add", 3, 40, build_mirror_add, print_mirror,
+	  "mirror add SRC[,SRC...]|all to PORT [--dir rx|tx|both] "
+	  "[--filter EXPR]",
+	  NULL },
+	{ "mirror", "del", "mirror-del", 1, 1, build_session_id,
+	  print_mirror_removed, "mirror del ID", NULL },
+	{ "mirror", "list", "mirror-list", 0, 0, NULL, print_mirrors,
+	  "mirror list", NULL },
+};
+
+static struct vioctl_cmd_group capture_group = {
+	.cmds = capture_cmds,
+	.n = sizeof(capture_cmds) / sizeof(capture_cmds[0]),
+};
+
+/**
+ * capture_cli_register() - add the capture and mirror commands to vioctl
+ * when the program loads
+ */
+static void __attribute__((constructor)) capture_cli_register(void)
+{
+	vioctl_cmds_register(&capture_group);
 }

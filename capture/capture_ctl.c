@@ -1,23 +1,27 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* capture_ctl.c - control commands for captures and mirrors
+/* capture_ctl.c - the capture feature in the daemon: `--capture` and the
+ * control commands for captures and mirrors
  *
  * capture-start, capture-stop, capture-list, mirror-add, mirror-del and
  * mirror-list (doc/control-protocol.md). Requests are turned into a
  * struct cap_spec with the helpers of capture_spec.c, so they are checked
  * exactly like `vioswitch --capture`. A capture to a stream uses the
  * descriptor the client passed with the request (vioctl passes its stdout
- * for `-w -`).
+ * for `-w -`). All of it reaches the daemon through one struct ctl_feature
+ * registered when the program loads (ctl/feature.h).
  */
-#include "capture_ctl.h"
-
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_common.h>
+
 #include "capture.h"
 #include "control.h"
+#include "feature.h"
+#include "vswitch.h"
 
 /**
  * opt_text() - apply an optional string member with @fn
@@ -175,14 +179,14 @@ static json_t *started(struct cap_spec *spec, enum cap_kind kind, char *err)
 }
 
 /**
- * ctl_capture_start() - "capture-start": start a capture
+ * cmd_capture_start() - "capture-start": start a capture
  * @req:	{port, dir?, filter?, file? | stream?, format?, snaplen?,
  *		count?, duration?, rotate?}
  * @err:	message on failure
  *
  * Return: the new capture's description, or NULL
  */
-json_t *ctl_capture_start(json_t *req, char *err)
+static json_t *cmd_capture_start(json_t *req, char *err)
 {
 	struct cap_spec spec;
 
@@ -256,38 +260,38 @@ static json_t *listed(enum cap_kind kind, char *err)
 }
 
 /**
- * ctl_capture_stop() - "capture-stop": stop a capture, close its file
+ * cmd_capture_stop() - "capture-stop": stop a capture, close its file
  * @req:	{id}
  * @err:	message on failure
  *
  * Return: the capture's final description, or NULL
  */
-json_t *ctl_capture_stop(json_t *req, char *err)
+static json_t *cmd_capture_stop(json_t *req, char *err)
 {
 	return stopped(req, CAP_KIND_CAPTURE, err);
 }
 
 /**
- * ctl_capture_list() - "capture-list": running and ended captures
+ * cmd_capture_list() - "capture-list": running and ended captures
  * @req:	request (unused)
  * @err:	message on failure
  *
  * Return: array, or NULL
  */
-json_t *ctl_capture_list(json_t *req, char *err)
+static json_t *cmd_capture_list(json_t *req, char *err)
 {
 	(void)req;
 	return listed(CAP_KIND_CAPTURE, err);
 }
 
 /**
- * ctl_mirror_add() - "mirror-add": copy frames of ports to another port
+ * cmd_mirror_add() - "mirror-add": copy frames of ports to another port
  * @req:	{src, to, dir?, filter?}
  * @err:	message on failure
  *
  * Return: the new mirror's description, or NULL
  */
-json_t *ctl_mirror_add(json_t *req, char *err)
+static json_t *cmd_mirror_add(json_t *req, char *err)
 {
 	struct cap_spec spec;
 
@@ -301,26 +305,139 @@ json_t *ctl_mirror_add(json_t *req, char *err)
 }
 
 /**
- * ctl_mirror_del() - "mirror-del": remove a mirror
+ * cmd_mirror_del() - "mirror-del": remove a mirror
  * @req:	{id}
  * @err:	message on failure
  *
  * Return: the mirror's final description, or NULL
  */
-json_t *ctl_mirror_del(json_t *req, char *err)
+static json_t *cmd_mirror_del(json_t *req, char *err)
 {
 	return stopped(req, CAP_KIND_MIRROR, err);
 }
 
 /**
- * ctl_mirror_list() - "mirror-list": every mirror
+ * cmd_mirror_list() - "mirror-list": every mirror
  * @req:	request (unused)
  * @err:	message on failure
  *
  * Return: array, or NULL
  */
-json_t *ctl_mirror_list(json_t *req, char *err)
+static json_t *cmd_mirror_list(json_t *req, char *err)
 {
 	(void)req;
 	return listed(CAP_KIND_MIRROR, err);
+}
+
+/**
+ * option_check() - check one --capture value
+ * @arg:	PORT|all,w=FILE[,KEY=VALUE]...
+ * @ids:	ids of every --netdev, or NULL while options are parsed
+ * @n_ids:	how many
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message
+ */
+static int option_check(const char *arg, const char *const *ids,
+			unsigned int n_ids, char *err, size_t errlen)
+{
+	struct cap_spec spec;
+	int rc = cap_spec_parse(&spec, arg, err, errlen);
+
+	for (unsigned int k = 0; !rc && ids && k < spec.n_ports; k++) {
+		unsigned int i = 0;
+
+		while (i < n_ids && strcmp(ids[i], spec.ports[k]))
+			i++;
+		if (i == n_ids) {
+			snprintf(err, errlen, "no --netdev with id=%s",
+				 spec.ports[k]);
+			rc = -EINVAL;
+		}
+	}
+	return rc;
+}
+
+/**
+ * option_start() - start a --capture before the ports exist, so that it
+ * sees their first frames
+ * @arg:	the option's value
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -errno with a message
+ */
+static int option_start(const char *arg, char *err, size_t errlen)
+{
+	struct cap_spec spec;
+	int rc;
+
+	rc = cap_spec_parse(&spec, arg, err, errlen);
+	if (!rc)
+		rc = cap_spec_check(&spec, err, errlen);
+	if (rc)
+		return rc;
+	spec.ports_later = true;
+	rc = cap_start(&spec, err, errlen);
+	return rc < 0 ? rc : 0;
+}
+
+/**
+ * option_ports_ready() - check that every port a --capture names exists
+ * @arg:	the option's value
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -ENOENT with a message
+ */
+static int option_ports_ready(const char *arg, char *err, size_t errlen)
+{
+	struct cap_spec spec;
+	int rc = cap_spec_parse(&spec, arg, err, errlen);
+
+	for (unsigned int k = 0; !rc && k < spec.n_ports; k++) {
+		if (vswitch_port_find(spec.ports[k]))
+			continue;
+		snprintf(err, errlen, "no port with id %s", spec.ports[k]);
+		rc = -ENOENT;
+	}
+	return rc;
+}
+
+static const struct ctl_cmd capture_cmds[] = {
+	{ "capture-start", cmd_capture_start },
+	{ "capture-stop", cmd_capture_stop },
+	{ "capture-list", cmd_capture_list },
+	{ "mirror-add", cmd_mirror_add },
+	{ "mirror-del", cmd_mirror_del },
+	{ "mirror-list", cmd_mirror_list },
+	{ NULL, NULL },
+};
+
+static struct ctl_feature capture_feature = {
+	.name = "capture",
+	.option = "capture",
+	.option_help =
+		"  --capture PORT|all,w=FILE[,dir=rx|tx|both][,filter=EXPR]\n"
+		"              [,format=pcapng|pcap][,snaplen=N][,count=N]"
+		"[,duration=S]\n"
+		"              [,rotate=SIZE_MB:FILES]\n"
+		"                      capture a port from the start "
+		"(repeatable)\n",
+	.option_check = option_check,
+	.start = option_start,
+	.ports_ready = option_ports_ready,
+	.stop = cap_fini,
+	.event_fd = cap_event_fd,
+	.event = cap_reap,
+	.cmds = capture_cmds,
+};
+
+/**
+ * capture_feature_init() - register the feature when the program loads
+ */
+RTE_INIT(capture_feature_init)
+{
+	ctl_feature_register(&capture_feature);
 }

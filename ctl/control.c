@@ -12,8 +12,9 @@
  * send timeout, so no client can stall the switch. A client may pass one
  * file descriptor (SCM_RIGHTS) with a request, e.g. the stream a capture
  * writes to; one the request does not take is closed after it.
- * The loop also watches the capture event fd, to end captures whose writer
- * finished by itself (count, duration, reader gone).
+ * The loop also watches the event fd of every feature (feature.h), e.g. to
+ * end captures whose writer finished by itself (count, duration, reader
+ * gone), and calls the features' event handlers once a second.
  */
 #include "control.h"
 
@@ -31,8 +32,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "fdb.h"
+#include "feature.h"
 #include "log.h"
 #include "vswitch.h"
 
@@ -162,7 +163,7 @@ enum {
 	TAG_LISTEN = -1,
 	TAG_SIGNAL = -2,
 	TAG_TIMER = -3,
-	TAG_CAPTURE = -4
+	TAG_FEATURE = -16 /* feature k: TAG_FEATURE - k */
 };
 
 /**
@@ -180,6 +181,44 @@ void control_block_signals(void)
 	sigaddset(&mask, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/**
+ * watch_features() - watch the event fd of every feature that has one
+ *
+ * Return: 0, or -errno
+ */
+static int watch_features(void)
+{
+	int k = 0, rc = 0;
+
+	CTL_FEATURE_FOREACH(f)
+	{
+		int fd = f->event_fd ? f->event_fd() : -1;
+
+		if (f->event_fd && fd < 0)
+			return -errno;
+		if (fd >= 0 && (rc = watch(fd, TAG_FEATURE - k)))
+			return rc;
+		k++;
+	}
+	return 0;
+}
+
+/**
+ * feature_event() - call the event handler of feature @k
+ * @k:		position in registration order
+ */
+static void feature_event(int k)
+{
+	CTL_FEATURE_FOREACH(f)
+	{
+		if (!k--) {
+			if (f->event)
+				f->event();
+			return;
+		}
+	}
 }
 
 /**
@@ -215,9 +254,7 @@ int control_open(const char *path, char *err, size_t errlen)
 	}
 	if ((rc = watch(ctl.listen_fd, TAG_LISTEN)) ||
 	    (rc = watch(ctl.sigfd, TAG_SIGNAL)) ||
-	    (rc = watch(ctl.timerfd, TAG_TIMER)) ||
-	    (rc = cap_event_fd() < 0 ? -errno
-				     : watch(cap_event_fd(), TAG_CAPTURE))) {
+	    (rc = watch(ctl.timerfd, TAG_TIMER)) || (rc = watch_features())) {
 		snprintf(err, errlen, "control loop: %s", strerror(-rc));
 		return rc;
 	}
@@ -397,7 +434,11 @@ static void on_timer(void)
 
 	if (read(ctl.timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
-	cap_reap();
+	CTL_FEATURE_FOREACH(f)
+	{
+		if (f->event)
+			f->event();
+	}
 	n = fdb_age(vsw.fdb, fdb_clock(), vsw.cfg.fdb_age);
 	if (n)
 		log_debug("fdb: %u entries aged out", n);
@@ -429,8 +470,8 @@ int control_run(void)
 				client_accept();
 			} else if (tag == TAG_TIMER) {
 				on_timer();
-			} else if (tag == TAG_CAPTURE) {
-				cap_reap();
+			} else if (tag <= TAG_FEATURE) {
+				feature_event((int)(TAG_FEATURE - tag));
 			} else if (tag == TAG_SIGNAL) {
 				if (read(ctl.sigfd, &si, sizeof(si)) ==
 				    sizeof(si))

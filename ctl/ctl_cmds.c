@@ -14,8 +14,8 @@
 #include <rte_version.h>
 
 #include "control.h"
-#include "capture_ctl.h"
 #include "fdb.h"
+#include "feature.h"
 #include "port.h"
 #include "slirp_port.h"
 #include "vlan.h"
@@ -25,8 +25,6 @@
 
 /* The descriptor passed with the request being handled, or NULL. */
 static int *request_fd;
-
-typedef json_t *(*ctl_fn)(json_t *req, char *err);
 
 /**
  * req_string() - a string member of the request
@@ -429,10 +427,7 @@ static json_t *cmd_hostfwd_del(json_t *req, char *err)
 	return json_object();
 }
 
-static const struct {
-	const char *name;
-	ctl_fn fn;
-} commands[] = {
+static const struct ctl_cmd commands[] = {
 	{ "version", cmd_version },
 	{ "port-list", cmd_port_list },
 	{ "port-add", cmd_port_add },
@@ -446,16 +441,11 @@ static const struct {
 	{ "hostfwd-list", cmd_hostfwd_list },
 	{ "hostfwd-add", cmd_hostfwd_add },
 	{ "hostfwd-del", cmd_hostfwd_del },
-	{ "capture-start", ctl_capture_start },
-	{ "capture-stop", ctl_capture_stop },
-	{ "capture-list", ctl_capture_list },
-	{ "mirror-add", ctl_mirror_add },
-	{ "mirror-del", ctl_mirror_del },
-	{ "mirror-list", ctl_mirror_list },
 };
 
 /**
- * dispatch() - run the handler a request names
+ * dispatch() - run the handler a request names: one of ours, or one a
+ * feature registered (feature.h)
  * @req:	request object
  * @err:	message buffer
  *
@@ -464,6 +454,7 @@ static const struct {
 static json_t *dispatch(json_t *req, char *err)
 {
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+	const struct ctl_cmd *fc;
 
 	if (!cmd) {
 		snprintf(err, ERR_MAX, "request has no \"cmd\" string");
@@ -473,6 +464,9 @@ static json_t *dispatch(json_t *req, char *err)
 		if (!strcmp(commands[i].name, cmd))
 			return commands[i].fn(req, err);
 	}
+	fc = ctl_feature_cmd(cmd);
+	if (fc)
+		return fc->fn(req, err);
 	snprintf(err, ERR_MAX, "unknown command '%.64s'", cmd);
 	return NULL;
 }

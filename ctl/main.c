@@ -9,9 +9,9 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
-#include "capture.h"
 #include "control.h"
 #include "eal.h"
+#include "feature.h"
 #include "log.h"
 #include "offload.h"
 #include "options.h"
@@ -85,56 +85,64 @@ static void print_banner(const struct options *o)
 }
 
 /**
- * start_captures() - start the captures of the command line, before the
- * ports exist, so they see the ports' first frames
+ * features_start() - act on the features' options before the ports exist,
+ * e.g. start the captures of the command line so that they see the ports'
+ * first frames
  * @o:		options
  *
  * Return: 0, or -1 after printing what failed
  */
-static int start_captures(const struct options *o)
+static int features_start(const struct options *o)
 {
-	struct cap_spec spec;
-	char err[512];
-	unsigned int i;
-
-	for (i = 0; i < o->n_captures; i++) {
-		if (cap_spec_parse(&spec, o->captures[i], err, sizeof(err)) ||
-		    cap_spec_check(&spec, err, sizeof(err)))
-			goto err;
-		spec.ports_later = true;
-		if (cap_start(&spec, err, sizeof(err)) < 0)
-			goto err;
-	}
-	return 0;
-err:
-	fprintf(stderr, "vioswitch: --capture %s: %s\n", o->captures[i], err);
-	return -1;
-}
-
-/**
- * check_captures() - check that every port a --capture names now exists
- * @o:		options
- *
- * Return: 0, or -1 after printing what is missing
- */
-static int check_captures(const struct options *o)
-{
-	struct cap_spec spec;
 	char err[512];
 
-	for (unsigned int i = 0; i < o->n_captures; i++) {
-		if (cap_spec_parse(&spec, o->captures[i], err, sizeof(err)))
-			return -1;
-		for (unsigned int k = 0; k < spec.n_ports; k++) {
-			if (vswitch_port_find(spec.ports[k]))
-				continue;
-			fprintf(stderr,
-				"vioswitch: --capture %s: no port with id %s\n",
-				o->captures[i], spec.ports[k]);
+	for (unsigned int i = 0; i < o->n_feature_args; i++) {
+		const struct options_feature_arg *fa = &o->feature_args[i];
+
+		if (fa->feature->start &&
+		    fa->feature->start(fa->arg, err, sizeof(err))) {
+			fprintf(stderr, "vioswitch: --%s %s: %s\n",
+				fa->feature->option, fa->arg, err);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/**
+ * features_ports_ready() - check the features' options now that the ports
+ * are open, e.g. that every port a --capture names exists
+ * @o:		options
+ *
+ * Return: 0, or -1 after printing what is wrong
+ */
+static int features_ports_ready(const struct options *o)
+{
+	char err[512];
+
+	for (unsigned int i = 0; i < o->n_feature_args; i++) {
+		const struct options_feature_arg *fa = &o->feature_args[i];
+
+		if (fa->feature->ports_ready &&
+		    fa->feature->ports_ready(fa->arg, err, sizeof(err))) {
+			fprintf(stderr, "vioswitch: --%s %s: %s\n",
+				fa->feature->option, fa->arg, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * features_stop() - stop what every feature runs
+ */
+static void features_stop(void)
+{
+	CTL_FEATURE_FOREACH(f)
+	{
+		if (f->stop)
+			f->stop();
+	}
 }
 
 /**
@@ -174,7 +182,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vioswitch: %s\n", err);
 		goto out_switch;
 	}
-	if (start_captures(&o) || open_ports(&o) || check_captures(&o)) {
+	if (features_start(&o) || open_ports(&o) || features_ports_ready(&o)) {
 		rc = 2;
 		goto out_control;
 	}
@@ -183,7 +191,7 @@ int main(int argc, char **argv)
 	log_info("%s: shutting down", strsignal(sig));
 	rc = 0;
 out_control:
-	cap_fini();
+	features_stop();
 	control_close();
 out_switch:
 	vswitch_fini();

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
+#include "feature.h"
 #include "netdev.h"
 
 enum opt_id {
@@ -28,7 +28,6 @@ enum opt_id {
 	OPT_HUGEPAGES,
 	OPT_LOG_LEVEL,
 	OPT_NETDEV,
-	OPT_CAPTURE,
 	OPT_FDB_AGE,
 	OPT_FDB_SIZE,
 	OPT_LEARN_LIMIT,
@@ -36,16 +35,16 @@ enum opt_id {
 	OPT_FLUSH_US,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_FEATURE = 1024, /* feature k's option: OPT_FEATURE + k */
 };
 
-static const struct option long_opts[] = {
+static const struct option base_opts[] = {
 	{ "ctl", required_argument, NULL, OPT_CTL },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "pmd-cpus", required_argument, NULL, OPT_PMD_CPUS },
 	{ "hugepages", required_argument, NULL, OPT_HUGEPAGES },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "netdev", required_argument, NULL, OPT_NETDEV },
-	{ "capture", required_argument, NULL, OPT_CAPTURE },
 	{ "fdb-age", required_argument, NULL, OPT_FDB_AGE },
 	{ "fdb-size", required_argument, NULL, OPT_FDB_SIZE },
 	{ "learn-limit", required_argument, NULL, OPT_LEARN_LIMIT },
@@ -53,8 +52,12 @@ static const struct option long_opts[] = {
 	{ "tx-flush-us", required_argument, NULL, OPT_FLUSH_US },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
 };
+
+#define N_BASE_OPTS (sizeof(base_opts) / sizeof(base_opts[0]))
+
+/* base_opts, the features' options, and the terminating entry. */
+static struct option long_opts[N_BASE_OPTS + OPTIONS_MAX_FEATURES + 1];
 
 /* The embedded default of `vioswitch` without ports: see README.md. */
 static const char *const default_netdevs[] = {
@@ -63,7 +66,8 @@ static const char *const default_netdevs[] = {
 	NULL,
 };
 
-static const char usage_text[] =
+/* --help: usage_head, each feature's option_help, usage_tail. */
+static const char usage_head[] =
 	"Usage: vioswitch [OPTION]... --netdev TYPE,id=ID[,KEY=VALUE]...\n"
 	"A userspace switch for virtio-net VMs, taps and a user-mode NAT.\n"
 	"\n"
@@ -71,11 +75,8 @@ static const char usage_text[] =
 	"                        pcap,id=ID[,rx=IN.pcap][,tx=OUT.pcap]"
 	"[,loop=N][,pps=N|max][,mtu=N]\n"
 	"                      keys of every type: vlan=N (access port),\n"
-	"                        trunk=on, learn_limit=N\n"
-	"  --capture PORT|all,w=FILE[,dir=rx|tx|both][,filter=EXPR]\n"
-	"              [,format=pcapng|pcap][,snaplen=N][,count=N][,duration=S]\n"
-	"              [,rotate=SIZE_MB:FILES]\n"
-	"                      capture a port from the start (repeatable)\n"
+	"                        trunk=on, learn_limit=N\n";
+static const char usage_tail[] =
 	"  --config FILE       read options from FILE, one per line\n"
 	"  --ctl PATH          control socket (default $VIOSWITCH_CTL or\n"
 	"                        " CTL_PATH_DEFAULT ")\n"
@@ -181,7 +182,7 @@ static void add_netdev(struct options *o, const char *spec)
 
 	if (!nd)
 		die("out of memory");
-	if (netdev_parse(spec, nd, err, sizeof(err)))
+	if (!port_parse(spec, nd, err, sizeof(err)))
 		die("--netdev %s: %s", spec, err);
 	for (unsigned int i = 0; i < o->n_netdevs; i++) {
 		struct netdev *other = malloc(sizeof(*other));
@@ -200,61 +201,108 @@ static void add_netdev(struct options *o, const char *spec)
 }
 
 /**
- * add_capture() - check a --capture option and keep it
- * @o:		options
- * @spec:	PORT[,key=value...]
+ * feature_of() - the feature whose option has id @id
+ * @id:		OPT_FEATURE + k
+ *
+ * Return: feature k
  */
-static void add_capture(struct options *o, const char *spec)
+static struct ctl_feature *feature_of(int id)
 {
-	struct cap_spec cs;
+	int k = id - OPT_FEATURE;
+
+	CTL_FEATURE_FOREACH(f)
+	{
+		if (f->option && !k--)
+			return f;
+	}
+	die("internal error: no feature for option %d", id);
+}
+
+/**
+ * add_feature_arg() - check a feature's option and keep it
+ * @o:		options
+ * @id:		OPT_FEATURE + k
+ * @arg:	its value
+ */
+static void add_feature_arg(struct options *o, int id, const char *arg)
+{
+	struct ctl_feature *f = feature_of(id);
 	char err[256];
 
-	if (cap_spec_parse(&cs, spec, err, sizeof(err)))
-		die("--capture %s: %s", spec, err);
-	if (o->n_captures == OPTIONS_MAX_CAPTURES)
-		die("more than %d --capture options", OPTIONS_MAX_CAPTURES);
-	o->captures[o->n_captures++] = strdup(spec);
+	if (f->option_check && f->option_check(arg, NULL, 0, err, sizeof(err)))
+		die("--%s %s: %s", f->option, arg, err);
+	if (o->n_feature_args == OPTIONS_MAX_FEATURE_ARGS)
+		die("more than %d --%s options", OPTIONS_MAX_FEATURE_ARGS,
+		    f->option);
+	o->feature_args[o->n_feature_args].feature = f;
+	o->feature_args[o->n_feature_args++].arg = strdup(arg);
 }
 
 /**
- * netdev_named() - is @id the id of one of the --netdev options?
- * @o:		options
- * @id:		port id
- *
- * Return: true if so
- */
-static bool netdev_named(const struct options *o, const char *id)
-{
-	struct netdev *nd = malloc(sizeof(*nd));
-	bool found = false;
-	char err[512];
-
-	if (!nd)
-		die("out of memory");
-	for (unsigned int i = 0; !found && i < o->n_netdevs; i++)
-		found = !netdev_parse(o->netdevs[i], nd, err, sizeof(err)) &&
-			!strcmp(nd->id, id);
-	free(nd);
-	return found;
-}
-
-/**
- * check_capture_ports() - every port a --capture names is a --netdev
+ * check_feature_args() - check the features' options against the ports:
+ * e.g. every port a --capture names is a --netdev
  * @o:		options, complete
  */
-static void check_capture_ports(const struct options *o)
+static void check_feature_args(const struct options *o)
 {
-	for (unsigned int i = 0; i < o->n_captures; i++) {
-		struct cap_spec cs;
-		char err[256];
+	char(*ids)[PORT_ID_MAX] = calloc(o->n_netdevs + 1, sizeof(*ids));
+	const char **idp = calloc(o->n_netdevs + 1, sizeof(*idp));
+	struct netdev *nd = malloc(sizeof(*nd));
+	char err[512];
 
-		if (cap_spec_parse(&cs, o->captures[i], err, sizeof(err)))
-			die("--capture %s: %s", o->captures[i], err);
-		for (unsigned int k = 0; k < cs.n_ports; k++)
-			if (!netdev_named(o, cs.ports[k]))
-				die("--capture %s: no --netdev with id=%s",
-				    o->captures[i], cs.ports[k]);
+	if (!ids || !idp || !nd)
+		die("out of memory");
+	for (unsigned int i = 0; i < o->n_netdevs; i++) {
+		if (!netdev_parse(o->netdevs[i], nd, err, sizeof(err)))
+			snprintf(ids[i], sizeof(ids[i]), "%s", nd->id);
+		idp[i] = ids[i];
 	}
+	for (unsigned int i = 0; i < o->n_feature_args; i++) {
+		const struct options_feature_arg *fa = &o->feature_args[i];
+
+		if (fa->feature->option_check &&
+		    fa->feature->option_check(fa->arg, idp, o->n_netdevs, err,
+					      sizeof(err)))
+			die("--%s %s: %s", fa->feature->option, fa->arg, err);
+	}
+	free(nd);
+	free(idp);
+	free(ids);
+}
+
+/**
+ * long_opts_init() - the long options: ours, then the features'
+ */
+static void long_opts_init(void)
+{
+	unsigned int n = N_BASE_OPTS, k = 0;
+
+	memcpy(long_opts, base_opts, sizeof(base_opts));
+	CTL_FEATURE_FOREACH(f)
+	{
+		if (!f->option)
+			continue;
+		if (n == N_BASE_OPTS + OPTIONS_MAX_FEATURES)
+			die("internal error: too many feature options");
+		long_opts[n++] =
+			(struct option){ f->option, required_argument, NULL,
+					 OPT_FEATURE + (int)k++ };
+	}
+	long_opts[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/**
+ * usage() - print --help
+ */
+static void usage(void)
+{
+	fputs(usage_head, stdout);
+	CTL_FEATURE_FOREACH(f)
+	{
+		if (f->option_help)
+			fputs(f->option_help, stdout);
+	}
+	fputs(usage_tail, stdout);
 }
 
 static void parse_config(struct options *o, const char *path, int depth);
@@ -304,9 +352,6 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 	case OPT_NETDEV:
 		add_netdev(o, arg);
 		break;
-	case OPT_CAPTURE:
-		add_capture(o, arg);
-		break;
 	case OPT_FDB_AGE:
 		o->cfg.fdb_age = parse_u32("fdb-age", arg, 1, 1000000);
 		break;
@@ -324,11 +369,14 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 		o->cfg.flush_us = parse_u32("tx-flush-us", arg, 0, 1000000);
 		break;
 	case OPT_HELP:
-		fputs(usage_text, stdout);
+		usage();
 		exit(0);
 	case OPT_VERSION:
 		printf("vioswitch %s\n", VIOSWITCH_VERSION);
 		exit(0);
+	default:
+		add_feature_arg(o, id, arg);
+		break;
 	}
 }
 
@@ -443,6 +491,7 @@ void options_parse(int argc, char **argv, struct options *o)
 		.idle_us = 200,
 		.flush_us = 0,
 	};
+	long_opts_init();
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
@@ -462,7 +511,7 @@ void options_parse(int argc, char **argv, struct options *o)
 			add_netdev(o, default_netdevs[i]);
 		o->used_default = true;
 	}
-	check_capture_ports(o);
+	check_feature_args(o);
 }
 
 /**
@@ -474,7 +523,7 @@ void options_free(struct options *o)
 	for (unsigned int i = 0; i < o->n_netdevs; i++)
 		free(o->netdevs[i]);
 	o->n_netdevs = 0;
-	for (unsigned int i = 0; i < o->n_captures; i++)
-		free(o->captures[i]);
-	o->n_captures = 0;
+	for (unsigned int i = 0; i < o->n_feature_args; i++)
+		free(o->feature_args[i].arg);
+	o->n_feature_args = 0;
 }

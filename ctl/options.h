@@ -9,9 +9,12 @@
 #include "log.h"
 #include "vswitch.h"
 
-#define OPTIONS_MAX_NETDEVS  PORT_TABLE_MAX
-#define OPTIONS_MAX_CAPTURES 16
-#define CTL_PATH_DEFAULT     "/run/vioswitch/ctl.sock"
+#define OPTIONS_MAX_NETDEVS	 PORT_TABLE_MAX
+#define OPTIONS_MAX_FEATURES	 16 /* features with an option */
+#define OPTIONS_MAX_FEATURE_ARGS 16 /* values of those options, in all */
+#define CTL_PATH_DEFAULT	 "/run/vioswitch/ctl.sock"
+
+struct ctl_feature;
 
 enum hugepages_mode {
 	HUGEPAGES_AUTO,
@@ -29,6 +32,8 @@ enum hugepages_mode {
  * @cfg:	switch tunables
  * @netdevs:	port specifications, in order
  * @n_netdevs:	how many
+ * @feature_args: values of the features' options (feature.h), in order
+ * @n_feature_args: how many
  * @used_default: no port was given: the embedded default was used
  */
 struct options {
@@ -40,8 +45,11 @@ struct options {
 	struct vswitch_config cfg;
 	char *netdevs[OPTIONS_MAX_NETDEVS];
 	unsigned int n_netdevs;
-	char *captures[OPTIONS_MAX_CAPTURES];
-	unsigned int n_captures;
+	struct options_feature_arg {
+		struct ctl_feature *feature;
+		char *arg;
+	} feature_args[OPTIONS_MAX_FEATURE_ARGS];
+	unsigned int n_feature_args;
 	bool used_default;
 };
 

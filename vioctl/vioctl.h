@@ -45,6 +45,8 @@ struct vioctl_opts {
  *		NULL for commands without arguments
  * @print:	print the result for humans
  * @usage:	synopsis, for help and usage errors
+ * @follow:	after a successful reply was printed, go on with it (e.g.
+ *		stream a capture); NULL for most commands. Return: exit status
  */
 struct vioctl_reply;
 struct vioctl_cmd {
@@ -57,6 +59,19 @@ struct vioctl_cmd {
 		      int n);
 	int (*print)(struct vioctl_reply *r);
 	const char *usage;
+	int (*follow)(const struct vioctl_opts *o, struct vioctl_reply *r);
+};
+
+/**
+ * struct vioctl_cmd_group - commands a feature adds to vioctl
+ * @cmds:	the commands, in the order "vioctl help" lists them
+ * @n:		how many
+ * @next:	next group (vioctl.c)
+ */
+struct vioctl_cmd_group {
+	const struct vioctl_cmd *cmds;
+	size_t n;
+	struct vioctl_cmd_group *next;
 };
 
 /**
@@ -91,19 +106,7 @@ void vioctl_usage_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 int vioctl_request(const struct vioctl_opts *o, const json_t *req,
 		   json_t **result);
-int vioctl_capture_follow(const struct vioctl_opts *o, json_t *started);
-void vioctl_build_capture_start(const struct vioctl_cmd *cmd, json_t *req,
-				char **args, int n);
-void vioctl_build_mirror_add(const struct vioctl_cmd *cmd, json_t *req,
-			     char **args, int n);
-void vioctl_build_session_id(const struct vioctl_cmd *cmd, json_t *req,
-			     char **args, int n);
-int vioctl_print_capture(struct vioctl_reply *r);
-int vioctl_print_captures(struct vioctl_reply *r);
-int vioctl_print_capture_stopped(struct vioctl_reply *r);
-int vioctl_print_mirror(struct vioctl_reply *r);
-int vioctl_print_mirrors(struct vioctl_reply *r);
-int vioctl_print_mirror_removed(struct vioctl_reply *r);
+void vioctl_cmds_register(struct vioctl_cmd_group *g);
 
 int vioctl_bad(struct vioctl_reply *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* feature.h - features that plug into the daemon: an option, control
+ * commands, an event fd, start and stop
+ *
+ * Theory of operation
+ * -------------------
+ * A feature folder (capture/) keeps its datapath, control and CLI pieces
+ * together and registers one struct ctl_feature when the program loads
+ * (RTE_INIT), so the daemon never names it:
+ * - options.c accepts its long option (`--capture SPEC`, repeatable) and
+ *   checks each value as it is parsed, then once more against the ids of
+ *   every --netdev;
+ * - main.c starts each value before the ports open (so a capture sees a
+ *   port's first frames), checks it again once they are open, and stops the
+ *   feature at shutdown;
+ * - the control loop watches its event fd and calls its event handler
+ *   when the fd is readable and once a second;
+ * - ctl_cmds.c dispatches its control commands as it does its own.
+ * Every hook is optional.
+ */
+#ifndef VIOSWITCH_CTL_FEATURE_H
+#define VIOSWITCH_CTL_FEATURE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/**
+ * struct ctl_cmd - one control command (doc/control-protocol.md)
+ * @name:	the request's "cmd"
+ * @fn:		handler, on the control thread: returns the reply's
+ *		"result", or NULL with at most CTL_ERR_MAX bytes in @err
+ */
+struct ctl_cmd {
+	const char *name;
+	json_t *(*fn)(json_t *req, char *err);
+};
+
+/**
+ * struct ctl_feature - what a feature adds to the daemon
+ * @name:	feature name, for messages
+ * @option:	long option it takes (without dashes), or NULL
+ * @option_help: lines for --help, each starting with two spaces
+ * @option_check: check one value of @option. @ids, the ids of every
+ *		--netdev (@n_ids), is NULL while options are still being
+ *		parsed. Return: 0, or -errno with a message in @err
+ * @start:	act on one value of @option, before the ports open
+ * @ports_ready: check one value of @option once the ports are open
+ * @stop:	stop everything the feature runs (shutdown)
+ * @event_fd:	fd the control loop watches, or -1 with errno
+ * @event:	@event_fd is readable, or a second passed
+ * @cmds:	control commands, ending with an entry whose @name is NULL
+ * @next:	next feature (feature.c)
+ */
+struct ctl_feature {
+	const char *name;
+	const char *option;
+	const char *option_help;
+	int (*option_check)(const char *arg, const char *const *ids,
+			    unsigned int n_ids, char *err, size_t errlen);
+	int (*start)(const char *arg, char *err, size_t errlen);
+	int (*ports_ready)(const char *arg, char *err, size_t errlen);
+	void (*stop)(void);
+	int (*event_fd)(void);
+	void (*event)(void);
+	const struct ctl_cmd *cmds;
+	struct ctl_feature *next;
+};
+
+void ctl_feature_register(struct ctl_feature *f);
+struct ctl_feature *ctl_features(void);
+const struct ctl_cmd *ctl_feature_cmd(const char *name);
+
+/* Iterate over the registered features in registration order. */
+#define CTL_FEATURE_FOREACH(f)                                                 \
+	for (struct ctl_feature *f = ctl_features(); f; f = f->next)
+
+#endif /* VIOSWITCH_CTL_FEATURE_H */
