@@ -61,28 +61,6 @@ int cap_event_fd(void)
 }
 
 /**
- * cap_session_sum() - sum a session's counters over the writer slots
- * @s:		session
- * @port:	port index, or -1 for every port
- * @sum:	result
- */
-void cap_session_sum(const struct cap_session *s, int port,
-		     struct cap_stats *sum)
-{
-	memset(sum, 0, sizeof(*sum));
-	for (unsigned int slot = 0; slot < COUNTER_SLOTS; slot++) {
-		for (int p = port < 0 ? 0 : port;
-		     p < (port < 0 ? PORT_TABLE_MAX : port + 1); p++) {
-			const struct cap_stats *st = &s->stats[slot][p];
-
-			sum->seen += st->seen;
-			sum->matched += st->matched;
-			sum->dropped += st->dropped;
-		}
-	}
-}
-
-/**
  * names_port() - does @s name the port @id?
  * @s:		session
  * @id:		port id
@@ -423,7 +401,8 @@ static struct cap_session *session_open(struct cap_spec *spec, unsigned int id,
 			 rte_strerror(rte_errno));
 		goto err;
 	}
-	if (cap_writer_open(s, err, errlen) || cap_writer_start(s, err, errlen))
+	if (cap_writer_open(s, cap_event_fd(), err, errlen) ||
+	    cap_writer_start(s, err, errlen))
 		goto err;
 	return s;
 err:

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture_writer.h"
+#include "capture_output.h"
 #include "log.h"
 #include "vswitch.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* capture_writer.h - a capture writer's state and its output (capture_*.c) */
-#ifndef VIOSWITCH_CAPTURE_WRITER_H
-#define VIOSWITCH_CAPTURE_WRITER_H
+/* capture_output.h - a capture writer's state and where it puts its bytes */
+#ifndef VIOSWITCH_CAPTURE_OUTPUT_H
+#define VIOSWITCH_CAPTURE_OUTPUT_H
 
 #include <limits.h>
 #include <stdbool.h>
@@ -78,4 +78,4 @@ int cap_out_section(struct cap_session *s);
 int cap_out_open(struct cap_session *s, uint32_t no, char *err, size_t errlen);
 int cap_out_rotate(struct cap_session *s);
 
-#endif /* VIOSWITCH_CAPTURE_WRITER_H */
+#endif /* VIOSWITCH_CAPTURE_OUTPUT_H */

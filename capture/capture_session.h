@@ -93,7 +93,7 @@ extern struct rte_mempool *cap_pool;
 void cap_session_sum(const struct cap_session *s, int port,
 		     struct cap_stats *sum);
 
-int cap_writer_open(struct cap_session *s, char *err, size_t errlen);
+int cap_writer_open(struct cap_session *s, int evfd, char *err, size_t errlen);
 int cap_writer_start(struct cap_session *s, char *err, size_t errlen);
 void cap_writer_stop(struct cap_session *s);
 bool cap_writer_done(const struct cap_session *s, char *reason, size_t len);

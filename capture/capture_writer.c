@@ -36,7 +36,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "capture_writer.h"
+#include "capture_output.h"
 #include "log.h"
 #include "offload.h"
 #include "vswitch.h"
@@ -260,12 +260,13 @@ static void *writer_main(void *arg)
  * cap_writer_open() - set up a capture's output: open the file or take
  * the stream, write the header and the watched ports' interface blocks
  * @s:		session, spec complete, spec.fd moved in (-1 for a file)
+ * @evfd:	eventfd the writer signals when the capture ends by itself
  * @err:	message on failure
  * @errlen:	its size
  *
  * Return: 0, or -errno
  */
-int cap_writer_open(struct cap_session *s, char *err, size_t errlen)
+int cap_writer_open(struct cap_session *s, int evfd, char *err, size_t errlen)
 {
 	struct cap_writer *w = calloc(1, sizeof(*w));
 	const struct port_table *t = vsw.table;
@@ -277,7 +278,7 @@ int cap_writer_open(struct cap_session *s, char *err, size_t errlen)
 	}
 	s->writer = w;
 	w->buf.cap = WRITER_BUF;
-	w->evfd = cap_event_fd();
+	w->evfd = evfd;
 	w->fd = -1;
 	w->wakefd = -1;
 	for (unsigned int i = 0; t && i < t->n; i++) {

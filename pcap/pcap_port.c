@@ -672,3 +672,12 @@ const struct port_kind port_kind_pcap = {
 	.keys = pcap_keys,
 	.open = pcapport_open,
 };
+
+/**
+ * port_kind_pcap_register() - make the kind known to `--netdev` when the
+ * program loads
+ */
+RTE_INIT(port_kind_pcap_register)
+{
+	port_kind_register(&port_kind_pcap);
+}

@@ -530,3 +530,12 @@ const struct port_kind port_kind_user = {
 	.keys = user_keys,
 	.open = user_open,
 };
+
+/**
+ * port_kind_user_register() - make the kind known to `--netdev` when the
+ * program loads
+ */
+RTE_INIT(port_kind_user_register)
+{
+	port_kind_register(&port_kind_user);
+}

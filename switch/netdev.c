@@ -3,9 +3,10 @@
  *
  * The syntax is QEMU's -netdev: the kind first, then comma-separated
  * key=value pairs. Keys common to every kind (id, vlan, trunk, learn_limit)
- * are parsed here; the kind's own keys are checked against its key list and
- * kept as text for the kind's open() to interpret. Every error names the
- * offending text.
+ * are parsed here; every other pair is kept as text, in order, for the
+ * port layer (port.c) to check against the kind's key list and for the
+ * kind's open() to interpret. This file knows no port kind. Every error
+ * names the offending text.
  */
 #include "netdev.h"
 
@@ -105,7 +106,7 @@ int netdev_parse_bool(const char *key, const char *text, bool *out, char *err,
  */
 static bool id_valid(const char *id)
 {
-	if (!*id || strlen(id) >= PORT_ID_MAX)
+	if (!*id || strlen(id) >= NETDEV_ID_MAX)
 		return false;
 	for (const char *c = id; *c; c++) {
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
@@ -137,7 +138,7 @@ static int parse_common(struct netdev *nd, int key, const char *value,
 			snprintf(err, errlen,
 				 "id=%s: expected 1 to %d letters, digits, "
 				 "'-', '_' or '.'",
-				 value, PORT_ID_MAX - 1);
+				 value, NETDEV_ID_MAX - 1);
 			return -EINVAL;
 		}
 		snprintf(nd->id, sizeof(nd->id), "%s", value);
@@ -161,27 +162,10 @@ static int parse_common(struct netdev *nd, int key, const char *value,
 }
 
 /**
- * build_tokens() - the getsubopt() token list: common keys, then the kind's
- * @kind:	port kind
- * @tokens:	array of NETDEV_MAX_KV + KEY__COMMON + 1 entries
- */
-static void build_tokens(const struct port_kind *kind, char **tokens)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < KEY__COMMON; i++)
-		tokens[n++] = (char *)common_keys[i];
-	for (unsigned int i = 0;
-	     kind->keys && kind->keys[i] && n < NETDEV_MAX_KV + KEY__COMMON;
-	     i++)
-		tokens[n++] = (char *)kind->keys[i];
-	tokens[n] = NULL;
-}
-
-/**
  * netdev_parse() - parse a port specification
  * @spec:	"KIND,id=ID,key=value,..."
- * @nd:		result
+ * @nd:		result: the kind's name, the common keys, the other pairs;
+ *		@nd->id is empty when id= was not given
  * @err:	message buffer, names the offending text on error
  * @errlen:	its size
  *
@@ -189,7 +173,7 @@ static void build_tokens(const struct port_kind *kind, char **tokens)
  */
 int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen)
 {
-	char *tokens[NETDEV_MAX_KV + KEY__COMMON + 1];
+	char *tokens[KEY__COMMON + 1];
 	char *opts, *kind, *value;
 
 	memset(nd, 0, sizeof(*nd));
@@ -204,28 +188,20 @@ int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen)
 	strcpy(nd->buf, spec);
 	opts = nd->buf;
 	kind = strsep(&opts, ",");
-	nd->kind = port_kind_find(kind);
-	if (!nd->kind) {
-		char names[128];
-
-		snprintf(err, errlen, "'%s': unknown netdev type (known: %s)",
-			 kind, port_kind_names(names, sizeof(names)));
+	if (strlen(kind) >= sizeof(nd->kind)) {
+		snprintf(err, errlen, "'%s': unknown netdev type", kind);
 		return -EINVAL;
 	}
-	build_tokens(nd->kind, tokens);
+	snprintf(nd->kind, sizeof(nd->kind), "%s", kind);
+	for (unsigned int i = 0; i < KEY__COMMON; i++)
+		tokens[i] = (char *)common_keys[i];
+	tokens[KEY__COMMON] = NULL;
 	while (opts && *opts) {
-		char *start = opts;
 		int k = getsubopt(&opts, tokens, &value);
 
-		if (k < 0) {
-			snprintf(err, errlen, "'%s': unknown key for %s", start,
-				 nd->kind->name);
-			return -EINVAL;
-		}
-		if (!value)
-			value = "";
-		if (k < KEY__COMMON) {
-			if (parse_common(nd, k, value, err, errlen))
+		if (k >= 0) {
+			if (parse_common(nd, k, value ? value : "", err,
+					 errlen))
 				return -EINVAL;
 			continue;
 		}
@@ -234,12 +210,16 @@ int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen)
 				 NETDEV_MAX_KV);
 			return -EINVAL;
 		}
-		nd->kv[nd->n_kv].key = tokens[k];
-		nd->kv[nd->n_kv++].value = value;
-	}
-	if (!nd->id[0]) {
-		snprintf(err, errlen, "'%s': id= is required", spec);
-		return -EINVAL;
+		/* Not a common key: getsubopt() left "key[=value]". */
+		nd->kv[nd->n_kv].key = value;
+		nd->kv[nd->n_kv].value = "";
+		nd->kv[nd->n_kv].has_value = false;
+		if ((value = strchr(value, '='))) {
+			*value++ = '\0';
+			nd->kv[nd->n_kv].value = value;
+			nd->kv[nd->n_kv].has_value = true;
+		}
+		nd->n_kv++;
 	}
 	return 0;
 }

@@ -7,24 +7,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "port.h"
-
 #define NETDEV_MAX_KV	64
 #define NETDEV_SPEC_MAX 4096
+#define NETDEV_KIND_MAX 32 /* bytes of a kind name, including NUL */
+#define NETDEV_ID_MAX	32 /* bytes of an id, including NUL */
 
 /**
  * struct netdev_kv - one kind-specific key=value pair, in the given order
- * @key:	key, one of the kind's keys
+ * @key:	key, as given (port.c checks it against the kind's keys)
  * @value:	value text, "" when the key was given without '='
+ * @has_value:	the key was given with '='
  */
 struct netdev_kv {
 	const char *key;
 	const char *value;
+	bool has_value;
 };
 
 /**
  * struct netdev - a parsed port specification
- * @kind:	port kind
+ * @kind:	port kind's name, as given
  * @id:		id= value
  * @vlan:	vlan= value, 0 when absent
  * @trunk:	trunk=on
@@ -34,8 +36,8 @@ struct netdev_kv {
  * @buf:	private copy of the text that @kv points into
  */
 struct netdev {
-	const struct port_kind *kind;
-	char id[PORT_ID_MAX];
+	char kind[NETDEV_KIND_MAX];
+	char id[NETDEV_ID_MAX];
 	uint16_t vlan;
 	bool trunk;
 	uint32_t learn_limit;

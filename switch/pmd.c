@@ -41,8 +41,8 @@
 
 #include "capture_hook.h"
 #include "egress.h"
+#include "fdb.h"
 #include "log.h"
-#include "vswitch.h"
 
 /* Empty polling before a PMD thread starts to yield, microseconds */
 #define PMD_SPIN_US 20
@@ -55,7 +55,8 @@
  *
  * Return: state, or NULL
  */
-struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu)
+struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu,
+		       const struct pmd_env *env)
 {
 	struct pmd *pmd = rte_zmalloc("pmd", sizeof(*pmd), RTE_CACHE_LINE_SIZE);
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -67,15 +68,17 @@ struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu)
 	pmd->index = index;
 	pmd->lcore = lcore;
 	pmd->cpu = cpu;
+	pmd->qsbr = env->qsbr;
+	pmd->table = env->table;
 	pmd->epfd = epoll_create1(EPOLL_CLOEXEC);
 	pmd->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	pmd->ctx = fwd_ctx_create(vsw.fdb, (uint16_t)index);
+	pmd->ctx = fwd_ctx_create(env->fdb, (uint16_t)index);
 	if (pmd->epfd < 0 || pmd->wakefd < 0 || !pmd->ctx)
 		goto err;
 	if (epoll_ctl(pmd->epfd, EPOLL_CTL_ADD, pmd->wakefd, &ev))
 		goto err;
-	pmd->ctx->flush_cycles = rte_get_tsc_hz() / 1000000 * vsw.cfg.flush_us;
-	pmd->idle_cycles = rte_get_tsc_hz() / 1000000 * vsw.cfg.idle_us;
+	pmd->ctx->flush_cycles = rte_get_tsc_hz() / 1000000 * env->flush_us;
+	pmd->idle_cycles = rte_get_tsc_hz() / 1000000 * env->idle_us;
 	pmd->spin_cycles = RTE_MIN(rte_get_tsc_hz() / 1000000 * PMD_SPIN_US,
 				   pmd->idle_cycles);
 	return pmd;
@@ -144,7 +147,7 @@ static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
 	struct fwd_ctx *ctx = pmd->ctx;
 	uint32_t got = 0;
 
-	ctx->table = vswitch_table();
+	ctx->table = __atomic_load_n(pmd->table, __ATOMIC_ACQUIRE);
 	for (unsigned int i = 0; rxqs && i < rxqs->n; i++) {
 		struct port *p = rxqs->q[i].port;
 		uint64_t t0 = rte_rdtsc();
@@ -182,12 +185,12 @@ static void pmd_sleep(struct pmd *pmd)
 	struct epoll_event ev[16];
 	uint64_t v;
 
-	rte_rcu_qsbr_thread_offline(vsw.qsbr, pmd->index);
+	rte_rcu_qsbr_thread_offline(pmd->qsbr, pmd->index);
 	if (epoll_wait(pmd->epfd, ev, 16, 1000) < 0 && errno != EINTR)
 		log_warn("pmd %u: epoll_wait: %s", pmd->index, strerror(errno));
 	if (read(pmd->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		log_warn("pmd %u: wake fd: %s", pmd->index, strerror(errno));
-	rte_rcu_qsbr_thread_online(vsw.qsbr, pmd->index);
+	rte_rcu_qsbr_thread_online(pmd->qsbr, pmd->index);
 	pmd->st.sleeps++;
 }
 
@@ -205,8 +208,8 @@ static int pmd_main(void *arg)
 	uint64_t last_busy = rte_rdtsc();
 
 	counter_slot = pmd->index;
-	rte_rcu_qsbr_thread_register(vsw.qsbr, pmd->index);
-	rte_rcu_qsbr_thread_online(vsw.qsbr, pmd->index);
+	rte_rcu_qsbr_thread_register(pmd->qsbr, pmd->index);
+	rte_rcu_qsbr_thread_online(pmd->qsbr, pmd->index);
 	while (!__atomic_load_n(&pmd->stop, __ATOMIC_ACQUIRE)) {
 		const struct pmd_rxqs *rxqs =
 			__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE);
@@ -234,7 +237,7 @@ static int pmd_main(void *arg)
 		}
 		if (ctx->n_dirty)
 			continue;
-		rte_rcu_qsbr_quiescent(vsw.qsbr, pmd->index);
+		rte_rcu_qsbr_quiescent(pmd->qsbr, pmd->index);
 		if (got)
 			continue;
 		if (t1 - last_busy < pmd->spin_cycles)
@@ -259,8 +262,8 @@ static int pmd_main(void *arg)
 	egress_flush(ctx, true);
 	if (armed)
 		set_armed(armed, false);
-	rte_rcu_qsbr_thread_offline(vsw.qsbr, pmd->index);
-	rte_rcu_qsbr_thread_unregister(vsw.qsbr, pmd->index);
+	rte_rcu_qsbr_thread_offline(pmd->qsbr, pmd->index);
+	rte_rcu_qsbr_thread_unregister(pmd->qsbr, pmd->index);
 	return 0;
 }
 

@@ -6,8 +6,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_rcu_qsbr.h>
+
 #include "forward.h"
 #include "port.h"
+#include "port_table.h"
+
+/**
+ * struct pmd_env - what a PMD thread reads of the switch it serves
+ * @fdb:	forwarding database
+ * @qsbr:	RCU state, in which the thread reports its quiescent states
+ * @table:	where the current port table is published (RCU)
+ * @flush_us:	longest a partial output batch waits, microseconds
+ * @idle_us:	empty polling before the thread sleeps, microseconds
+ */
+struct pmd_env {
+	struct fdb *fdb;
+	struct rte_rcu_qsbr *qsbr;
+	struct port_table *const *table;
+	uint32_t flush_us;
+	uint32_t idle_us;
+};
 
 /**
  * struct pmd_rxqs - the receive queues one PMD thread polls (immutable,
@@ -56,6 +75,8 @@ struct pmd_stats {
  * @spin_cycles: empty polling before it starts yielding, TSC cycles
  * @idle_cycles: empty polling before it sleeps, TSC cycles
  * @ctx:	forwarding state
+ * @qsbr:	RCU state of the switch (struct pmd_env)
+ * @table:	where the switch publishes its port table (struct pmd_env)
  * @st:		statistics
  */
 struct pmd {
@@ -69,10 +90,13 @@ struct pmd {
 	uint64_t spin_cycles;
 	uint64_t idle_cycles;
 	struct fwd_ctx *ctx;
+	struct rte_rcu_qsbr *qsbr;
+	struct port_table *const *table;
 	struct pmd_stats st __rte_cache_aligned;
 };
 
-struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu);
+struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu,
+		       const struct pmd_env *env);
 void pmd_destroy(struct pmd *pmd);
 int pmd_launch(struct pmd *pmd);
 void pmd_stop(struct pmd *pmd);

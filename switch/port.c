@@ -10,7 +10,6 @@
 #include <rte_ether.h>
 
 #include "mbuf_pool.h"
-#include "netdev.h"
 
 #define X_NAME(e, name, doc) name,
 const char *const drop_reason_names[DROP__MAX] = { DROP_REASONS(X_NAME) };
@@ -23,17 +22,20 @@ __thread unsigned int counter_slot = SLOT_CONTROL;
 struct rte_mempool *port_mbuf_pool;
 struct rte_mempool *port_jumbo_mbuf_pool;
 
-extern const struct port_kind port_kind_pcap;
-extern const struct port_kind port_kind_vhost;
-extern const struct port_kind port_kind_tap;
-extern const struct port_kind port_kind_user;
+/* The kinds, in the order they registered (the order of linking). */
+static const struct port_kind *port_kinds[PORT_KINDS_MAX];
+static unsigned int n_port_kinds;
 
-static const struct port_kind *const port_kinds[] = {
-	&port_kind_pcap,
-	&port_kind_vhost,
-	&port_kind_tap,
-	&port_kind_user,
-};
+/**
+ * port_kind_register() - make a kind known to `--netdev`; each port kind
+ * calls it when the program loads, so the core names none of them
+ * @kind:	the kind, which stays registered for the process's life
+ */
+void port_kind_register(const struct port_kind *kind)
+{
+	if (n_port_kinds < PORT_KINDS_MAX)
+		port_kinds[n_port_kinds++] = kind;
+}
 
 /**
  * port_kind_find() - look up a port kind by name
@@ -43,7 +45,7 @@ static const struct port_kind *const port_kinds[] = {
  */
 const struct port_kind *port_kind_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(port_kinds) / sizeof(*port_kinds); i++) {
+	for (unsigned int i = 0; i < n_port_kinds; i++) {
 		if (!strcmp(port_kinds[i]->name, name))
 			return port_kinds[i];
 	}
@@ -62,7 +64,7 @@ const char *port_kind_names(char *buf, size_t len)
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(port_kinds) / sizeof(*port_kinds); i++)
+	for (unsigned int i = 0; i < n_port_kinds; i++)
 		off += (size_t)snprintf(buf + off, off < len ? len - off : 0,
 					"%s%s", i ? ", " : "",
 					port_kinds[i]->name);
@@ -139,6 +141,53 @@ void port_counters_sum(const struct port *port, struct port_counters *sum)
 }
 
 /**
+ * port_parse() - parse a specification and check it against its kind: a
+ * known kind first, then netdev_parse()'s common keys, then the kind's own
+ * keys, then id=
+ * @spec:	"KIND,id=ID,..."
+ * @nd:		result
+ * @err:	message buffer, names the offending text on error
+ * @errlen:	its size
+ *
+ * Return: the kind, or NULL with a message in @err
+ */
+const struct port_kind *port_parse(const char *spec, struct netdev *nd,
+				   char *err, size_t errlen)
+{
+	const struct port_kind *kind;
+	char names[128], name[NETDEV_KIND_MAX];
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ","), spec);
+	kind = port_kind_find(name);
+	if (!kind) {
+		snprintf(err, errlen, "'%s': unknown netdev type (known: %s)",
+			 name, port_kind_names(names, sizeof(names)));
+		return NULL;
+	}
+	if (netdev_parse(spec, nd, err, errlen))
+		return NULL;
+	for (unsigned int i = 0; i < nd->n_kv; i++) {
+		const struct netdev_kv *kv = &nd->kv[i];
+		unsigned int k = 0;
+
+		while (kind->keys && kind->keys[k] &&
+		       strcmp(kind->keys[k], kv->key))
+			k++;
+		if (!kind->keys || !kind->keys[k]) {
+			snprintf(err, errlen, "'%s%s%s': unknown key for %s",
+				 kv->key, kv->has_value ? "=" : "", kv->value,
+				 kind->name);
+			return NULL;
+		}
+	}
+	if (!nd->id[0]) {
+		snprintf(err, errlen, "'%s': id= is required", spec);
+		return NULL;
+	}
+	return kind;
+}
+
+/**
  * port_open() - parse a specification and open the port it names
  * @spec:	"KIND,id=ID,..."
  * @err:	message buffer, names the offending text on error
@@ -149,17 +198,16 @@ void port_counters_sum(const struct port *port, struct port_counters *sum)
 struct port *port_open(const char *spec, char *err, size_t errlen)
 {
 	struct netdev *nd = malloc(sizeof(*nd));
-	struct port *port;
+	const struct port_kind *kind;
+	struct port *port = NULL;
 
 	if (!nd) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (netdev_parse(spec, nd, err, errlen)) {
-		free(nd);
-		return NULL;
-	}
-	port = nd->kind->open(nd, err, errlen);
+	kind = port_parse(spec, nd, err, errlen);
+	if (kind)
+		port = kind->open(nd, err, errlen);
 	free(nd);
 	return port;
 }

@@ -36,8 +36,10 @@
 #include <rte_spinlock.h>
 
 #include "counters.h"
+#include "netdev.h"
 
-#define PORT_ID_MAX	 32 /* bytes, including NUL */
+#define PORT_ID_MAX	 NETDEV_ID_MAX /* bytes, including NUL */
+#define PORT_KINDS_MAX	 16
 #define PORT_MAX_QUEUES	 16
 #define PORT_BURST	 32
 #define PORT_JUMBO_MBUFS 2048 /* 64 KB buffers (port_jumbo_pool_create()) */
@@ -51,7 +53,6 @@
 #define PORT_CAP_UFO	  (1u << 4) /* UDP super-frames */
 
 struct cap_hooks;
-struct netdev;
 struct port;
 
 /**
@@ -86,7 +87,8 @@ struct port_ops {
 };
 
 /**
- * struct port_kind - a kind of port, as named in `--netdev KIND,...`
+ * struct port_kind - a kind of port, as named in `--netdev KIND,...`; each
+ * kind registers itself when the program loads (port_kind_register())
  * @name:	"pcap", "vhost-user", "tap", "user"
  * @keys:	NULL-terminated option keys this kind accepts besides the common
  * @open:	create a port from parsed options; on error return NULL and
@@ -200,8 +202,11 @@ struct port *port_alloc(const struct port_kind *kind,
 			size_t size);
 void port_free(struct port *port);
 void port_counters_sum(const struct port *port, struct port_counters *sum);
+void port_kind_register(const struct port_kind *kind);
 const struct port_kind *port_kind_find(const char *name);
 const char *port_kind_names(char *buf, size_t len);
+const struct port_kind *port_parse(const char *spec, struct netdev *nd,
+				   char *err, size_t errlen);
 struct port *port_open(const char *spec, char *err, size_t errlen);
 void port_info_json(struct port *port, json_t *obj);
 

@@ -84,6 +84,7 @@ int vswitch_init(const struct vswitch_config *cfg, const unsigned int *lcores,
 		 const int *cpus, unsigned int n_pmds)
 {
 	size_t sz = rte_rcu_qsbr_get_memsize(MAX_PMDS);
+	struct pmd_env env;
 
 	vsw.cfg = *cfg;
 	vsw.qsbr = rte_zmalloc("qsbr", sz, RTE_CACHE_LINE_SIZE);
@@ -95,8 +96,15 @@ int vswitch_init(const struct vswitch_config *cfg, const unsigned int *lcores,
 	vsw.table = calloc(1, sizeof(*vsw.table));
 	if (!vsw.table)
 		return -ENOMEM;
+	env = (struct pmd_env){
+		.fdb = vsw.fdb,
+		.qsbr = vsw.qsbr,
+		.table = &vsw.table,
+		.flush_us = cfg->flush_us,
+		.idle_us = cfg->idle_us,
+	};
 	for (unsigned int i = 0; i < n_pmds; i++) {
-		vsw.pmds[i] = pmd_create(i, lcores[i], cpus[i]);
+		vsw.pmds[i] = pmd_create(i, lcores[i], cpus[i], &env);
 		if (!vsw.pmds[i])
 			return -ENOMEM;
 		vsw.n_pmds++;

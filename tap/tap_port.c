@@ -544,3 +544,12 @@ const struct port_kind port_kind_tap = {
 	.keys = tap_keys,
 	.open = tap_open,
 };
+
+/**
+ * port_kind_tap_register() - make the kind known to `--netdev` when the
+ * program loads
+ */
+RTE_INIT(port_kind_tap_register)
+{
+	port_kind_register(&port_kind_tap);
+}

@@ -584,3 +584,12 @@ const struct port_kind port_kind_vhost = {
 	.keys = vhost_keys,
 	.open = vhost_open,
 };
+
+/**
+ * port_kind_vhost_register() - make the kind known to `--netdev` when the
+ * program loads
+ */
+RTE_INIT(port_kind_vhost_register)
+{
+	port_kind_register(&port_kind_vhost);
+}
