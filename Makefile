@@ -37,7 +37,7 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    switch/capture_filter.c switch/capture_writer.c switch/capture_output.c \
 	    switch/capture_file.c switch/capture_spec.c switch/ctl_capture.c \
 	    switch/offload_vnet.c switch/offload_tso.c switch/mbuf_copy.c \
-	    switch/mbuf_pool.c vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
+	    switch/mbuf_pool.c switch/fd_budget.c vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
 	    tap/tap_port.c \
 	    slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
 	    slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \

@@ -12,6 +12,7 @@
 #include "capture.h"
 #include "control.h"
 #include "eal.h"
+#include "fd_budget.h"
 #include "log.h"
 #include "offload.h"
 #include "options.h"
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
 
 	options_parse(argc, argv, &o);
 	log_threshold = o.log_level;
+	fd_budget_raise();
 	control_block_signals();
 	if (eal_start(argv[0], &o, lcores, err, sizeof(err))) {
 		fprintf(stderr, "vioswitch: %s\n", err);
