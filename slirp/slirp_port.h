@@ -15,6 +15,7 @@
 
 #include "hostfwd.h"
 #include "hostfwd_tcp.h"
+#include "nat_limits.h"
 #include "port.h"
 
 #define SLIRP_MAX_RULES	    64
@@ -96,6 +97,8 @@ struct slirp_call {
  * @n_neigh:	entries used
  * @neigh_lock:	guards @neigh for the control thread's reads
  * @hft:	hostfwd TCP spliced past libslirp (NAT thread, once started)
+ * @caps:	caps on flows and connections, as parsed
+ * @lim:	their accounting (NAT thread, once started)
  */
 struct slirp_port {
 	struct port port;
@@ -124,6 +127,8 @@ struct slirp_port {
 	unsigned int n_neigh;
 	pthread_mutex_t neigh_lock;
 	struct hostfwd_tcp *hft;
+	struct nat_caps caps;
+	struct nat_limits *lim;
 	uint8_t buf[SLIRP_MTU + 64];
 };
 
