@@ -174,6 +174,7 @@ static void user_close(struct port *port)
 
 	slirp_thread_stop(sp);
 	hostfwd_tcp_free(sp->hft);
+	nat_udp_free(sp->udp);
 	free(sp->lim);
 	if (sp->slirp)
 		slirp_cleanup(sp->slirp);
@@ -213,6 +214,8 @@ static void user_info(struct port *port, json_t *obj)
 	if (sp->hft)
 		json_object_set_new(obj, "hostfwd_tcp",
 				    hostfwd_tcp_stats(sp->hft));
+	if (sp->udp)
+		json_object_set_new(obj, "nat_udp", nat_udp_stats(sp->udp));
 	if (sp->lim)
 		json_object_set_new(obj, "limits", nat_limits_json(sp->lim));
 }
@@ -540,7 +543,8 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 	if (sp->lim)
 		nat_limits_init(sp->lim, &sp->caps);
 	sp->hft = sp->lim ? hostfwd_tcp_new(sp) : NULL;
-	if (!sp->hft) {
+	sp->udp = sp->lim ? nat_udp_new(sp) : NULL;
+	if (!sp->hft || !sp->udp) {
 		snprintf(err, errlen, "out of memory");
 		goto err;
 	}

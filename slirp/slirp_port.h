@@ -16,6 +16,7 @@
 #include "hostfwd.h"
 #include "hostfwd_tcp.h"
 #include "nat_limits.h"
+#include "nat_udp.h"
 #include "port.h"
 
 #define SLIRP_MAX_RULES	    64
@@ -99,6 +100,7 @@ struct slirp_call {
  * @hft:	hostfwd TCP spliced past libslirp (NAT thread, once started)
  * @caps:	caps on flows and connections, as parsed
  * @lim:	their accounting (NAT thread, once started)
+ * @udp:	guests' IPv4 UDP on the NAT's own sockets (NAT thread)
  */
 struct slirp_port {
 	struct port port;
@@ -129,6 +131,7 @@ struct slirp_port {
 	struct hostfwd_tcp *hft;
 	struct nat_caps caps;
 	struct nat_limits *lim;
+	struct nat_udp *udp;
 	uint8_t buf[SLIRP_MTU + 64];
 };
 
