@@ -41,7 +41,7 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    tap/tap_port.c \
 	    slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
 	    slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
-	    slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c slirp/nat_limits.c slirp/nat_udp.c \
+	    slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
 	    ebpf/tap_bpf.c
 DAEMON_SRC := switch/main.c
 VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c switch/vioctl_table.c \

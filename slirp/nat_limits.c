@@ -196,6 +196,21 @@ struct nat_guest *nat_guest_get(struct nat_limits *nl, uint32_t ip,
 }
 
 /**
+ * nat_room() - whether a guest may open one more flow of a kind
+ * @nl:		accounting
+ * @g:		guest
+ * @r:		kind of flow
+ *
+ * Return: true when neither its cap nor the total is reached
+ */
+bool nat_room(const struct nat_limits *nl, const struct nat_guest *g,
+	      enum nat_res r)
+{
+	return g->own[r] + g->slirp[r] < nl->caps.guest[r] &&
+	       nl->own[r] + nl->slirp[r] < nl->caps.total[r];
+}
+
+/**
  * nat_charge() - let a guest open one more flow, if its cap and the
  * total allow
  * @nl:		accounting

@@ -112,6 +112,8 @@ int nat_caps_parse(struct nat_caps *caps, const struct netdev *nd, char *err,
 void nat_limits_init(struct nat_limits *nl, const struct nat_caps *caps);
 struct nat_guest *nat_guest_get(struct nat_limits *nl, uint32_t ip,
 				uint16_t port, int64_t now_ms);
+bool nat_room(const struct nat_limits *nl, const struct nat_guest *g,
+	      enum nat_res r);
 bool nat_charge(struct nat_limits *nl, struct nat_guest *g, enum nat_res r,
 		bool slirp);
 void nat_uncharge(struct nat_limits *nl, struct nat_guest *g, enum nat_res r);

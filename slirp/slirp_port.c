@@ -175,6 +175,7 @@ static void user_close(struct port *port)
 	slirp_thread_stop(sp);
 	hostfwd_tcp_free(sp->hft);
 	nat_udp_free(sp->udp);
+	slirp_census_free(sp->census);
 	free(sp->lim);
 	if (sp->slirp)
 		slirp_cleanup(sp->slirp);
@@ -544,7 +545,8 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 		nat_limits_init(sp->lim, &sp->caps);
 	sp->hft = sp->lim ? hostfwd_tcp_new(sp) : NULL;
 	sp->udp = sp->lim ? nat_udp_new(sp) : NULL;
-	if (!sp->hft || !sp->udp) {
+	sp->census = sp->lim ? slirp_census_new(sp) : NULL;
+	if (!sp->hft || !sp->udp || !sp->census) {
 		snprintf(err, errlen, "out of memory");
 		goto err;
 	}

@@ -18,6 +18,7 @@
 #include "nat_limits.h"
 #include "nat_udp.h"
 #include "port.h"
+#include "slirp_census.h"
 
 #define SLIRP_MAX_RULES	    64
 #define SLIRP_MAX_TIMERS    16
@@ -101,6 +102,7 @@ struct slirp_call {
  * @caps:	caps on flows and connections, as parsed
  * @lim:	their accounting (NAT thread, once started)
  * @udp:	guests' IPv4 UDP on the NAT's own sockets (NAT thread)
+ * @census:	caps on libslirp's own sockets (NAT thread)
  */
 struct slirp_port {
 	struct port port;
@@ -132,6 +134,7 @@ struct slirp_port {
 	struct nat_caps caps;
 	struct nat_limits *lim;
 	struct nat_udp *udp;
+	struct slirp_census *census;
 	uint8_t buf[SLIRP_MTU + 64];
 };
 

@@ -305,6 +305,7 @@ static void *nat_main(void *arg)
 			    feed(sp) ||
 		    rc > 0)
 			busy_until = clock_mono_ns() + NAT_SPIN_US * 1000;
+		slirp_census_tick(sp->census);
 		run_call(sp);
 	}
 	return NULL;
