@@ -53,7 +53,7 @@ VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
-	      test_control test_mbuf_pool
+	      test_control test_mbuf_pool test_nat_limits
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The libFuzzer target (see "fuzzing" below).
