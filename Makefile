@@ -39,13 +39,14 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       vhost/vhost_features.c tap/tap_port.c ebpf/tap_bpf.c \
 	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
 	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
-	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c
+	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c \
+	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c
 CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
 	       capture/capture_filter.c capture/capture_writer.c \
 	       capture/capture_output.c capture/capture_file.c \
 	       capture/capture_spec.c capture/capture_ctl.c
 CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_cmds.c \
-	       ctl/feature.c
+	       ctl/feature.c ctl/fd_budget.c
 # Everything but main(), shared by the daemon and the unit tests.
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
@@ -61,7 +62,7 @@ VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(OBJ)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
-	      test_control test_mbuf_pool
+	      test_control test_mbuf_pool test_nat_limits
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The libFuzzer target (see "fuzzing" below).

@@ -15,6 +15,14 @@
  * The loop also watches the event fd of every feature (feature.h), e.g. to
  * end captures whose writer finished by itself (count, duration, reader
  * gone), and calls the features' event handlers once a second.
+ *
+ * Out of descriptors (EMFILE/ENFILE), accept() fails and the listener stays
+ * readable: retrying it would spin. The loop keeps one reserve descriptor
+ * (/dev/null) for this: it closes it, accepts the client, tells it the
+ * switch is out of descriptors, closes it and takes the reserve back. When
+ * even that fails, the listener leaves the epoll set until the next
+ * one-second tick, so the loop never spins and clients connected before
+ * keep their answers.
  */
 #include "control.h"
 
@@ -55,12 +63,18 @@ struct ctl_client {
 
 static struct {
 	int listen_fd;
+	int reserve_fd;
+	bool listen_paused;
 	int epfd;
 	int sigfd;
 	int timerfd;
 	char path[108];
 	struct ctl_client *clients[MAX_CLIENTS];
-} ctl = { .listen_fd = -1, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+} ctl = { .listen_fd = -1,
+	  .reserve_fd = -1,
+	  .epfd = -1,
+	  .sigfd = -1,
+	  .timerfd = -1 };
 
 /**
  * socket_in_use() - does a live server answer on @path?
@@ -242,6 +256,7 @@ int control_open(const char *path, char *err, size_t errlen)
 	if (ctl.listen_fd < 0)
 		return ctl.listen_fd;
 	snprintf(ctl.path, sizeof(ctl.path), "%s", path);
+	ctl.reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	ctl.epfd = epoll_create1(EPOLL_CLOEXEC);
 	ctl.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	ctl.timerfd =
@@ -279,15 +294,13 @@ static void client_close(int i)
 }
 
 /**
- * client_accept() - take a new connection
+ * client_add() - give an accepted connection a client slot
+ * @fd:		connected socket, owned from now on
  */
-static void client_accept(void)
+static void client_add(int fd)
 {
 	struct timeval tv = { .tv_sec = 2 };
-	int fd = accept4(ctl.listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
-	if (fd < 0)
-		return;
 	for (int i = 0; i < MAX_CLIENTS; i++) {
 		if (ctl.clients[i])
 			continue;
@@ -298,13 +311,71 @@ static void client_accept(void)
 		ctl.clients[i]->passed = -1;
 		ctl.clients[i]->len = 0;
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		if (watch(fd, i)) {
+		if (watch(fd, i))
 			client_close(i);
-			return;
-		}
 		return;
 	}
 	close(fd);
+}
+
+/**
+ * listen_pause() - take the listener out of the epoll set (or back in)
+ * @pause:	true to stop watching it
+ */
+static void listen_pause(bool pause)
+{
+	struct epoll_event ev = { .events = pause ? 0 : EPOLLIN,
+				  .data.u64 = (uint64_t)(int64_t)TAG_LISTEN };
+
+	if (pause == ctl.listen_paused || ctl.listen_fd < 0)
+		return;
+	if (!epoll_ctl(ctl.epfd, EPOLL_CTL_MOD, ctl.listen_fd, &ev))
+		ctl.listen_paused = pause;
+}
+
+/**
+ * refuse_out_of_fds() - accept() failed for want of descriptors: use the
+ * reserve one to accept the client and tell it why it is turned away;
+ * pause the listener when that fails too
+ */
+static void refuse_out_of_fds(void)
+{
+	static const char msg[] = "{\"ok\":false,\"error\":\"the switch is "
+				  "out of file descriptors\"}\n";
+	static struct log_ratelimit rl;
+	int fd = -1;
+
+	if (log_ratelimit_ok(&rl))
+		log_warn("control: out of file descriptors, refusing clients");
+	if (ctl.reserve_fd >= 0) {
+		close(ctl.reserve_fd);
+		fd = accept4(ctl.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0) {
+			/* A client already gone gets nothing: no error. */
+			ssize_t w = send(fd, msg, sizeof(msg) - 1,
+					 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+			(void)w;
+			close(fd);
+		}
+		ctl.reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0 || ctl.reserve_fd < 0)
+		listen_pause(true); /* back at the next tick */
+}
+
+/**
+ * client_accept() - take a new connection
+ */
+static void client_accept(void)
+{
+	int fd = accept4(ctl.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd >= 0)
+		client_add(fd);
+	else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		 errno == ENOMEM)
+		refuse_out_of_fds();
 }
 
 /**
@@ -434,6 +505,9 @@ static void on_timer(void)
 
 	if (read(ctl.timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
+	if (ctl.reserve_fd < 0)
+		ctl.reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	listen_pause(false);
 	CTL_FEATURE_FOREACH(f)
 	{
 		if (f->event)
@@ -505,6 +579,7 @@ void control_close(void)
 		close(ctl.listen_fd);
 		unlink(ctl.path);
 	}
+	close_fd(&ctl.reserve_fd);
 	close_fd(&ctl.epfd);
 	close_fd(&ctl.sigfd);
 	close_fd(&ctl.timerfd);

@@ -11,6 +11,7 @@
 
 #include "control.h"
 #include "eal.h"
+#include "fd_budget.h"
 #include "feature.h"
 #include "log.h"
 #include "offload.h"
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 
 	options_parse(argc, argv, &o);
 	log_threshold = o.log_level;
+	fd_budget_raise();
 	control_block_signals();
 	if (eal_start(argv[0], &o, lcores, err, sizeof(err))) {
 		fprintf(stderr, "vioswitch: %s\n", err);

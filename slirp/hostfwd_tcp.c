@@ -41,6 +41,13 @@
  * host service accepted (or a RST when it refused). They are found by a
  * hash of the guest's address and port and the service port; hostfwd
  * connections by their NAT-side port.
+ *
+ * Bounds (nat_limits.c): a host client over its rule's cap, or over the
+ * cap of all hostfwd connections, is accepted and reset at once; a guest's
+ * SYN over its TCP cap or the NAT's is dropped and counted (the guest's
+ * retransmission tries again). When accept() fails for want of
+ * descriptors the listener is left out of the poll set for
+ * HFT_PAUSE_MS, so the thread never spins on a listener it cannot serve.
  */
 #include "hostfwd_tcp.h"
 
@@ -60,9 +67,11 @@
 #include "hostfwd_tcp_conn.h"
 #include "log.h"
 #include "mbuf_copy.h"
+#include "nat_limits.h"
 #include "slirp_port.h"
 
-#define HFT_BUCKETS 4096 /* hash of guest-opened connections */
+#define HFT_BUCKETS  4096 /* hash of guest-opened connections */
+#define HFT_PAUSE_MS 250 /* a listener rests this long when out of fds */
 
 /**
  * struct hft_listener - the listening socket of one rule
@@ -71,6 +80,10 @@
  * @host:	address it is bound to
  * @host_len:	its length
  * @guest:	where its connections go
+ * @conns:	connections it accepted that are still open
+ * @gen:	bumped when the slot is freed, so connections of an old rule
+ *		do not count against a new one
+ * @paused_ns:	left out of the poll set until then (out of fds), or 0
  */
 struct hft_listener {
 	int fd;
@@ -78,6 +91,9 @@ struct hft_listener {
 	struct sockaddr_storage host;
 	socklen_t host_len;
 	struct sockaddr_in guest;
+	uint32_t conns;
+	uint32_t gen;
+	int64_t paused_ns;
 };
 
 /**
@@ -204,6 +220,8 @@ int hostfwd_tcp_listen(struct hostfwd_tcp *ht, const struct sockaddr *host,
 		return -1;
 	}
 	l->fd = fd;
+	l->conns = 0;
+	l->paused_ns = 0;
 	memcpy(&l->host, host, host_len);
 	l->host_len = host_len;
 	l->guest = *guest;
@@ -229,6 +247,7 @@ int hostfwd_tcp_unlisten(struct hostfwd_tcp *ht, const struct sockaddr *host,
 			continue;
 		close(l->fd);
 		l->fd = -1;
+		l->gen++;
 		return 0;
 	}
 	return -1;
@@ -251,6 +270,20 @@ static int add_pfd(struct slirp_port *sp, int fd, short events)
 }
 
 /**
+ * lower_timeout() - lower a poll timeout to @ns from now
+ * @timeout_ms:	timeout, milliseconds
+ * @ns:		nanoseconds until something is due (may be negative)
+ */
+static void lower_timeout(uint32_t *timeout_ms, int64_t ns)
+{
+	int64_t ms = (ns + 999999) / 1000000;
+
+	ms = ms < 0 ? 0 : ms;
+	if ((uint64_t)ms < *timeout_ms)
+		*timeout_ms = (uint32_t)ms;
+}
+
+/**
  * hostfwd_tcp_pollfds() - add listeners and connections to the poll set
  * @ht:		state
  * @timeout_ms:	lowered to the next connection timer
@@ -262,20 +295,22 @@ void hostfwd_tcp_pollfds(struct hostfwd_tcp *ht, uint32_t *timeout_ms)
 	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++) {
 		struct hft_listener *l = &ht->ls[i];
 
-		l->pidx = l->fd < 0 ? -1 : add_pfd(ht->sp, l->fd, POLLIN);
+		l->pidx = -1;
+		if (l->fd < 0)
+			continue;
+		if (l->paused_ns > now) {
+			lower_timeout(timeout_ms, l->paused_ns - now);
+			continue;
+		}
+		l->pidx = add_pfd(ht->sp, l->fd, POLLIN);
 	}
 	for (unsigned int i = 0; i < ht->n_conns; i++) {
 		struct hft_conn *c = ht->conns[i];
 		short ev = hft_conn_events(c);
 
 		c->pidx = ev ? add_pfd(ht->sp, c->fd, ev) : -1;
-		if (c->timer_ns) {
-			int64_t ms = (c->timer_ns - now + 999999) / 1000000;
-
-			ms = ms < 0 ? 0 : ms;
-			if ((uint64_t)ms < *timeout_ms)
-				*timeout_ms = (uint32_t)ms;
-		}
+		if (c->timer_ns)
+			lower_timeout(timeout_ms, c->timer_ns - now);
 	}
 }
 
@@ -299,6 +334,55 @@ static int free_port(struct hostfwd_tcp *ht)
 }
 
 /**
+ * out_of_fds() - whether accept() or socket() failed for want of
+ * descriptors (or kernel memory)
+ * @err:	errno
+ *
+ * Return: true for EMFILE, ENFILE, ENOBUFS, ENOMEM
+ */
+static bool out_of_fds(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOBUFS ||
+	       err == ENOMEM;
+}
+
+/**
+ * take_client() - make a connection of a host client just accepted,
+ * within its rule's cap and the NAT's
+ * @ht:		state
+ * @l:		listener
+ * @fd:		accepted socket, consumed
+ */
+static void take_client(struct hostfwd_tcp *ht, struct hft_listener *l, int fd)
+{
+	struct nat_limits *nl = ht->sp->lim;
+	struct hft_conn *c = NULL;
+	int idx = -1;
+
+	if (!nat_hostfwd_charge(nl, &l->conns)) {
+		hft_close_reset(fd);
+		ht->env.st.refused++;
+		return;
+	}
+	idx = ht->n_conns < HFT_MAX_CONNS ? free_port(ht) : -1;
+	if (idx >= 0)
+		c = hft_conn_new(&ht->env, fd, &l->guest,
+				 (uint16_t)(HFT_PORT_BASE + idx));
+	if (!c) {
+		nat_hostfwd_uncharge(nl, &l->conns);
+		hft_close_reset(fd);
+		ht->env.st.refused++;
+		return;
+	}
+	c->rule = (unsigned int)(l - ht->ls);
+	c->rule_gen = l->gen;
+	ht->by_port[idx] = c;
+	c->slot = ht->n_conns;
+	ht->conns[ht->n_conns++] = c;
+	ht->env.st.accepted++;
+}
+
+/**
  * accept_all() - take the connections waiting on a listener
  * @ht:		state
  * @l:		listener
@@ -312,25 +396,18 @@ static unsigned int accept_all(struct hostfwd_tcp *ht, struct hft_listener *l)
 	while (n < 64) {
 		int fd = accept4(l->fd, NULL, NULL,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct hft_conn *c;
-		int idx;
 
-		if (fd < 0)
+		if (fd < 0) {
+			if (out_of_fds(errno)) {
+				/* Readable still: rest instead of spinning. */
+				nat_limits_hit(ht->sp->lim, NAT_LIMIT_NO_FDS);
+				l->paused_ns = clock_mono_ns() +
+					       HFT_PAUSE_MS * 1000000LL;
+			}
 			break;
-		n++;
-		idx = ht->n_conns < HFT_MAX_CONNS ? free_port(ht) : -1;
-		c = idx < 0 ? NULL
-			    : hft_conn_new(&ht->env, fd, &l->guest,
-					   (uint16_t)(HFT_PORT_BASE + idx));
-		if (!c) {
-			hft_close_reset(fd);
-			ht->env.st.refused++;
-			continue;
 		}
-		ht->by_port[idx] = c;
-		c->slot = ht->n_conns;
-		ht->conns[ht->n_conns++] = c;
-		ht->env.st.accepted++;
+		n++;
+		take_client(ht, l, fd);
 	}
 	return n;
 }
@@ -388,8 +465,13 @@ static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
 		while (*pp != c)
 			pp = &(*pp)->hnext;
 		*pp = c->hnext;
+		nat_uncharge(ht->sp->lim, c->guest, NAT_RES_TCP);
 	} else {
+		struct hft_listener *l = &ht->ls[c->rule];
+
 		ht->by_port[c->nport - HFT_PORT_BASE] = NULL;
+		nat_hostfwd_uncharge(ht->sp->lim,
+				     l->gen == c->rule_gen ? &l->conns : NULL);
 	}
 	ht->conns[c->slot] = last;
 	last->slot = c->slot;
@@ -398,23 +480,42 @@ static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
 
 /**
  * open_conn() - a guest's SYN to the NAT host: connect to the host's
- * loopback for it
+ * loopback for it, within the guest's TCP cap and the NAT's
  * @ht:		state
  * @s:		the SYN
  *
- * Return: true when taken (libslirp never sees the connection), false to
- *	   leave it to libslirp (no room here)
+ * Return: true when taken (libslirp never sees the connection: a SYN over
+ *	   a cap is dropped and counted), false to leave it to libslirp (out
+ *	   of memory here)
  */
 static bool open_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
 {
+	struct nat_limits *nl = ht->sp->lim;
+	struct nat_guest *g;
 	struct hft_conn *c;
 	unsigned int b;
 
-	if (ht->n_conns == HFT_MAX_CONNS)
-		return false;
+	g = nat_guest_get(nl, s->saddr, s->m->port, clock_mono_ns() / 1000000);
+	if (!g || !nat_charge(nl, g, NAT_RES_TCP, false) ||
+	    ht->n_conns == HFT_MAX_CONNS) {
+		if (g && ht->n_conns == HFT_MAX_CONNS) {
+			nat_uncharge(nl, g, NAT_RES_TCP);
+			nat_limits_hit(nl, NAT_LIMIT_TCP_TOTAL);
+		}
+		port_count_drop(&ht->sp->port, DROP_NAT_LIMIT, 1);
+		return true;
+	}
 	c = hft_conn_open(&ht->env, s);
-	if (!c)
+	if (!c) {
+		nat_uncharge(nl, g, NAT_RES_TCP);
+		if (out_of_fds(errno)) {
+			nat_limits_hit(nl, NAT_LIMIT_NO_FDS);
+			port_count_drop(&ht->sp->port, DROP_NAT_LIMIT, 1);
+			return true;
+		}
 		return false;
+	}
+	c->guest = g;
 	b = tuple_hash(s->saddr, s->sport, s->dport);
 	c->hnext = ht->by_tuple[b];
 	ht->by_tuple[b] = c;

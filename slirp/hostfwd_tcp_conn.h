@@ -12,11 +12,12 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+struct nat_guest;
 struct slirp_port;
 
 #define HFT_PORT_BASE 49152 /* NAT-side ports the guest sees */
 #define HFT_PORTS     16384
-#define HFT_MAX_CONNS 1024
+#define HFT_MAX_CONNS 4096 /* backstop: nat_limits.c caps them lower */
 #define HFT_TX_MAX    (1024 * 1024) /* host -> guest in flight */
 #define HFT_RX_BUF    (128 * 1024) /* guest -> host, until written */
 #define HFT_WSCALE    7 /* the window scale we offer */
@@ -109,6 +110,10 @@ enum hft_state {
  * @outbound:	opened by the guest (to the NAT host's address), else by
  *		a host client through a hostfwd rule
  * @slot:	its index in the owner's list of connections
+ * @rule:	hostfwd: index of the listener that accepted it
+ * @rule_gen:	that listener's generation then (a rule removed and another
+ *		added in its slot do not share a count)
+ * @guest:	guest-opened: the guest it is charged to
  * @fd:		host socket
  * @pidx:	its entry in this iteration's poll set, or -1
  * @state:	enum hft_state
@@ -150,6 +155,9 @@ struct hft_conn {
 	struct hft_conn *hnext;
 	bool outbound;
 	unsigned int slot;
+	unsigned int rule;
+	uint32_t rule_gen;
+	struct nat_guest *guest;
 	int fd;
 	int pidx;
 	uint8_t state;

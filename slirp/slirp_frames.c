@@ -10,7 +10,10 @@
  * the pseudo-header sum), and the MSS option of a SYN or SYN-ACK is raised
  * to what slirp's MTU allows, so slirp may send large segments to the
  * guest. A TCP segment of a hostfwd connection the NAT splices itself
- * (hostfwd_tcp.c) is taken out here, before libslirp sees it. Out of
+ * (hostfwd_tcp.c), and a guest's IPv4 UDP datagram the NAT carries on its
+ * own sockets (nat_udp.c), are taken out here, before libslirp sees them;
+ * a frame that would make libslirp open a socket over a cap is dropped
+ * (slirp_census.c). Out of
  * slirp (slirp_frame_out): frames are padded to the Ethernet
  * minimum; a TCP or UDP frame longer than the guest's MTU becomes a GSO
  * super-frame (TX_TCP_SEG/TX_UDP_SEG, checksum left partial as a NIC would
@@ -231,8 +234,12 @@ void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m)
 	d = rte_pktmbuf_read(m, 0, RTE_MIN(len, 64u), sp->buf);
 	if (len >= RTE_ETHER_HDR_LEN)
 		slirp_neigh_learn(sp, d, RTE_MIN(len, 64u));
-	if (hostfwd_tcp_input(sp->hft, m)) {
+	if (hostfwd_tcp_input(sp->hft, m) || nat_udp_input(sp->udp, m)) {
 		rte_pktmbuf_free(m);
+		return;
+	}
+	if (!slirp_census_admit(sp->census, m)) {
+		port_drop(&sp->port, DROP_NAT_LIMIT, &m, 1);
 		return;
 	}
 	d = rte_pktmbuf_read(m, 0, len, sp->buf);

@@ -57,6 +57,25 @@ static void guest_addr(const struct slirp_port *sp,
 }
 
 /**
+ * fwd_note() - tell the own UDP path about a UDP rule toward an IPv4 guest:
+ * that guest endpoint's datagrams stay with libslirp's socket of the rule
+ * @sp:		port
+ * @r:		rule
+ * @g:		its guest address, default filled in
+ * @rc:		what libslirp said: 0 when the rule was (un)bound
+ * @add:	bound (else unbound)
+ */
+static void fwd_note(struct slirp_port *sp, const struct hostfwd_rule *r,
+		     const struct sockaddr_storage *g, int rc, bool add)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)g;
+
+	if (r->udp && !rc && g->ss_family == AF_INET)
+		nat_udp_fwd_set(sp->udp, in->sin_addr.s_addr, in->sin_port,
+				add);
+}
+
+/**
  * rule_op_run() - bind or unbind on the NAT thread
  * @arg_sp:	struct slirp_port
  * @arg:	struct rule_op
@@ -87,15 +106,19 @@ static int rule_op_run(void *arg_sp, void *arg)
 		op->err = errno ? errno : EINVAL;
 		return rc;
 	}
-	if (!op->add)
-		return slirp_remove_hostxfwd(sp->slirp,
-					     (const struct sockaddr *)&r->host,
-					     r->host_len, flags);
+	if (!op->add) {
+		rc = slirp_remove_hostxfwd(sp->slirp,
+					   (const struct sockaddr *)&r->host,
+					   r->host_len, flags);
+		fwd_note(sp, r, &g, rc, false);
+		return rc;
+	}
 	errno = 0;
 	rc = slirp_add_hostxfwd(sp->slirp, (const struct sockaddr *)&r->host,
 				r->host_len, (const struct sockaddr *)&g,
 				r->guest_len, flags);
 	op->err = errno ? errno : EINVAL;
+	fwd_note(sp, r, &g, rc, true);
 	return rc;
 }
 

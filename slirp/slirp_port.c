@@ -35,9 +35,29 @@
 #define RING_SIZE 2048
 
 static const char *const user_keys[] = {
-	"net",	      "host",	   "dns",      "dhcpstart", "ipv6",
-	"ipv6-net",   "ipv6-host", "ipv6-dns", "restrict",  "hostname",
-	"domainname", "dnssearch", "hostfwd",  NULL,
+	"net",
+	"host",
+	"dns",
+	"dhcpstart",
+	"ipv6",
+	"ipv6-net",
+	"ipv6-host",
+	"ipv6-dns",
+	"restrict",
+	"hostname",
+	"domainname",
+	"dnssearch",
+	"hostfwd",
+	/* caps and timeouts: nat_limits.c */
+	"udp_flows",
+	"udp_flows_guest",
+	"tcp_conns",
+	"tcp_conns_guest",
+	"hostfwd_conns",
+	"hostfwd_conns_rule",
+	"udp_timeout",
+	"udp_timeout_replied",
+	NULL,
 };
 
 /**
@@ -154,6 +174,9 @@ static void user_close(struct port *port)
 
 	slirp_thread_stop(sp);
 	hostfwd_tcp_free(sp->hft);
+	nat_udp_free(sp->udp);
+	slirp_census_free(sp->census);
+	free(sp->lim);
 	if (sp->slirp)
 		slirp_cleanup(sp->slirp);
 	free_ring(sp->to_slirp);
@@ -192,6 +215,10 @@ static void user_info(struct port *port, json_t *obj)
 	if (sp->hft)
 		json_object_set_new(obj, "hostfwd_tcp",
 				    hostfwd_tcp_stats(sp->hft));
+	if (sp->udp)
+		json_object_set_new(obj, "nat_udp", nat_udp_stats(sp->udp));
+	if (sp->lim)
+		json_object_set_new(obj, "limits", nat_limits_json(sp->lim));
 }
 
 /**
@@ -416,7 +443,8 @@ static int parse_config(struct slirp_port *sp, const struct netdev *nd,
 	    parse_in4(nd, "dhcpstart", &sp->cfg.vdhcp_start, err, errlen) ||
 	    parse_ipv6(sp, nd, err, errlen) ||
 	    netdev_get_bool(nd, "restrict", &restrict_on, err, errlen) ||
-	    parse_names(sp, nd, err, errlen))
+	    parse_names(sp, nd, err, errlen) ||
+	    nat_caps_parse(&sp->caps, nd, err, errlen))
 		return -EINVAL;
 	sp->cfg.restricted = restrict_on;
 	return 0;
@@ -512,8 +540,13 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 		snprintf(err, errlen, "libslirp refused the configuration");
 		goto err;
 	}
-	sp->hft = hostfwd_tcp_new(sp);
-	if (!sp->hft) {
+	sp->lim = malloc(sizeof(*sp->lim));
+	if (sp->lim)
+		nat_limits_init(sp->lim, &sp->caps);
+	sp->hft = sp->lim ? hostfwd_tcp_new(sp) : NULL;
+	sp->udp = sp->lim ? nat_udp_new(sp) : NULL;
+	sp->census = sp->lim ? slirp_census_new(sp) : NULL;
+	if (!sp->hft || !sp->udp || !sp->census) {
 		snprintf(err, errlen, "out of memory");
 		goto err;
 	}

@@ -15,7 +15,10 @@
 
 #include "hostfwd.h"
 #include "hostfwd_tcp.h"
+#include "nat_limits.h"
+#include "nat_udp.h"
 #include "port.h"
+#include "slirp_census.h"
 
 #define SLIRP_MAX_RULES	    64
 #define SLIRP_MAX_TIMERS    16
@@ -96,6 +99,10 @@ struct slirp_call {
  * @n_neigh:	entries used
  * @neigh_lock:	guards @neigh for the control thread's reads
  * @hft:	hostfwd TCP spliced past libslirp (NAT thread, once started)
+ * @caps:	caps on flows and connections, as parsed
+ * @lim:	their accounting (NAT thread, once started)
+ * @udp:	guests' IPv4 UDP on the NAT's own sockets (NAT thread)
+ * @census:	caps on libslirp's own sockets (NAT thread)
  */
 struct slirp_port {
 	struct port port;
@@ -124,6 +131,10 @@ struct slirp_port {
 	unsigned int n_neigh;
 	pthread_mutex_t neigh_lock;
 	struct hostfwd_tcp *hft;
+	struct nat_caps caps;
+	struct nat_limits *lim;
+	struct nat_udp *udp;
+	struct slirp_census *census;
 	uint8_t buf[SLIRP_MTU + 64];
 };
 

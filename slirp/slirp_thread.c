@@ -6,7 +6,8 @@
  * libslirp is single-threaded, so each NAT port runs it on a thread of its
  * own. One iteration: collect libslirp's sockets (slirp_pollfds_fill), the
  * sockets of the hostfwd TCP connections spliced past libslirp
- * (hostfwd_tcp.c) and our eventfds (frames from the switch, a
+ * (hostfwd_tcp.c), those of the guests' UDP flows past libslirp
+ * (nat_udp.c) and our eventfds (frames from the switch, a
  * control-thread call, stop), sleep in poll() until one is ready or the
  * next libslirp, TCP or connection timer is due, let libslirp and the
  * spliced connections serve their sockets, then feed the frames the switch
@@ -282,6 +283,7 @@ static void *nat_main(void *arg)
 		add_poll(sp->call_efd, SLIRP_POLL_IN, sp);
 		slirp_pollfds_fill(sp->slirp, &timeout, add_poll, sp);
 		hostfwd_tcp_pollfds(sp->hft, &timeout);
+		nat_udp_pollfds(sp->udp, &timeout);
 		/* Say we may sleep, then look: a frame queued after the look
 		 * sees the flag and writes in_efd (user_tx_burst). */
 		if (!spin)
@@ -299,8 +301,11 @@ static void *nat_main(void *arg)
 		if (sp->pfds[2].revents)
 			drain(sp->call_efd);
 		slirp_pollfds_poll(sp->slirp, rc < 0, get_revents, sp);
-		if (hostfwd_tcp_poll(sp->hft) + feed(sp) || rc > 0)
+		if (hostfwd_tcp_poll(sp->hft) + nat_udp_poll(sp->udp) +
+			    feed(sp) ||
+		    rc > 0)
 			busy_until = clock_mono_ns() + NAT_SPIN_US * 1000;
+		slirp_census_tick(sp->census);
 		run_call(sp);
 	}
 	return NULL;

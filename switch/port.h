@@ -10,6 +10,9 @@
  * - rx_burst() hands the returned mbufs to the caller. Offload intent is in
  *   DPDK's standard ol_flags (RTE_MBUF_F_TX_TCP_SEG, ..._TX_TCP_CKSUM,
  *   l2_len/l3_len/l4_len, tso_segsz); no raw virtio header passes the port.
+ *   The PMD thread then sets each mbuf's port field to the ingress port's
+ *   index, so a port that receives the frame later (the NAT) knows where
+ *   it came from.
  * - tx_burst() always consumes all @n mbufs: sent, or dropped and counted by
  *   reason. Mbufs may be shared by a flood (refcount > 1): a port never
  *   writes into a shared mbuf. Before tx the core has already adapted every

@@ -328,7 +328,9 @@ static int ctl_exchange(const struct vioctl_opts *o, const json_t *req,
 			      ? STDOUT_FILENO
 			      : -1,
 		      &deadline);
-	if (!rc)
+	/* A switch that turned us away (out of descriptors) wrote why
+	 * before it closed: read it even when our request found it gone. */
+	if (!rc || rc == -EPIPE || rc == -ECONNRESET)
 		rc = ctl_recv_line(fd, &deadline, line, len);
 	if (rc)
 		ctl_reply_error(o, rc);
