@@ -162,7 +162,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 
 check: all $(UNIT_BINS) $(FUZZ_BIN)
 	$(Q)$(if $(SANITIZE),$(SAN_ENV)) \
-		tests/run-suites.sh $(BUILD) unit replay fuzz ctl integration
+		tests/run-suites.sh $(BUILD) layout unit replay fuzz ctl integration
 
 unit: $(UNIT_BINS)
 	$(Q)tests/run-suites.sh $(BUILD) unit

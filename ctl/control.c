@@ -7,7 +7,7 @@
  * clients, a signalfd for SIGINT/SIGTERM and a one-second timerfd for FDB
  * aging. Requests are JSON objects, one per line (doc/control-protocol.md);
  * each gets one reply line from ctl_handle(). A client that sends more than
- * CONTROL_REQUEST_MAX bytes without a newline gets an error reply and is
+ * CTL_REQUEST_MAX bytes without a newline gets an error reply and is
  * disconnected; a client that stops reading its replies is dropped after a
  * send timeout, so no client can stall the switch. A client may pass one
  * file descriptor (SCM_RIGHTS) with a request, e.g. the stream a capture
@@ -58,7 +58,7 @@ struct ctl_client {
 	int fd;
 	int passed;
 	size_t len;
-	char buf[CONTROL_REQUEST_MAX + 1];
+	char buf[CTL_REQUEST_MAX + 1];
 };
 
 static struct {
@@ -433,7 +433,7 @@ static ssize_t client_recv(struct ctl_client *c)
 		struct cmsghdr align;
 	} cbuf;
 	struct iovec iov = { .iov_base = c->buf + c->len,
-			     .iov_len = CONTROL_REQUEST_MAX + 1 - c->len };
+			     .iov_len = CTL_REQUEST_MAX + 1 - c->len };
 	struct msghdr msg = { .msg_iov = &iov,
 			      .msg_iovlen = 1,
 			      .msg_control = cbuf.buf,
@@ -489,7 +489,7 @@ static void client_read(int i)
 		memmove(c->buf, nl + 1, c->len - line - 1);
 		c->len -= line + 1;
 	}
-	if (c->len > CONTROL_REQUEST_MAX) {
+	if (c->len > CTL_REQUEST_MAX) {
 		client_reply(c, error_reply("request longer than 65536 bytes"));
 		client_close(i);
 	}

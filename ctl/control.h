@@ -7,7 +7,8 @@
 
 #include <jansson.h>
 
-#define CONTROL_REQUEST_MAX 65536
+#include "protocol.h"
+
 #define CTL_ERR_MAX	    512 /* bytes of a handler's error message */
 
 void control_block_signals(void);

@@ -478,7 +478,7 @@ static int default_pmd_cpu(void)
  */
 void options_parse(int argc, char **argv, struct options *o)
 {
-	const char *env = getenv("VIOSWITCH_CTL");
+	const char *env = getenv(CTL_PATH_ENV);
 	int c;
 
 	memset(o, 0, sizeof(*o));

@@ -7,12 +7,12 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "protocol.h"
 #include "vswitch.h"
 
 #define OPTIONS_MAX_NETDEVS	 PORT_TABLE_MAX
 #define OPTIONS_MAX_FEATURES	 16 /* features with an option */
 #define OPTIONS_MAX_FEATURE_ARGS 16 /* values of those options, in all */
-#define CTL_PATH_DEFAULT	 "/run/vioswitch/ctl.sock"
 
 struct ctl_feature;
 

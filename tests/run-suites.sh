@@ -3,6 +3,8 @@
 # run-suites.sh - run test suites and print one summary line
 #
 # Usage: tests/run-suites.sh BUILD_DIR SUITE...
+#   layout       tests/layout.py: the folder include graph keeps the
+#                architecture (README.md, Layout)
 #   unit         every cmocka binary BUILD_DIR/tests/test_*
 #   replay       tests/replay/run.sh: pcap-samples through pcap ports
 #   fuzz         replay tests/fuzz/corpus through the libFuzzer target
@@ -31,6 +33,9 @@ run_one() {
 
 for suite in "$@"; do
 	case $suite in
+	layout)
+		run_one "layout" /usr/bin/python3 tests/layout.py --graph
+		;;
 	unit)
 		for t in "$BUILD"/tests/test_*; do
 			[ -x "$t" ] && run_one "unit $(basename "$t")" "$t"

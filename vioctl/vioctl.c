@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIOCTL_DEFAULT_CTL     "/run/vioswitch/ctl.sock"
 #define VIOCTL_DEFAULT_TIMEOUT 5.0 /* seconds */
 #define VIOCTL_VLAN_MAX	       4094
 
@@ -257,7 +256,7 @@ static void usage(void)
 	       "  --timeout SEC  give up after SEC seconds (default: %g)\n"
 	       "  -h, --help     print this help\n\n"
 	       "Commands:\n",
-	       VIOCTL_DEFAULT_CTL, VIOCTL_DEFAULT_TIMEOUT);
+	       CTL_PATH_DEFAULT, VIOCTL_DEFAULT_TIMEOUT);
 	CMD_FOREACH(g, i)
 	printf("  %s\n", g->cmds[i].usage);
 	printf("  help\n\n"
@@ -295,9 +294,9 @@ static double opt_timeout(const char *arg)
  */
 static const char *opt_ctl_default(void)
 {
-	const char *env = getenv("VIOSWITCH_CTL");
+	const char *env = getenv(CTL_PATH_ENV);
 
-	return env && *env ? env : VIOCTL_DEFAULT_CTL;
+	return env && *env ? env : CTL_PATH_DEFAULT;
 }
 
 /**

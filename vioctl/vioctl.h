@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include "protocol.h"
+
 #define VIOCTL_ERR_MAX 256
 
 enum vioctl_exit {
