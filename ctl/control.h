@@ -9,7 +9,7 @@
 
 #include "protocol.h"
 
-#define CTL_ERR_MAX	    512 /* bytes of a handler's error message */
+#define CTL_ERR_MAX 512 /* bytes of a handler's error message */
 
 void control_block_signals(void);
 int control_open(const char *path, char *err, size_t errlen);
