@@ -29,7 +29,9 @@
 	X(LINK_DOWN, "link_down", "output port not connected")                 \
 	X(RX_ERROR, "rx_error", "port failed to receive")                      \
 	X(RX_FULL, "rx_full", "ring toward the switch full")                   \
-	X(MIRROR_OUT, "mirror_out", "received on a mirror output port")
+	X(MIRROR_OUT, "mirror_out", "received on a mirror output port")        \
+	X(IP_SPOOF, "ip_spoof",                                                \
+	  "source IPv4 address bound to another guest or port (NAT)")
 
 #define FDB_EVENTS(X)                                                          \
 	X(LEARNED, "learned", "new MAC learned on this port")                  \

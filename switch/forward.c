@@ -119,6 +119,7 @@ static uint16_t classify(struct port *in, struct rte_mbuf **pkts, uint16_t n,
 			port_drop(in, DROP_BAD_SRC, &m, 1);
 			continue;
 		}
+		m->port = in->index; /* where it entered, for the NAT */
 		src[kept].mac = eh->src_addr;
 		src[kept].vlan = vid;
 		dst[kept].mac = eh->dst_addr;

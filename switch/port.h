@@ -112,6 +112,8 @@ struct port_kind {
  * @vlan:	access VLAN, or native VLAN of a trunk (0: untagged)
  * @trunk:	tagged frames of any VLAN pass; untagged ones belong to @vlan
  * @learn_limit: most MACs the FDB learns on this port
+ * @ip4:	the guest's static IPv4 address (ip=, network order), 0 for
+ *		none: a NAT binds it to this port
  * @txq_lock:	taken around tx_burst when @tx_shared
  * @rxq_packets: frames received per queue (written by the queue's PMD)
  * @cap:	captures and mirrors watching the port (RCU, capture.c)
@@ -131,6 +133,7 @@ struct port {
 	uint16_t vlan;
 	bool trunk;
 	uint32_t learn_limit;
+	uint32_t ip4;
 	rte_spinlock_t txq_lock[PORT_MAX_QUEUES];
 	uint64_t rxq_packets[PORT_MAX_QUEUES];
 	struct cap_hooks *cap;
