@@ -41,10 +41,11 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    tap/tap_port.c \
 	    slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
 	    slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
-	    slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c ebpf/tap_bpf.c
+	    slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c \
+	    slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c ebpf/tap_bpf.c
 DAEMON_SRC := switch/main.c
 VIOCTL_SRC := switch/vioctl.c switch/vioctl_print.c switch/vioctl_table.c \
-	      switch/vioctl_capture.c
+	      switch/vioctl_capture.c switch/vioctl_nat.c
 
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
@@ -52,7 +53,7 @@ VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
-	      test_control test_mbuf_pool
+	      test_control test_mbuf_pool test_nat_bind test_nat_dhcp
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The libFuzzer target (see "fuzzing" below).

@@ -10,17 +10,18 @@
  * address, as in QEMU.
  *
  * A rule may name its guest by switch port (`tcp::2223-vm2:22`). Once a
- * second the control thread looks up the MACs the FDB learned on that
- * port and the IPv4 address the NAT saw them use (DHCP, ARP or any IPv4
- * frame), and binds the rule to it - or re-binds it when the VM's address
- * changed. Until the port's VM has an address the rule waits, unbound.
+ * second the control thread looks up the address bound to that port in the
+ * NAT's binding table (its DHCP lease, its ip=, or the address it uses,
+ * nat_bind.c), and binds the rule to it - or re-binds it when the VM's
+ * address changed. Until the port's VM has an address the rule waits,
+ * unbound. A connection goes to the MAC bound to the address, never to
+ * another guest that claims it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "fdb.h"
 #include "log.h"
 #include "slirp_port.h"
 #include "vswitch.h"
@@ -262,55 +263,18 @@ json_t *slirp_hostfwd_list(struct port *port)
 }
 
 /**
- * struct port_macs - MACs the FDB learned on one port
- * @port:	port index
- * @n:		MACs found
- * @mac:	the MACs
- */
-struct port_macs {
-	uint16_t port;
-	unsigned int n;
-	struct rte_ether_addr mac[16];
-};
-
-/**
- * collect_mac() - fdb_walk() callback: keep the MACs of one port
- */
-static void collect_mac(const struct fdb_entry_info *e, void *arg)
-{
-	struct port_macs *pm = arg;
-
-	if (e->port == pm->port && pm->n < RTE_DIM(pm->mac))
-		pm->mac[pm->n++] = e->key.mac;
-}
-
-/**
  * port_address() - the IPv4 address the VM on port @id uses toward the NAT
  * @sp:		NAT port
  * @id:		switch port id
  *
- * Return: the address (network order), or 0 when not known yet
+ * Return: the address bound to that port (network order), or 0 when it has
+ *	   none yet
  */
 static uint32_t port_address(struct slirp_port *sp, const char *id)
 {
 	struct port *p = vswitch_port_find(id);
-	struct port_macs pm = { 0 };
-	uint32_t ip = 0;
 
-	if (!p)
-		return 0;
-	pm.port = p->index;
-	fdb_walk(vsw.fdb, fdb_clock(), collect_mac, &pm);
-	pthread_mutex_lock(&sp->neigh_lock);
-	for (unsigned int i = 0; i < sp->n_neigh && !ip; i++) {
-		for (unsigned int k = 0; k < pm.n && !ip; k++) {
-			if (rte_is_same_ether_addr(&sp->neigh[i].mac,
-						   &pm.mac[k]))
-				ip = sp->neigh[i].ip;
-		}
-	}
-	pthread_mutex_unlock(&sp->neigh_lock);
-	return ip;
+	return p ? slirp_nat_port_addr(sp, p->index) : 0;
 }
 
 /**

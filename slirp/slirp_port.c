@@ -35,9 +35,23 @@
 #define RING_SIZE 2048
 
 static const char *const user_keys[] = {
-	"net",	      "host",	   "dns",      "dhcpstart", "ipv6",
-	"ipv6-net",   "ipv6-host", "ipv6-dns", "restrict",  "hostname",
-	"domainname", "dnssearch", "hostfwd",  NULL,
+	"net",
+	"host",
+	"dns",
+	"dhcpstart",
+	"ipv6",
+	"ipv6-net",
+	"ipv6-host",
+	"ipv6-dns",
+	"restrict",
+	"hostname",
+	"domainname",
+	"dnssearch",
+	"hostfwd",
+	"dhcpend",
+	"dhcp-leases-per-port",
+	"dhcp-lease-time",
+	NULL,
 };
 
 /**
@@ -162,10 +176,10 @@ static void user_close(struct port *port)
 	close_fd(sp->out_efd);
 	close_fd(sp->stop_efd);
 	close_fd(sp->call_efd);
+	slirp_nat_close(sp);
 	for (unsigned int i = 0; i < RTE_DIM(sp->strings); i++)
 		free(sp->strings[i]);
 	pthread_mutex_destroy(&sp->call.lock);
-	pthread_mutex_destroy(&sp->neigh_lock);
 	pthread_cond_destroy(&sp->call.done);
 	port_free(port);
 }
@@ -192,6 +206,18 @@ static void user_info(struct port *port, json_t *obj)
 	if (sp->hft)
 		json_object_set_new(obj, "hostfwd_tcp",
 				    hostfwd_tcp_stats(sp->hft));
+	if (sp->nat)
+		json_object_set_new(obj, "nat", slirp_nat_stats(sp));
+}
+
+/**
+ * user_tick() - once a second (control thread): port changes to the NAT
+ * thread, then rules that name a port
+ */
+static void user_tick(struct port *port)
+{
+	slirp_nat_tick(slirp_of(port));
+	slirp_hostfwd_tick(port);
 }
 
 /**
@@ -223,7 +249,7 @@ static const struct port_ops user_ops = {
 	.close = user_close,
 	.info = user_info,
 	.hint = user_hint,
-	.tick = slirp_hostfwd_tick,
+	.tick = user_tick,
 };
 
 /**
@@ -498,14 +524,14 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 	sp->in_efd = sp->out_efd = sp->stop_efd = sp->call_efd = -1;
 	pthread_mutex_init(&sp->call.lock, NULL);
 	pthread_cond_init(&sp->call.done, NULL);
-	pthread_mutex_init(&sp->neigh_lock, NULL);
 	sp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
 			PORT_CAP_TSO6 | PORT_CAP_UFO;
 	sp->port.max_frame = SLIRP_MTU + RTE_ETHER_HDR_LEN;
 	sp->mss4 = 1460;
 	sp->mss6 = 1440;
 	if (parse_config(sp, nd, err, errlen) ||
-	    setup_plumbing(sp, err, errlen))
+	    setup_plumbing(sp, err, errlen) ||
+	    slirp_nat_open(sp, nd, err, errlen))
 		goto err;
 	sp->slirp = slirp_instance_new(sp);
 	if (!sp->slirp) {

@@ -215,6 +215,8 @@ static const struct vioctl_cmd vioctl_cmds[] = {
 	  "hostfwd add ID RULE" },
 	{ "hostfwd", "del", "hostfwd-del", 2, 2, build_hostfwd, vioctl_print_ok,
 	  "hostfwd del ID RULE" },
+	{ "nat", "leases", "nat-leases", 0, 1, build_port_id,
+	  vioctl_print_nat_leases, "nat leases [ID]" },
 	{ "capture", "start", "capture-start", 1, 40,
 	  vioctl_build_capture_start, vioctl_print_capture,
 	  "capture start PORT[,PORT...]|all [--dir rx|tx|both] "
