@@ -141,6 +141,7 @@ static struct hft_conn *conn_alloc(struct hft_env *env)
 		return NULL;
 	}
 	c->env = env;
+	c->to_port = RTE_MBUF_PORT_INVALID;
 	c->fd = -1;
 	c->pidx = -1;
 	c->rto_ms = RTO_MIN_MS;
@@ -190,7 +191,7 @@ struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 	c->gport = ntohs(guest->sin_port);
 	c->nport = nport;
 	c->mss = 536;
-	if (slirp_nat_mac(env->sp, c->gip, &c->gmac)) {
+	if (slirp_nat_mac(env->sp, c->gip, &c->gmac, &c->to_port)) {
 		start_syn(c);
 	} else {
 		c->state = HFT_ARP;
@@ -254,6 +255,7 @@ struct hft_conn *hft_conn_open(struct hft_env *env,
 	c->nport = syn->dport;
 	take_syn(c, syn);
 	c->gmac = syn->smac;
+	c->to_port = slirp_nat_to_port(syn->m);
 	c->state = HFT_CONNECTING;
 	c->timer_ns = clock_mono_ns() + 10000 * MS;
 	if (!connect(c->fd, (struct sockaddr *)&a, sizeof(a)))
@@ -605,7 +607,7 @@ void hft_conn_timer(struct hft_conn *c)
 	c->timer_ns = 0;
 	switch (c->state) {
 	case HFT_ARP:
-		if (slirp_nat_mac(c->env->sp, c->gip, &c->gmac)) {
+		if (slirp_nat_mac(c->env->sp, c->gip, &c->gmac, &c->to_port)) {
 			start_syn(c);
 		} else if (++c->retries > ARP_TRIES) {
 			c->env->st.unreachable++;

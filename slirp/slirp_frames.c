@@ -240,6 +240,7 @@ ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque)
 		slirp_frame_lost(sp);
 		return (ssize_t)len;
 	}
+	slirp_nat_steer(sp, m);
 	if (len > (size_t)sp->mss4 + 54)
 		mark_gso(sp, m);
 	slirp_frame_queue(sp, m);

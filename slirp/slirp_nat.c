@@ -21,7 +21,12 @@
  * - slirp_nat_leases() lists bindings and leases for `vioctl nat leases`,
  *   each table read under its lock.
  * hostfwd rules find their guest here: slirp_nat_mac() for the spliced TCP
- * path, slirp_nat_port_addr() for rules that name a port.
+ * path, slirp_nat_port_addr() for rules that name a port. Frames toward a
+ * bound guest - spliced TCP, DHCP replies, libslirp's IPv4 frames
+ * (slirp_nat_steer()) - go to the bound MAC and name the bound port in
+ * their mbuf's port field: the switch sends them there and nowhere else
+ * (the NAT port steers, port.h), so a guest that takes another's MAC
+ * still gets none of its frames from the NAT.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -199,6 +204,17 @@ static void seed_arp(struct slirp_port *sp, const uint8_t *reply)
 }
 
 /**
+ * to_port() - the mbuf port field that steers a frame to a binding's port
+ * @port:	the binding's port
+ *
+ * Return: @port, or RTE_MBUF_PORT_INVALID (switched by MAC) when unknown
+ */
+static uint16_t to_port(uint16_t port)
+{
+	return port == NAT_BIND_PORT_UNKNOWN ? RTE_MBUF_PORT_INVALID : port;
+}
+
+/**
  * serve_dhcp() - answer a guest's DHCP message (NAT thread)
  * @sp:		port
  * @m:		the frame, still the caller's
@@ -223,6 +239,7 @@ static void serve_dhcp(struct slirp_port *sp, const struct rte_mbuf *m,
 		slirp_frame_lost(sp);
 		return;
 	}
+	r->port = to_port(port); /* the asking port only */
 	slirp_frame_queue(sp, r);
 	if (nat->dhcp->events[NAT_DHCP_EV_ACK] != acks)
 		seed_arp(sp, nat->reply);
@@ -306,18 +323,58 @@ bool slirp_nat_input(struct slirp_port *sp, struct rte_mbuf *m,
 }
 
 /**
- * slirp_nat_mac() - the MAC a hostfwd connection to @ip goes to: the one
- * bound to it (NAT thread)
+ * slirp_nat_to_port() - where frames back to a guest frame's sender go
+ * @m:		the guest's frame (its port field: where it entered)
+ *
+ * Return: the port to steer to, or RTE_MBUF_PORT_INVALID
+ */
+uint16_t slirp_nat_to_port(const struct rte_mbuf *m)
+{
+	return to_port(nat_bind_port_of(m->port));
+}
+
+/**
+ * slirp_nat_mac() - where a hostfwd connection to @ip goes: the MAC and
+ * port bound to it (NAT thread)
  * @sp:		port
  * @ip:		guest address, network order
  * @mac:	set when bound
+ * @to:		set to the port to steer its frames to
  *
  * Return: true when @ip is bound to a known MAC
  */
 bool slirp_nat_mac(const struct slirp_port *sp, uint32_t ip,
-		   struct rte_ether_addr *mac)
+		   struct rte_ether_addr *mac, uint16_t *to)
 {
-	return nat_bind_mac(&sp->nat->bind, ip, mac, NULL);
+	uint16_t port;
+
+	if (!nat_bind_mac(&sp->nat->bind, ip, mac, &port))
+		return false;
+	*to = to_port(port);
+	return true;
+}
+
+/**
+ * slirp_nat_steer() - send a frame of libslirp's toward a bound address
+ * to the bound MAC on the bound port only (NAT thread)
+ * @sp:		port
+ * @m:		frame toward the guests, linear headers; its destination MAC
+ *		is rewritten when libslirp's ARP table holds another
+ */
+void slirp_nat_steer(const struct slirp_port *sp, struct rte_mbuf *m)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_addr mac;
+	uint16_t port;
+	uint32_t ip;
+
+	if (rte_pktmbuf_data_len(m) < 34 || f[12] != 0x08 || f[13] != 0x00)
+		return;
+	memcpy(&ip, f + 30, 4);
+	if (!nat_bind_mac(&sp->nat->bind, ip, &mac, &port))
+		return;
+	memcpy(f, &mac, 6);
+	m->port = to_port(port);
 }
 
 /**

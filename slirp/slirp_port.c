@@ -527,6 +527,7 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 	sp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
 			PORT_CAP_TSO6 | PORT_CAP_UFO;
 	sp->port.max_frame = SLIRP_MTU + RTE_ETHER_HDR_LEN;
+	sp->port.steers = true; /* frames to a bound guest: its port only */
 	sp->mss4 = 1460;
 	sp->mss6 = 1440;
 	if (parse_config(sp, nd, err, errlen) ||

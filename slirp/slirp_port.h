@@ -143,7 +143,9 @@ void slirp_nat_close(struct slirp_port *sp);
 bool slirp_nat_input(struct slirp_port *sp, struct rte_mbuf *m,
 		     const uint8_t *f, uint32_t len);
 bool slirp_nat_mac(const struct slirp_port *sp, uint32_t ip,
-		   struct rte_ether_addr *mac);
+		   struct rte_ether_addr *mac, uint16_t *to);
+void slirp_nat_steer(const struct slirp_port *sp, struct rte_mbuf *m);
+uint16_t slirp_nat_to_port(const struct rte_mbuf *m);
 uint32_t slirp_nat_port_addr(struct slirp_port *sp, uint16_t port_index);
 void slirp_nat_tick(struct slirp_port *sp);
 json_t *slirp_nat_leases(struct port *port);

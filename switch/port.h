@@ -118,6 +118,10 @@ struct port_kind {
  * @rxq_packets: frames received per queue (written by the queue's PMD)
  * @cap:	captures and mirrors watching the port (RCU, capture.c)
  * @mirror_out:	the port is a mirror's output: it leaves normal switching
+ * @steers:	set by the port kind: a frame it receives may name, in its
+ *		mbuf's port field, the one port it may leave by (the NAT
+ *		sends a guest's frames to the port the guest is bound to);
+ *		RTE_MBUF_PORT_INVALID there means switched as usual
  * @cnt:	counters, one block per writer slot
  */
 struct port {
@@ -138,6 +142,7 @@ struct port {
 	uint64_t rxq_packets[PORT_MAX_QUEUES];
 	struct cap_hooks *cap;
 	bool mirror_out;
+	bool steers;
 	struct port_counters cnt[COUNTER_SLOTS];
 };
 

@@ -4,7 +4,9 @@
 # address or hostfwd connections, nor exhaust its DHCP pool (issue 17):
 # an attacker namespace uses the victim's address before and after the
 # victim leases it; both kinds of hostfwd rule (by address, by port) still
-# reach the victim and the NAT counts ip_spoof. Then one guest sends 64
+# reach the victim and the NAT counts ip_spoof; the same once the attacker
+# also takes the victim's MAC (the NAT steers to the bound port). A guest
+# with ip= on its port keeps its address. Then one guest sends 64
 # DISCOVERs from random MACs and a new guest still gets a lease.
 set -euo pipefail
 BUILD=${1:-build}
@@ -111,7 +113,61 @@ assert len(rows) == 1 and rows[0]["source"] == "dhcp" and rows[0]["port"] == "vi
 "$BUILD/vioctl" --ctl "$TMP/ctl.sock" hostfwd list | sed 's/^/    /'
 pass "attacker on port att used $VICTIM_IP before and after the victim leased it: hostfwd by address and by port (vic) reach the victim 4 times of 4, ip_spoof $spoof0 -> $(spoof_drops)"
 
-# 3. DHCP pool exhaustion: 64 DISCOVERs from random MACs on one port.
+# 3. The attacker takes the victim's MAC too and keeps sending with it, so
+# the switch's FDB keeps moving that MAC to the attacker's port: the NAT
+# still sends the victim's connections to the victim's port only.
+vmac=$(ns_exec victim cat "/sys/class/net/$TV/address")
+ns_exec attacker ip link set "$TA" down
+ns_exec attacker ip link set "$TA" address "$vmac"
+ns_exec attacker ip link set "$TA" up
+ns_exec attacker /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+mac = bytes.fromhex(sys.argv[2].replace(":", ""))
+try:
+    while True:
+        s.send(b"\xff" * 6 + mac + b"\x88\xb5" + b"\0" * 46)
+        time.sleep(0.02)
+except OSError:
+    pass' "$TA" "$vmac" &
+cleanup_add "kill $! 2>/dev/null"
+sleep 0.5
+moved=$("$BUILD/vioctl" --ctl "$TMP/ctl.sock" fdb show | grep -ic "$vmac.*att" || true)
+spoof2=$(spoof_drops)
+for i in 1 2 3 4; do
+	a=$(answer "$BYADDR") p=$(answer "$BYPORT")
+	[ "$a/$p" = victim/victim ] ||
+		fail "with the victim's MAC stolen, the rules reached '$a/$p' (try $i)"
+done
+echo "  attacker sends as $vmac every 20 ms (FDB put it on port att: $moved)"
+pass "attacker with the victim's address and MAC: hostfwd by address and by port reach the victim 4 times of 4 (steered to port vic), ip_spoof $spoof2 -> $(spoof_drops)"
+
+# 4. A guest configured by hand with ip= on its port: nobody else may use
+# its address, even before it sends anything; rules reach it.
+TS=vs$$ BYSTATIC=$(free_port)
+vioctl_j port add "tap,id=st,ifname=$TS,ip=10.0.2.40" >/dev/null
+guest static "$TS"
+serve static
+vioctl_j hostfwd add nat "tcp::$BYSTATIC-10.0.2.40:7" >/dev/null
+sleep 1.5 # the NAT learns ip= on its next tick
+ns_exec attacker ip addr add 10.0.2.40/24 dev "$TA"
+spoof3=$(spoof_drops)
+ns_exec attacker busybox arping -U -c 2 -I "$TA" 10.0.2.40 >/dev/null 2>&1 || true
+spoof4=$(spoof_drops)
+[ "$spoof4" -gt "$spoof3" ] || fail "the attacker's claim of ip=10.0.2.40 was not dropped"
+ns_exec static ip addr add 10.0.2.40/24 dev "$TS"
+ns_exec static ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "static guest 10.0.2.40 cannot reach 10.0.2.2"
+wait_until 5 sh -c "[ \"\$(socat -t 2 - TCP:127.0.0.1:$BYSTATIC </dev/null 2>/dev/null)\" = static ]" ||
+	fail "tcp::$BYSTATIC-10.0.2.40:7 does not reach the static guest: '$(answer "$BYSTATIC")'"
+vioctl_j nat leases nat | python3 -c '
+import json, sys
+rows = [r for r in json.load(sys.stdin) if r["ip"] == "10.0.2.40"]
+assert len(rows) == 1 and rows[0]["source"] == "static" and rows[0]["port"] == "st", rows
+' || fail "nat leases: 10.0.2.40 is not port st's static binding"
+pass "ip=10.0.2.40 on port st: the attacker's claim dropped (ip_spoof $spoof3 -> $spoof4), the static guest reaches 10.0.2.2 and hostfwd reaches it"
+
+# 5. DHCP pool exhaustion: 64 DISCOVERs from random MACs on one port.
 vioctl_j port add "tap,id=flood,ifname=$TF" >/dev/null
 vioctl_j port add "tap,id=newvm,ifname=$TN" >/dev/null
 guest flooder "$TF"

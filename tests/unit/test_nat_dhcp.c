@@ -510,9 +510,10 @@ static unsigned int drain(struct slirp_port *sp)
 }
 
 /**
- * test_port_drops_spoof() - a NAT port leases through its own server,
- * then drops (ip_spoof) and never learns another port's frames from the
- * leased address, while the holder's pass
+ * test_port_drops_spoof() - a NAT port leases through its own server
+ * (replies steered to the asking port), then drops (ip_spoof) and never
+ * learns another port's frames from the leased address, while the
+ * holder's pass
  * @state:	unused
  */
 static void test_port_drops_spoof(void **state)
@@ -520,9 +521,11 @@ static void test_port_drops_spoof(void **state)
 	struct port_counters sum;
 	struct slirp_port *sp;
 	struct rte_ether_addr m;
+	struct rte_mbuf *r;
 	uint8_t f[600];
 	char err[256];
 	uint32_t len;
+	uint16_t to;
 
 	(void)state;
 	sp = (struct slirp_port *)port_open(
@@ -533,8 +536,15 @@ static void test_port_drops_spoof(void **state)
 	port_in(sp, f, len, 3);
 	len = dhcp_frame(f, 1, 3, "10.0.2.15", "10.0.2.2", NULL);
 	port_in(sp, f, len, 3);
-	/* OFFER, ACK, and libslirp's answer to the ARP that told it. */
-	assert_true(drain(sp) >= 2);
+	/* OFFER and ACK go to the asking port only (then libslirp's answer
+	 * to the ARP that told it the client). */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(rte_ring_dequeue(sp->from_slirp, (void **)&r),
+				 0);
+		assert_int_equal(r->port, 3);
+		rte_pktmbuf_free(r);
+	}
+	drain(sp);
 	arp_from(f, 9, "10.0.2.15");
 	port_in(sp, f, 42, 4);
 	arp_from(f, 1, "10.0.2.15");
@@ -544,8 +554,9 @@ static void test_port_drops_spoof(void **state)
 	drain(sp);
 	port_counters_sum(&sp->port, &sum);
 	assert_int_equal(sum.drops[DROP_IP_SPOOF], 2);
-	assert_true(slirp_nat_mac(sp, ip4("10.0.2.15"), &m));
+	assert_true(slirp_nat_mac(sp, ip4("10.0.2.15"), &m, &to));
 	assert_int_equal(m.addr_bytes[5], 1);
+	assert_int_equal(to, 3);
 	assert_int_equal(slirp_nat_port_addr(sp, 3), ip4("10.0.2.15"));
 	assert_int_equal(slirp_nat_port_addr(sp, 4), 0);
 	sp->port.ops->close(&sp->port);
