@@ -475,6 +475,26 @@ bool nat_bind_mac(const struct nat_bind *b, uint32_t ip,
 }
 
 /**
+ * nat_bind_get() - a copy of the binding of an address (any thread)
+ * @b:		table
+ * @ip:		address, network order
+ * @out:	the copy, when bound
+ *
+ * Return: true when @ip is bound
+ */
+bool nat_bind_get(struct nat_bind *b, uint32_t ip, struct nat_bind_entry *out)
+{
+	const struct nat_bind_entry *e;
+
+	pthread_mutex_lock(&b->lock);
+	e = nat_bind_find(b, ip);
+	if (e)
+		*out = *e;
+	pthread_mutex_unlock(&b->lock);
+	return e != NULL;
+}
+
+/**
  * nat_bind_is_static() - whether @ip is reserved by ip= on a port
  * @b:		table
  * @ip:		address

@@ -214,11 +214,31 @@ int slirp_hostfwd_del(struct port *port, const char *text, char *err,
 }
 
 /**
+ * bound_to() - who the rule's connections reach: the guest bound to its
+ * address
+ * @sp:		port
+ * @r:		rule
+ * @g:		its guest address now (guest_addr())
+ * @buf:	"MAC on PORT (SOURCE)", or "-" (IPv6, unbound, waiting)
+ * @len:	its size
+ */
+static void bound_to(struct slirp_port *sp, const struct hostfwd_rule *r,
+		     const struct sockaddr_storage *g, char *buf, size_t len)
+{
+	const struct sockaddr_in *s = (const void *)g;
+
+	if (g->ss_family != AF_INET || (r->guest_port_id[0] && !r->bound))
+		snprintf(buf, len, "-");
+	else
+		slirp_nat_describe(sp, s->sin_addr.s_addr, buf, len);
+}
+
+/**
  * slirp_hostfwd_list() - the rules, for `vioctl hostfwd list` (control
  * thread)
  * @port:	NAT port
  *
- * Return: JSON array of {"rule", "listen", "guest"}
+ * Return: JSON array of {"rule", "proto", "listen", "guest", "bound_to"}
  */
 json_t *slirp_hostfwd_list(struct port *port)
 {
@@ -227,7 +247,7 @@ json_t *slirp_hostfwd_list(struct port *port)
 
 	for (unsigned int i = 0; i < sp->n_rules; i++) {
 		const struct hostfwd_rule *r = &sp->rules[i];
-		char host[64], gbuf[INET6_ADDRSTRLEN], guest[80];
+		char host[64], gbuf[INET6_ADDRSTRLEN], guest[80], bound[96];
 		struct sockaddr_storage g;
 
 		hostfwd_host_str(r, host, sizeof(host));
@@ -254,10 +274,12 @@ json_t *slirp_hostfwd_list(struct port *port)
 			snprintf(guest + strlen(guest),
 				 sizeof(guest) - strlen(guest), " (%s)",
 				 r->guest_port_id);
+		bound_to(sp, r, &g, bound, sizeof(bound));
 		json_array_append_new(
-			list, json_pack("{s:s,s:s,s:s,s:s}", "rule", r->text,
-					"proto", r->udp ? "udp" : "tcp",
-					"listen", host, "guest", guest));
+			list,
+			json_pack("{s:s,s:s,s:s,s:s,s:s}", "rule", r->text,
+				  "proto", r->udp ? "udp" : "tcp", "listen",
+				  host, "guest", guest, "bound_to", bound));
 	}
 	return list;
 }

@@ -480,6 +480,30 @@ static const char *port_name(uint16_t port)
 }
 
 /**
+ * slirp_nat_describe() - who an address is bound to, for `hostfwd list`
+ * (control thread)
+ * @sp:		NAT port
+ * @ip:		address, network order
+ * @buf:	"52:54:00:12:34:56 on vm1 (dhcp)", or "-" when unbound
+ * @len:	its size
+ */
+void slirp_nat_describe(struct slirp_port *sp, uint32_t ip, char *buf,
+			size_t len)
+{
+	char m[RTE_ETHER_ADDR_FMT_SIZE] = "any MAC";
+	struct nat_bind_entry e;
+
+	if (!nat_bind_get(&sp->nat->bind, ip, &e)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (e.mac_known)
+		rte_ether_format_addr(m, sizeof(m), &e.mac);
+	snprintf(buf, len, "%s on %s (%s)", m, port_name(e.port),
+		 nat_bind_source_names[e.source]);
+}
+
+/**
  * lease_of() - the DHCP lease behind a dhcp binding
  * @l:		leases
  * @n:		how many

@@ -150,5 +150,7 @@ uint32_t slirp_nat_port_addr(struct slirp_port *sp, uint16_t port_index);
 void slirp_nat_tick(struct slirp_port *sp);
 json_t *slirp_nat_leases(struct port *port);
 json_t *slirp_nat_stats(struct slirp_port *sp);
+void slirp_nat_describe(struct slirp_port *sp, uint32_t ip, char *buf,
+			size_t len);
 
 #endif /* VIOSWITCH_SLIRP_PORT_H */
