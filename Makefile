@@ -40,7 +40,8 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
 	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
 	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c \
-	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c
+	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
+	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c
 CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
 	       capture/capture_filter.c capture/capture_writer.c \
 	       capture/capture_output.c capture/capture_file.c \
@@ -51,7 +52,7 @@ CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_cmds.c \
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
 VIOCTL_SRC := vioctl/vioctl.c vioctl/vioctl_exchange.c vioctl/vioctl_print.c \
-	      vioctl/vioctl_table.c \
+	      vioctl/vioctl_table.c vioctl/vioctl_nat.c \
 	      capture/capture_cli.c
 
 # Objects mirror the source tree under $(OBJ); programs go to $(BUILD).
@@ -62,7 +63,8 @@ VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(OBJ)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
-	      test_control test_mbuf_pool test_nat_limits
+	      test_control test_mbuf_pool test_nat_limits test_nat_bind \
+	      test_nat_dhcp
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The libFuzzer target (see "fuzzing" below).

@@ -427,6 +427,39 @@ static json_t *cmd_hostfwd_del(json_t *req, char *err)
 	return json_object();
 }
 
+/**
+ * cmd_nat_leases() - "nat-leases": who holds which address behind one NAT
+ * port, or behind all (slirp_nat_leases() builds each port's rows)
+ */
+static json_t *cmd_nat_leases(json_t *req, char *err)
+{
+	json_t *list = json_array();
+
+	if (json_object_get(req, "id") && !nat_port(req, err)) {
+		json_decref(list);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < vsw.table->n; i++) {
+		struct port *p = vsw.table->list[i];
+		json_t *rows, *r;
+		size_t k;
+
+		if (strcmp(p->kind->name, "user") ||
+		    (json_object_get(req, "id") &&
+		     strcmp(p->id,
+			    json_string_value(json_object_get(req, "id")))))
+			continue;
+		rows = slirp_nat_leases(p);
+		json_array_foreach(rows, k, r)
+		{
+			json_object_set_new(r, "nat", json_string(p->id));
+			json_array_append(list, r);
+		}
+		json_decref(rows);
+	}
+	return list;
+}
+
 static const struct ctl_cmd commands[] = {
 	{ "version", cmd_version },
 	{ "port-list", cmd_port_list },
@@ -441,6 +474,7 @@ static const struct ctl_cmd commands[] = {
 	{ "hostfwd-list", cmd_hostfwd_list },
 	{ "hostfwd-add", cmd_hostfwd_add },
 	{ "hostfwd-del", cmd_hostfwd_del },
+	{ "nat-leases", cmd_nat_leases },
 };
 
 /**

@@ -4,8 +4,9 @@
  *
  * Theory of operation
  * -------------------
- * A connection accepted on the host first learns the guest's MAC (the
- * NAT's neighbour table, else ARP), then sends the guest a SYN offering
+ * A connection accepted on the host first learns the guest's MAC (the one
+ * the NAT's binding table holds for its address, nat_bind.c, else ARP,
+ * whose answer passes that table too), then sends the guest a SYN offering
  * window scaling, and once the SYN-ACK arrives moves bytes both ways
  * (hostfwd_tcp.c explains the flow). Sequence numbers
  * toward the guest start from a clock, as Linux's do, so a guest that
@@ -140,6 +141,7 @@ static struct hft_conn *conn_alloc(struct hft_env *env)
 		return NULL;
 	}
 	c->env = env;
+	c->to_port = RTE_MBUF_PORT_INVALID;
 	c->fd = -1;
 	c->pidx = -1;
 	c->rto_ms = RTO_MIN_MS;
@@ -189,7 +191,7 @@ struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 	c->gport = ntohs(guest->sin_port);
 	c->nport = nport;
 	c->mss = 536;
-	if (slirp_neigh_mac(env->sp, c->gip, &c->gmac)) {
+	if (slirp_nat_mac(env->sp, c->gip, &c->gmac, &c->to_port)) {
 		start_syn(c);
 	} else {
 		c->state = HFT_ARP;
@@ -253,6 +255,7 @@ struct hft_conn *hft_conn_open(struct hft_env *env,
 	c->nport = syn->dport;
 	take_syn(c, syn);
 	c->gmac = syn->smac;
+	c->to_port = slirp_nat_to_port(syn->m);
 	c->state = HFT_CONNECTING;
 	c->timer_ns = clock_mono_ns() + 10000 * MS;
 	if (!connect(c->fd, (struct sockaddr *)&a, sizeof(a)))
@@ -604,7 +607,7 @@ void hft_conn_timer(struct hft_conn *c)
 	c->timer_ns = 0;
 	switch (c->state) {
 	case HFT_ARP:
-		if (slirp_neigh_mac(c->env->sp, c->gip, &c->gmac)) {
+		if (slirp_nat_mac(c->env->sp, c->gip, &c->gmac, &c->to_port)) {
 			start_syn(c);
 		} else if (++c->retries > ARP_TRIES) {
 			c->env->st.unreachable++;

@@ -128,6 +128,8 @@ enum hft_state {
  * @ws_ok:	both sides scale windows
  * @snd_ws:	the guest's window scale
  * @gmac:	guest MAC
+ * @to_port:	the switch port @gmac is bound to: frames toward the guest
+ *		go there only (RTE_MBUF_PORT_INVALID: switched by MAC)
  * @gip:	guest address (network order)
  * @gport:	guest port (host order)
  * @nport:	NAT-side port (host order): ours for hostfwd, the service's
@@ -172,6 +174,7 @@ struct hft_conn {
 	bool ws_ok;
 	uint8_t snd_ws;
 	struct rte_ether_addr gmac;
+	uint16_t to_port;
 	uint32_t gip;
 	uint16_t gport;
 	uint16_t nport;

@@ -147,6 +147,7 @@ static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 
 	eh->dst_addr = c->gmac;
+	m->port = c->to_port;
 	eh->src_addr = c->env->mac;
 	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	*ip = (struct rte_ipv4_hdr){

@@ -9,11 +9,12 @@
  * checksum was left for offload, and a guest's TSO super-frame carries only
  * the pseudo-header sum), and the MSS option of a SYN or SYN-ACK is raised
  * to what slirp's MTU allows, so slirp may send large segments to the
- * guest. A TCP segment of a hostfwd connection the NAT splices itself
- * (hostfwd_tcp.c), and a guest's IPv4 UDP datagram the NAT carries on its
- * own sockets (nat_udp.c), are taken out here, before libslirp sees them;
- * a frame that would make libslirp open a socket over a cap is dropped
- * (slirp_census.c). Out of
+ * guest. Before anything else, slirp_nat.c drops a frame whose source
+ * address belongs to another guest and answers DHCP. A TCP segment of a
+ * hostfwd connection the NAT splices itself (hostfwd_tcp.c), and a guest's
+ * IPv4 UDP datagram the NAT carries on its own sockets (nat_udp.c), are
+ * taken out here, before libslirp sees them; a frame that would make
+ * libslirp open a socket over a cap is dropped (slirp_census.c). Out of
  * slirp (slirp_frame_out): frames are padded to the Ethernet
  * minimum; a TCP or UDP frame longer than the guest's MTU becomes a GSO
  * super-frame (TX_TCP_SEG/TX_UDP_SEG, checksum left partial as a NIC would
@@ -116,105 +117,6 @@ static void fix_l4(uint8_t *buf, uint32_t len, uint32_t ptype,
 }
 
 /**
- * neigh_set() - remember that @mac uses @ip (NAT thread)
- * @sp:		port
- * @mac:	guest MAC
- * @ip:		IPv4 address, network order
- */
-static void neigh_set(struct slirp_port *sp, const uint8_t *mac, uint32_t ip)
-{
-	unsigned int i;
-
-	if (!ip || (ip & sp->cfg.vnetmask.s_addr) != sp->cfg.vnetwork.s_addr)
-		return;
-	for (i = 0; i < sp->n_neigh; i++) {
-		if (!memcmp(&sp->neigh[i].mac, mac, 6))
-			break;
-	}
-	if (i < sp->n_neigh && sp->neigh[i].ip == ip)
-		return;
-	pthread_mutex_lock(&sp->neigh_lock);
-	if (i == sp->n_neigh)
-		i = sp->n_neigh < SLIRP_MAX_NEIGH ? sp->n_neigh++
-						  : SLIRP_MAX_NEIGH - 1;
-	memcpy(&sp->neigh[i].mac, mac, 6);
-	sp->neigh[i].ip = ip;
-	pthread_mutex_unlock(&sp->neigh_lock);
-}
-
-/**
- * slirp_neigh_mac() - the MAC of the guest using @ip (NAT thread)
- * @sp:		port
- * @ip:		IPv4 address, network order
- * @mac:	set when found
- *
- * Return: true when a guest was seen using @ip
- */
-bool slirp_neigh_mac(const struct slirp_port *sp, uint32_t ip,
-		     struct rte_ether_addr *mac)
-{
-	for (unsigned int i = 0; i < sp->n_neigh; i++) {
-		if (sp->neigh[i].ip == ip) {
-			*mac = sp->neigh[i].mac;
-			return true;
-		}
-	}
-	return false;
-}
-
-/**
- * slirp_neigh_learn() - note the IPv4 address a guest MAC uses (ARP
- * sender, or IPv4 source inside the NAT's network), for hostfwd rules
- * that name a port (NAT thread)
- * @sp:		port
- * @f:		frame from a guest, linear, untagged
- * @len:	its length
- */
-void slirp_neigh_learn(struct slirp_port *sp, const uint8_t *f, uint32_t len)
-{
-	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
-	uint32_t ip;
-
-	if (type == RTE_ETHER_TYPE_ARP && len >= 42)
-		memcpy(&ip, f + 28, 4);
-	else if (type == RTE_ETHER_TYPE_IPV4 && len >= 34)
-		memcpy(&ip, f + 26, 4);
-	else
-		return;
-	neigh_set(sp, f + 6, ip);
-}
-
-/**
- * neigh_from_dhcp() - learn the address in a DHCP ACK the NAT sends
- * @sp:		port
- * @f:		frame from libslirp, linear
- * @len:	its length
- */
-static void neigh_from_dhcp(struct slirp_port *sp, const uint8_t *f, size_t len)
-{
-	/* Ethernet 14 + IPv4 20 (slirp adds no options) + UDP 8 = 42 */
-	const uint8_t *bootp = f + 42, *opt = bootp + 240;
-	uint32_t yiaddr;
-
-	if (len < 42 + 240 + 3 || f[12] != 0x08 || f[13] != 0x00 ||
-	    f[14] != 0x45 || f[23] != 17 || f[34] != 0 || f[35] != 67 ||
-	    bootp[0] != 2)
-		return;
-	while (opt + 2 < f + len && *opt != 255) {
-		if (*opt == 0) {
-			opt++;
-			continue;
-		}
-		if (opt[0] == 53 && opt[1] == 1 && opt[2] == 5) {
-			memcpy(&yiaddr, bootp + 16, 4);
-			neigh_set(sp, bootp + 28, yiaddr);
-			return;
-		}
-		opt += 2 + opt[1];
-	}
-}
-
-/**
  * slirp_frame_in() - hand a frame from the switch to libslirp (NAT thread)
  * @sp:		port
  * @m:		frame, consumed
@@ -232,8 +134,8 @@ void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m)
 	/* The spliced TCP reads the frame where it is; libslirp gets a
 	 * linear copy it may write into. */
 	d = rte_pktmbuf_read(m, 0, RTE_MIN(len, 64u), sp->buf);
-	if (len >= RTE_ETHER_HDR_LEN)
-		slirp_neigh_learn(sp, d, RTE_MIN(len, 64u));
+	if (slirp_nat_input(sp, m, d, RTE_MIN(len, 64u)))
+		return; /* spoofed source dropped, or DHCP answered */
 	if (hostfwd_tcp_input(sp->hft, m) || nat_udp_input(sp->udp, m)) {
 		rte_pktmbuf_free(m);
 		return;
@@ -344,7 +246,7 @@ ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque)
 		slirp_frame_lost(sp);
 		return (ssize_t)len;
 	}
-	neigh_from_dhcp(sp, buf, len);
+	slirp_nat_steer(sp, m);
 	if (len > (size_t)sp->mss4 + 54)
 		mark_gso(sp, m);
 	slirp_frame_queue(sp, m);

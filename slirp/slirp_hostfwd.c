@@ -10,17 +10,18 @@
  * address, as in QEMU.
  *
  * A rule may name its guest by switch port (`tcp::2223-vm2:22`). Once a
- * second the control thread looks up the MACs the FDB learned on that
- * port and the IPv4 address the NAT saw them use (DHCP, ARP or any IPv4
- * frame), and binds the rule to it - or re-binds it when the VM's address
- * changed. Until the port's VM has an address the rule waits, unbound.
+ * second the control thread looks up the address bound to that port in the
+ * NAT's binding table (its DHCP lease, its ip=, or the address it uses,
+ * nat_bind.c), and binds the rule to it - or re-binds it when the VM's
+ * address changed. Until the port's VM has an address the rule waits,
+ * unbound. A connection goes to the MAC bound to the address, never to
+ * another guest that claims it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "fdb.h"
 #include "log.h"
 #include "slirp_port.h"
 #include "vswitch.h"
@@ -236,11 +237,31 @@ int slirp_hostfwd_del(struct port *port, const char *text, char *err,
 }
 
 /**
+ * bound_to() - who the rule's connections reach: the guest bound to its
+ * address
+ * @sp:		port
+ * @r:		rule
+ * @g:		its guest address now (guest_addr())
+ * @buf:	"MAC on PORT (SOURCE)", or "-" (IPv6, unbound, waiting)
+ * @len:	its size
+ */
+static void bound_to(struct slirp_port *sp, const struct hostfwd_rule *r,
+		     const struct sockaddr_storage *g, char *buf, size_t len)
+{
+	const struct sockaddr_in *s = (const void *)g;
+
+	if (g->ss_family != AF_INET || (r->guest_port_id[0] && !r->bound))
+		snprintf(buf, len, "-");
+	else
+		slirp_nat_describe(sp, s->sin_addr.s_addr, buf, len);
+}
+
+/**
  * slirp_hostfwd_list() - the rules, for `vioctl hostfwd list` (control
  * thread)
  * @port:	NAT port
  *
- * Return: JSON array of {"rule", "listen", "guest"}
+ * Return: JSON array of {"rule", "proto", "listen", "guest", "bound_to"}
  */
 json_t *slirp_hostfwd_list(struct port *port)
 {
@@ -249,7 +270,7 @@ json_t *slirp_hostfwd_list(struct port *port)
 
 	for (unsigned int i = 0; i < sp->n_rules; i++) {
 		const struct hostfwd_rule *r = &sp->rules[i];
-		char host[64], gbuf[INET6_ADDRSTRLEN], guest[80];
+		char host[64], gbuf[INET6_ADDRSTRLEN], guest[80], bound[96];
 		struct sockaddr_storage g;
 
 		hostfwd_host_str(r, host, sizeof(host));
@@ -276,35 +297,14 @@ json_t *slirp_hostfwd_list(struct port *port)
 			snprintf(guest + strlen(guest),
 				 sizeof(guest) - strlen(guest), " (%s)",
 				 r->guest_port_id);
+		bound_to(sp, r, &g, bound, sizeof(bound));
 		json_array_append_new(
-			list, json_pack("{s:s,s:s,s:s,s:s}", "rule", r->text,
-					"proto", r->udp ? "udp" : "tcp",
-					"listen", host, "guest", guest));
+			list,
+			json_pack("{s:s,s:s,s:s,s:s,s:s}", "rule", r->text,
+				  "proto", r->udp ? "udp" : "tcp", "listen",
+				  host, "guest", guest, "bound_to", bound));
 	}
 	return list;
-}
-
-/**
- * struct port_macs - MACs the FDB learned on one port
- * @port:	port index
- * @n:		MACs found
- * @mac:	the MACs
- */
-struct port_macs {
-	uint16_t port;
-	unsigned int n;
-	struct rte_ether_addr mac[16];
-};
-
-/**
- * collect_mac() - fdb_walk() callback: keep the MACs of one port
- */
-static void collect_mac(const struct fdb_entry_info *e, void *arg)
-{
-	struct port_macs *pm = arg;
-
-	if (e->port == pm->port && pm->n < RTE_DIM(pm->mac))
-		pm->mac[pm->n++] = e->key.mac;
 }
 
 /**
@@ -312,28 +312,14 @@ static void collect_mac(const struct fdb_entry_info *e, void *arg)
  * @sp:		NAT port
  * @id:		switch port id
  *
- * Return: the address (network order), or 0 when not known yet
+ * Return: the address bound to that port (network order), or 0 when it has
+ *	   none yet
  */
 static uint32_t port_address(struct slirp_port *sp, const char *id)
 {
 	struct port *p = vswitch_port_find(id);
-	struct port_macs pm = { 0 };
-	uint32_t ip = 0;
 
-	if (!p)
-		return 0;
-	pm.port = p->index;
-	fdb_walk(vsw.fdb, fdb_clock(), collect_mac, &pm);
-	pthread_mutex_lock(&sp->neigh_lock);
-	for (unsigned int i = 0; i < sp->n_neigh && !ip; i++) {
-		for (unsigned int k = 0; k < pm.n && !ip; k++) {
-			if (rte_is_same_ether_addr(&sp->neigh[i].mac,
-						   &pm.mac[k]))
-				ip = sp->neigh[i].ip;
-		}
-	}
-	pthread_mutex_unlock(&sp->neigh_lock);
-	return ip;
+	return p ? slirp_nat_port_addr(sp, p->index) : 0;
 }
 
 /**

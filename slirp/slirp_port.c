@@ -57,6 +57,9 @@ static const char *const user_keys[] = {
 	"hostfwd_conns_rule",
 	"udp_timeout",
 	"udp_timeout_replied",
+	"dhcpend",
+	"dhcp-leases-per-port",
+	"dhcp-lease-time",
 	NULL,
 };
 
@@ -185,10 +188,10 @@ static void user_close(struct port *port)
 	close_fd(sp->out_efd);
 	close_fd(sp->stop_efd);
 	close_fd(sp->call_efd);
+	slirp_nat_close(sp);
 	for (unsigned int i = 0; i < RTE_DIM(sp->strings); i++)
 		free(sp->strings[i]);
 	pthread_mutex_destroy(&sp->call.lock);
-	pthread_mutex_destroy(&sp->neigh_lock);
 	pthread_cond_destroy(&sp->call.done);
 	port_free(port);
 }
@@ -219,6 +222,18 @@ static void user_info(struct port *port, json_t *obj)
 		json_object_set_new(obj, "nat_udp", nat_udp_stats(sp->udp));
 	if (sp->lim)
 		json_object_set_new(obj, "limits", nat_limits_json(sp->lim));
+	if (sp->nat)
+		json_object_set_new(obj, "nat", slirp_nat_stats(sp));
+}
+
+/**
+ * user_tick() - once a second (control thread): port changes to the NAT
+ * thread, then rules that name a port
+ */
+static void user_tick(struct port *port)
+{
+	slirp_nat_tick(slirp_of(port));
+	slirp_hostfwd_tick(port);
 }
 
 /**
@@ -250,7 +265,7 @@ static const struct port_ops user_ops = {
 	.close = user_close,
 	.info = user_info,
 	.hint = user_hint,
-	.tick = slirp_hostfwd_tick,
+	.tick = user_tick,
 };
 
 /**
@@ -526,14 +541,15 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 	sp->in_efd = sp->out_efd = sp->stop_efd = sp->call_efd = -1;
 	pthread_mutex_init(&sp->call.lock, NULL);
 	pthread_cond_init(&sp->call.done, NULL);
-	pthread_mutex_init(&sp->neigh_lock, NULL);
 	sp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
 			PORT_CAP_TSO6 | PORT_CAP_UFO;
 	sp->port.max_frame = SLIRP_MTU + RTE_ETHER_HDR_LEN;
+	sp->port.steers = true; /* frames to a bound guest: its port only */
 	sp->mss4 = 1460;
 	sp->mss6 = 1440;
 	if (parse_config(sp, nd, err, errlen) ||
-	    setup_plumbing(sp, err, errlen))
+	    setup_plumbing(sp, err, errlen) ||
+	    slirp_nat_open(sp, nd, err, errlen))
 		goto err;
 	sp->slirp = slirp_instance_new(sp);
 	if (!sp->slirp) {

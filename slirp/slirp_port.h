@@ -24,17 +24,9 @@
 #define SLIRP_MAX_TIMERS    16
 #define SLIRP_MTU	    65520
 #define SLIRP_MAX_DNSSEARCH 8
-#define SLIRP_MAX_NEIGH	    256
 
-/**
- * struct slirp_neigh - an address a guest used toward the NAT
- * @mac:	guest MAC
- * @ip:		its IPv4 address (network order)
- */
-struct slirp_neigh {
-	struct rte_ether_addr mac;
-	uint32_t ip;
-};
+struct netdev;
+struct slirp_nat;
 
 /**
  * struct slirp_timer - a libslirp timer, run by the NAT thread
@@ -94,10 +86,8 @@ struct slirp_call {
  * @buf:	linear copy of a frame for slirp_input()
  * @mss4:	segment size for TCP/IPv4 super-frames sent to guests
  * @mss6:	segment size for TCP/IPv6 super-frames sent to guests
- * @neigh:	guest MAC -> IPv4 seen in ARP and IPv4 frames entering the NAT
- *		(NAT thread writes under @neigh_lock)
- * @n_neigh:	entries used
- * @neigh_lock:	guards @neigh for the control thread's reads
+ * @nat:	who is who behind the NAT: bindings and the DHCP server
+ *		(slirp_nat.c)
  * @hft:	hostfwd TCP spliced past libslirp (NAT thread, once started)
  * @caps:	caps on flows and connections, as parsed
  * @lim:	their accounting (NAT thread, once started)
@@ -127,9 +117,7 @@ struct slirp_port {
 	struct slirp_timer timers[SLIRP_MAX_TIMERS];
 	uint16_t mss4;
 	uint16_t mss6;
-	struct slirp_neigh neigh[SLIRP_MAX_NEIGH];
-	unsigned int n_neigh;
-	pthread_mutex_t neigh_lock;
+	struct slirp_nat *nat;
 	struct hostfwd_tcp *hft;
 	struct nat_caps caps;
 	struct nat_limits *lim;
@@ -159,9 +147,21 @@ int slirp_hostfwd_del(struct port *port, const char *text, char *err,
 		      size_t errlen);
 json_t *slirp_hostfwd_list(struct port *port);
 void slirp_hostfwd_tick(struct port *port);
-void slirp_neigh_learn(struct slirp_port *sp, const uint8_t *frame,
-		       uint32_t len);
-bool slirp_neigh_mac(const struct slirp_port *sp, uint32_t ip,
-		     struct rte_ether_addr *mac);
+
+int slirp_nat_open(struct slirp_port *sp, const struct netdev *nd, char *err,
+		   size_t errlen);
+void slirp_nat_close(struct slirp_port *sp);
+bool slirp_nat_input(struct slirp_port *sp, struct rte_mbuf *m,
+		     const uint8_t *f, uint32_t len);
+bool slirp_nat_mac(const struct slirp_port *sp, uint32_t ip,
+		   struct rte_ether_addr *mac, uint16_t *to);
+void slirp_nat_steer(const struct slirp_port *sp, struct rte_mbuf *m);
+uint16_t slirp_nat_to_port(const struct rte_mbuf *m);
+uint32_t slirp_nat_port_addr(struct slirp_port *sp, uint16_t port_index);
+void slirp_nat_tick(struct slirp_port *sp);
+json_t *slirp_nat_leases(struct port *port);
+json_t *slirp_nat_stats(struct slirp_port *sp);
+void slirp_nat_describe(struct slirp_port *sp, uint32_t ip, char *buf,
+			size_t len);
 
 #endif /* VIOSWITCH_SLIRP_PORT_H */

@@ -31,7 +31,9 @@
 	X(RX_FULL, "rx_full", "ring toward the switch full")                   \
 	X(MIRROR_OUT, "mirror_out", "received on a mirror output port")        \
 	X(NAT_LIMIT, "nat_limit",                                              \
-	  "NAT flow refused: a cap on flows or connections was reached")
+	  "NAT flow refused: a cap on flows or connections was reached")       \
+	X(IP_SPOOF, "ip_spoof",                                                \
+	  "source IPv4 address bound to another guest or port (NAT)")
 
 #define FDB_EVENTS(X)                                                          \
 	X(LEARNED, "learned", "new MAC learned on this port")                  \

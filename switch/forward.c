@@ -10,6 +10,9 @@
  * frame on its output port's batch: the port its destination was learned
  * on, or - for broadcast, multicast and unknown unicast - every other port
  * of the frame's VLAN.
+ * A port that steers (the NAT) may name the one output port of a frame it
+ * sends, in the mbuf's port field: the frame goes there or nowhere. Every
+ * frame then carries its ingress port in that field, for the output port.
  * A flooded frame is not copied: its refcount is raised once per extra
  * output port, and whoever must write into it copies first (egress).
  * Batches are sent by egress.c when full and at the end of the round.
@@ -86,17 +89,41 @@ static void flood(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf *m,
 }
 
 /**
+ * steer() - send a frame to the one port its ingress port named
+ * @ctx:	forwarding state
+ * @in:		ingress port
+ * @m:		frame, consumed
+ * @to:		output port index
+ * @vid:	its VLAN
+ */
+static void steer(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf *m,
+		  uint16_t to, uint16_t vid)
+{
+	struct port *out =
+		to < PORT_TABLE_MAX ? ctx->table->by_index[to] : NULL;
+
+	if (!out || out == in || out->mirror_out || !vlan_member(out, vid)) {
+		port_drop(in, DROP_FILTERED, &m, 1);
+		return;
+	}
+	port_counters(in)->forwarded++;
+	egress_enqueue(ctx, out, m);
+}
+
+/**
  * classify() - check frames and build their FDB keys; drops bad ones
  * @in:		ingress port
  * @pkts:	frames; dropped ones are removed, order kept
  * @n:		count
  * @src:	source keys, filled
  * @dst:	destination keys, filled
+ * @to:		the output port a steering @in named, or
+ *		RTE_MBUF_PORT_INVALID, filled
  *
  * Return: frames kept
  */
 static uint16_t classify(struct port *in, struct rte_mbuf **pkts, uint16_t n,
-			 struct fdb_key *src, struct fdb_key *dst)
+			 struct fdb_key *src, struct fdb_key *dst, uint16_t *to)
 {
 	uint16_t kept = 0;
 
@@ -119,6 +146,8 @@ static uint16_t classify(struct port *in, struct rte_mbuf **pkts, uint16_t n,
 			port_drop(in, DROP_BAD_SRC, &m, 1);
 			continue;
 		}
+		to[kept] = in->steers ? m->port : RTE_MBUF_PORT_INVALID;
+		m->port = in->index; /* where it entered, for the NAT */
 		src[kept].mac = eh->src_addr;
 		src[kept].vlan = vid;
 		dst[kept].mac = eh->dst_addr;
@@ -232,11 +261,12 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 		   uint16_t n)
 {
 	struct fdb_key src[PORT_BURST], dst[PORT_BURST];
+	uint16_t to[PORT_BURST];
 	struct port_counters *c = port_counters(in);
 	struct port *out = NULL;
 	struct burst_keys bk;
 
-	n = classify(in, pkts, n, src, dst);
+	n = classify(in, pkts, n, src, dst, to);
 	if (!n)
 		return;
 	collect_keys(ctx->fdb, src, dst, n, &bk);
@@ -255,7 +285,9 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 
 		if (!i || bk.dst[i] != bk.dst[i - 1])
 			out = output_of(ctx, &dst[i], bk.pos[bk.dst[i]]);
-		if (!out) {
+		if (unlikely(to[i] != RTE_MBUF_PORT_INVALID))
+			steer(ctx, in, m, to[i], dst[i].vlan);
+		else if (!out) {
 			flood(ctx, in, m, dst[i].vlan);
 		} else if (out == in) {
 			port_drop(in, DROP_FILTERED, &m, 1);

@@ -2,14 +2,15 @@
 /* netdev.c - parse `--netdev KIND,id=ID,key=value,...` port specifications
  *
  * The syntax is QEMU's -netdev: the kind first, then comma-separated
- * key=value pairs. Keys common to every kind (id, vlan, trunk, learn_limit)
- * are parsed here; every other pair is kept as text, in order, for the
+ * key=value pairs. Keys common to every kind (id, vlan, trunk, learn_limit,
+ * ip) are parsed here; every other pair is kept as text, in order, for the
  * port layer (port.c) to check against the kind's key list and for the
  * kind's open() to interpret. This file knows no port kind. Every error
  * names the offending text.
  */
 #include "netdev.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,14 +24,14 @@ enum common_key {
 	KEY_VLAN,
 	KEY_TRUNK,
 	KEY_LEARN_LIMIT,
+	KEY_IP,
 	KEY__COMMON
 };
 
 static const char *const common_keys[] = {
-	[KEY_ID] = "id",
-	[KEY_VLAN] = "vlan",
-	[KEY_TRUNK] = "trunk",
-	[KEY_LEARN_LIMIT] = "learn_limit",
+	[KEY_ID] = "id",       [KEY_VLAN] = "vlan",
+	[KEY_TRUNK] = "trunk", [KEY_LEARN_LIMIT] = "learn_limit",
+	[KEY_IP] = "ip",
 };
 
 /**
@@ -156,6 +157,14 @@ static int parse_common(struct netdev *nd, int key, const char *value,
 				     errlen))
 			return -EINVAL;
 		nd->learn_limit = v;
+		return 0;
+	case KEY_IP:
+		if (inet_pton(AF_INET, value, &nd->ip4) != 1 || !nd->ip4) {
+			snprintf(err, errlen,
+				 "ip=%s: expected the guest's IPv4 address",
+				 value);
+			return -EINVAL;
+		}
 		return 0;
 	}
 	return -EINVAL;

@@ -31,6 +31,8 @@ struct netdev_kv {
  * @vlan:	vlan= value, 0 when absent
  * @trunk:	trunk=on
  * @learn_limit: learn_limit= value, or the switch default
+ * @ip4:	ip= value: the guest's static IPv4 address (network order),
+ *		0 when absent
  * @kv:		kind-specific pairs (repeated keys kept, in order)
  * @n_kv:	pairs used
  * @buf:	private copy of the text that @kv points into
@@ -41,6 +43,7 @@ struct netdev {
 	uint16_t vlan;
 	bool trunk;
 	uint32_t learn_limit;
+	uint32_t ip4;
 	struct netdev_kv kv[NETDEV_MAX_KV];
 	unsigned int n_kv;
 	char buf[NETDEV_SPEC_MAX];

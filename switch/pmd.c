@@ -160,12 +160,8 @@ static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
 		c = port_counters(p);
 		c->rx_packets += n;
 		p->rxq_packets[rxqs->q[i].queue] += n;
-		/* m->port: the ingress port, for who needs it past forwarding
-		 * (the NAT's per-guest caps). */
-		for (uint16_t k = 0; k < n; k++) {
+		for (uint16_t k = 0; k < n; k++)
 			c->rx_bytes += pkts[k]->pkt_len;
-			pkts[k]->port = p->index;
-		}
 		got += n;
 		cap_hook_tap(ctx, p, CAP_DIR_RX, pkts, n);
 		if (unlikely(p->mirror_out))

@@ -2,6 +2,7 @@
 /* port.c - port kinds registry, allocation, counters and generic info */
 #include "port.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,7 @@ struct port *port_alloc(const struct port_kind *kind,
 	port->vlan = nd->vlan;
 	port->trunk = nd->trunk || !nd->vlan;
 	port->learn_limit = nd->learn_limit;
+	port->ip4 = nd->ip4;
 	port->max_frame = RTE_ETHER_MAX_LEN;
 	port->n_rxq = 1;
 	port->n_txq = 1;
@@ -228,6 +230,12 @@ void port_info_json(struct port *port, json_t *obj)
 	json_object_set_new(obj, "trunk", json_boolean(port->trunk));
 	json_object_set_new(obj, "learn_limit",
 			    json_integer(port->learn_limit));
+	if (port->ip4) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &port->ip4, a, sizeof(a));
+		json_object_set_new(obj, "ip", json_string(a));
+	}
 	if (port->ops->info)
 		port->ops->info(port, obj);
 }

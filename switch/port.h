@@ -10,9 +10,10 @@
  * - rx_burst() hands the returned mbufs to the caller. Offload intent is in
  *   DPDK's standard ol_flags (RTE_MBUF_F_TX_TCP_SEG, ..._TX_TCP_CKSUM,
  *   l2_len/l3_len/l4_len, tso_segsz); no raw virtio header passes the port.
- *   The PMD thread then sets each mbuf's port field to the ingress port's
- *   index, so a port that receives the frame later (the NAT) knows where
- *   it came from.
+ *   Forwarding (forward.c) then sets each mbuf's port field to the ingress
+ *   port's index, so the port that receives the frame (the NAT) knows
+ *   where it came from; before that, a port that steers may use the field
+ *   to name the frame's one output port (@steers).
  * - tx_burst() always consumes all @n mbufs: sent, or dropped and counted by
  *   reason. Mbufs may be shared by a flood (refcount > 1): a port never
  *   writes into a shared mbuf. Before tx the core has already adapted every
@@ -117,10 +118,16 @@ struct port_kind {
  * @vlan:	access VLAN, or native VLAN of a trunk (0: untagged)
  * @trunk:	tagged frames of any VLAN pass; untagged ones belong to @vlan
  * @learn_limit: most MACs the FDB learns on this port
+ * @ip4:	the guest's static IPv4 address (ip=, network order), 0 for
+ *		none: a NAT binds it to this port
  * @txq_lock:	taken around tx_burst when @tx_shared
  * @rxq_packets: frames received per queue (written by the queue's PMD)
  * @cap:	captures and mirrors watching the port (RCU, capture_hook.h)
  * @mirror_out:	the port is a mirror's output: it leaves normal switching
+ * @steers:	set by the port kind: a frame it receives may name, in its
+ *		mbuf's port field, the one port it may leave by (the NAT
+ *		sends a guest's frames to the port the guest is bound to);
+ *		RTE_MBUF_PORT_INVALID there means switched as usual
  * @cnt:	counters, one block per writer slot
  */
 struct port {
@@ -136,10 +143,12 @@ struct port {
 	uint16_t vlan;
 	bool trunk;
 	uint32_t learn_limit;
+	uint32_t ip4;
 	rte_spinlock_t txq_lock[PORT_MAX_QUEUES];
 	uint64_t rxq_packets[PORT_MAX_QUEUES];
 	struct cap_hooks *cap;
 	bool mirror_out;
+	bool steers;
 	struct port_counters cnt[COUNTER_SLOTS];
 };
 

@@ -205,6 +205,8 @@ static const struct vioctl_cmd vioctl_cmds[] = {
 	  "hostfwd add ID RULE", NULL },
 	{ "hostfwd", "del", "hostfwd-del", 2, 2, build_hostfwd, vioctl_print_ok,
 	  "hostfwd del ID RULE", NULL },
+	{ "nat", "leases", "nat-leases", 0, 1, build_port_id,
+	  vioctl_print_nat_leases, "nat leases [ID]", NULL },
 	{ "stats", NULL, "stats", 0, 1, build_port_id, vioctl_print_stats,
 	  "stats [ID]", NULL },
 	{ "pmd", "stats", "pmd-stats", 0, 0, NULL, vioctl_print_pmds,

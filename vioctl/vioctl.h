@@ -139,5 +139,7 @@ int vioctl_print_ok(struct vioctl_reply *r);
 int vioctl_print_hostfwd(struct vioctl_reply *r);
 int vioctl_print_stats(struct vioctl_reply *r);
 int vioctl_print_pmds(struct vioctl_reply *r);
+int vioctl_print_nat_leases(struct vioctl_reply *r);
+int vioctl_print_nat_leases(struct vioctl_reply *r);
 
 #endif /* VIOSWITCH_VIOCTL_H */

@@ -398,28 +398,30 @@ int vioctl_print_flushed(struct vioctl_reply *r)
 
 /**
  * vioctl_print_hostfwd() - the hostfwd rules as a table
- * @r:		reply to "hostfwd-list": [{port, rule, listen, guest}]
+ * @r:		reply to "hostfwd-list": [{port, rule, listen, guest,
+ *		bound_to (optional: the guest bound to the address)}]
  *
  * Return: 0, -EBADMSG or -ENOMEM
  */
 int vioctl_print_hostfwd(struct vioctl_reply *r)
 {
-	static const char *const head[] = { "PORT", "RULE", "LISTEN", "GUEST" };
+	static const char *const head[] = { "PORT", "RULE", "LISTEN", "GUEST",
+					    "BOUND TO" };
 	struct vioctl_table t;
 	int rc;
 
 	if (!json_is_array(r->result))
 		return vioctl_bad(r, "result is not a list");
-	if (vioctl_table_init(&t, 4, head))
+	if (vioctl_table_init(&t, 5, head))
 		return -ENOMEM;
 	for (size_t i = 0; i < json_array_size(r->result); i++) {
-		const char *cells[4];
+		const char *cells[5] = { [4] = "-" };
 		json_error_t jerr;
 
 		if (json_unpack_ex(json_array_get(r->result, i), &jerr, 0,
-				   "{s:s,s:s,s:s,s:s}", "port", &cells[0],
+				   "{s:s,s:s,s:s,s:s,s?s}", "port", &cells[0],
 				   "rule", &cells[1], "listen", &cells[2],
-				   "guest", &cells[3])) {
+				   "guest", &cells[3], "bound_to", &cells[4])) {
 			vioctl_table_free(&t);
 			return vioctl_bad(r, "item %zu: %s", i, jerr.text);
 		}

@@ -314,6 +314,50 @@ static void test_learned_unicast_to_one_port(void **state)
 }
 
 /**
+ * test_steering_port_names_the_output() - a frame from a port that steers
+ * goes to the port it names, not where the FDB has its destination, nor
+ * everywhere when broadcast; every frame leaves with its ingress port in
+ * m->port
+ * @state:	unused
+ */
+static void test_steering_port_names_the_output(void **state)
+{
+	struct port *p0 = add_port("pcap,id=p0"), *p1 = add_port("pcap,id=p1");
+	struct port *p2 = add_port("pcap,id=p2");
+	struct rte_mbuf *m;
+
+	(void)state;
+	p0->steers = true;
+	send1(p1, frame(0, 2)); /* the FDB has MAC 2 on p1 */
+	drain();
+	m = frame(2, 1);
+	m->port = p2->index;
+	send1(p0, m);
+	assert_int_equal(queued(p1), 0);
+	assert_int_equal(queued(p2), 1);
+	assert_int_equal(head(p2)->port, p0->index);
+	m = frame(0, 1);
+	m->port = p1->index;
+	send1(p0, m);
+	assert_int_equal(queued(p1), 1);
+	assert_int_equal(queued(p2), 1);
+	/* Not named, or named where it may not go: as usual / filtered. */
+	send1(p0, frame(2, 1));
+	assert_int_equal(queued(p1), 2);
+	m = frame(2, 1);
+	m->port = p0->index;
+	send1(p0, m);
+	assert_int_equal(cnt(p0).drops[DROP_FILTERED], 1);
+	assert_int_equal(cnt(p0).forwarded, 3);
+	/* A port that does not steer: m->port is not read. */
+	m = frame(0, 3);
+	m->port = p2->index;
+	send1(p1, m);
+	assert_int_equal(queued(p0), 1);
+	assert_int_equal(queued(p2), 2);
+}
+
+/**
  * test_destination_on_ingress_port_filtered() - a frame whose destination
  * lives on the port it came from goes nowhere
  * @state:	unused
@@ -755,6 +799,7 @@ int main(void)
 		rig_test(test_broadcast_floods),
 		rig_test(test_multicast_floods),
 		rig_test(test_learned_unicast_to_one_port),
+		rig_test(test_steering_port_names_the_output),
 		rig_test(test_destination_on_ingress_port_filtered),
 		rig_test(test_flood_with_no_other_port_filtered),
 		rig_test(test_runt_dropped),
