@@ -5,8 +5,9 @@
  * control client) costs descriptors, and each has a cap of its own; the
  * caps only hold if the process may open what they add up to. At start the
  * soft RLIMIT_NOFILE is raised to the hard one (what an unprivileged
- * process may do by itself) and the budget is logged once, so a cap that
- * does not fit can be told apart from a limit nobody raised.
+ * process may do by itself); once the switch runs, the budget is logged
+ * once, so a cap that does not fit can be told apart from a limit nobody
+ * raised. (Not before: a start that fails prints one line, the reason.)
  */
 #include "fd_budget.h"
 
@@ -15,6 +16,9 @@
 #include <sys/resource.h>
 
 #include "log.h"
+
+/* The limits as fd_budget_raise() found them, for fd_budget_log(). */
+static struct rlimit found;
 
 /**
  * fd_budget() - descriptors the process may hold now
@@ -31,8 +35,7 @@ uint64_t fd_budget(void)
 }
 
 /**
- * fd_budget_raise() - raise the soft RLIMIT_NOFILE to the hard one and log
- * the budget once
+ * fd_budget_raise() - raise the soft RLIMIT_NOFILE to the hard one
  *
  * Return: the budget now
  */
@@ -47,6 +50,7 @@ uint64_t fd_budget_raise(void)
 		return fd_budget();
 	}
 	was = rl.rlim_cur;
+	found = rl;
 	if (rl.rlim_cur != rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl))
@@ -56,9 +60,17 @@ uint64_t fd_budget_raise(void)
 				 (unsigned long long)rl.rlim_max,
 				 strerror(errno));
 	}
+	return fd_budget();
+}
+
+/**
+ * fd_budget_log() - say once what the budget is and where it came from
+ */
+void fd_budget_log(void)
+{
 	log_info("fd budget: %llu descriptors (soft limit was %llu, hard "
 		 "limit %llu)",
-		 (unsigned long long)fd_budget(), (unsigned long long)was,
-		 (unsigned long long)rl.rlim_max);
-	return fd_budget();
+		 (unsigned long long)fd_budget(),
+		 (unsigned long long)found.rlim_cur,
+		 (unsigned long long)found.rlim_max);
 }

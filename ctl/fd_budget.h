@@ -7,5 +7,6 @@
 
 uint64_t fd_budget_raise(void);
 uint64_t fd_budget(void);
+void fd_budget_log(void);
 
 #endif /* VIOSWITCH_FD_BUDGET_H */

@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 		goto out_control;
 	}
 	print_banner(&o);
+	fd_budget_log();
 	sig = control_run();
 	log_info("%s: shutting down", strsignal(sig));
 	rc = 0;

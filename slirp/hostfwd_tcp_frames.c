@@ -8,7 +8,7 @@
  * checksums. More: a GSO super-frame whose TCP checksum holds the
  * pseudo-header sum with the length, as Linux's own TSO frames do, which
  * guests that negotiated TSO take whole and the switch segments for the
- * others (slirp_frames.c marks libslirp's large frames the same way).
+ * others (slirp_output.c marks libslirp's large frames the same way).
  */
 #include <string.h>
 

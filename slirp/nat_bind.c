@@ -26,7 +26,7 @@
  * the NAT's network are not policed here.
  *
  * Threads: the NAT thread is the only writer (frames, DHCP, expiry, and
- * the control thread's changes run there through slirp_thread_call). It
+ * the control thread's changes run there through slirp_call). It
  * holds @lock while it changes the table; any other thread holds @lock
  * while it reads, so it sees a consistent table. The time of the last
  * frame (@seen_ns) is written without the lock, atomically.

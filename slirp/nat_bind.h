@@ -132,4 +132,16 @@ unsigned int nat_bind_snapshot(struct nat_bind *b, struct nat_bind_entry *out,
 			       unsigned int max);
 uint16_t nat_bind_port_of(uint16_t port_index);
 
+/**
+ * nat_bind_to_port() - the mbuf port field that steers a frame to a
+ * binding's port (port.h's steering)
+ * @port:	the binding's port
+ *
+ * Return: @port, or RTE_MBUF_PORT_INVALID (switched by MAC) when unknown
+ */
+static inline uint16_t nat_bind_to_port(uint16_t port)
+{
+	return port == NAT_BIND_PORT_UNKNOWN ? RTE_MBUF_PORT_INVALID : port;
+}
+
 #endif /* VIOSWITCH_NAT_BIND_H */

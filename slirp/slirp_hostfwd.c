@@ -2,7 +2,7 @@
 /* slirp_hostfwd.c - hostfwd rules of a NAT port: add, remove, list
  *
  * Rules are bound on the thread that owns the libslirp instance
- * (slirp_thread_call): TCP rules toward an IPv4 guest by the NAT itself
+ * (slirp_call): TCP rules toward an IPv4 guest by the NAT itself
  * (hostfwd_tcp.c, past libslirp's TCP), the others with libslirp's
  * hostxfwd calls. A rule that cannot bind says
  * why - port in use, address not on this host - and changes nothing else.
@@ -138,7 +138,7 @@ int slirp_rule_apply(struct slirp_port *sp, const struct hostfwd_rule *r,
 {
 	struct rule_op op = { .rule = r, .add = add };
 	char host[64];
-	int rc = slirp_thread_call(sp, rule_op_run, &op);
+	int rc = slirp_call(sp, rule_op_run, &op);
 
 	if (!rc)
 		return 0;

@@ -15,7 +15,7 @@
  *   frame (forward.c). After an ACK libslirp's own ARP table is told the
  *   client's MAC, as libslirp's DHCP server did itself.
  * - slirp_nat_tick(), once a second on the control thread, tells the NAT
- *   thread (slirp_thread_call) which ports carry ip= and which ports went
+ *   thread (slirp_call) which ports carry ip= and which ports went
  *   away (their bindings and leases end), so the NAT thread stays the only
  *   writer of both tables.
  * - slirp_nat_leases() lists bindings and leases for `vioctl nat leases`,
@@ -23,7 +23,7 @@
  * hostfwd rules find their guest here: slirp_nat_mac() for the spliced TCP
  * path, slirp_nat_port_addr() for rules that name a port. Frames toward a
  * bound guest - spliced TCP, DHCP replies, libslirp's IPv4 frames
- * (slirp_nat_steer()) - go to the bound MAC and name the bound port in
+ * (slirp_output.c, through @sp->bind) - go to the bound MAC and name the bound port in
  * their mbuf's port field: the switch sends them there and nowhere else
  * (the NAT port steers, port.h), so a guest that takes another's MAC
  * still gets none of its frames from the NAT.
@@ -150,6 +150,7 @@ int slirp_nat_open(struct slirp_port *sp, const struct netdev *nd, char *err,
 		return -ENOMEM;
 	}
 	nat_bind_init(&sp->nat->bind, c.net, c.mask, c.host, c.dns);
+	sp->bind = &sp->nat->bind;
 	sp->nat->dhcp = nat_dhcp_new(&c, &sp->nat->bind);
 	if (!sp->nat->dhcp) {
 		snprintf(err, errlen, "out of memory");
@@ -171,6 +172,7 @@ void slirp_nat_close(struct slirp_port *sp)
 	nat_bind_fini(&sp->nat->bind);
 	free(sp->nat);
 	sp->nat = NULL;
+	sp->bind = NULL;
 }
 
 /**
@@ -204,17 +206,6 @@ static void seed_arp(struct slirp_port *sp, const uint8_t *reply)
 }
 
 /**
- * to_port() - the mbuf port field that steers a frame to a binding's port
- * @port:	the binding's port
- *
- * Return: @port, or RTE_MBUF_PORT_INVALID (switched by MAC) when unknown
- */
-static uint16_t to_port(uint16_t port)
-{
-	return port == NAT_BIND_PORT_UNKNOWN ? RTE_MBUF_PORT_INVALID : port;
-}
-
-/**
  * serve_dhcp() - answer a guest's DHCP message (NAT thread)
  * @sp:		port
  * @m:		the frame, still the caller's
@@ -239,7 +230,7 @@ static void serve_dhcp(struct slirp_port *sp, const struct rte_mbuf *m,
 		slirp_frame_lost(sp);
 		return;
 	}
-	r->port = to_port(port); /* the asking port only */
+	r->port = nat_bind_to_port(port); /* the asking port only */
 	slirp_frame_queue(sp, r);
 	if (nat->dhcp->events[NAT_DHCP_EV_ACK] != acks)
 		seed_arp(sp, nat->reply);
@@ -330,7 +321,7 @@ bool slirp_nat_input(struct slirp_port *sp, struct rte_mbuf *m,
  */
 uint16_t slirp_nat_to_port(const struct rte_mbuf *m)
 {
-	return to_port(nat_bind_port_of(m->port));
+	return nat_bind_to_port(nat_bind_port_of(m->port));
 }
 
 /**
@@ -350,31 +341,8 @@ bool slirp_nat_mac(const struct slirp_port *sp, uint32_t ip,
 
 	if (!nat_bind_mac(&sp->nat->bind, ip, mac, &port))
 		return false;
-	*to = to_port(port);
+	*to = nat_bind_to_port(port);
 	return true;
-}
-
-/**
- * slirp_nat_steer() - send a frame of libslirp's toward a bound address
- * to the bound MAC on the bound port only (NAT thread)
- * @sp:		port
- * @m:		frame toward the guests, linear headers; its destination MAC
- *		is rewritten when libslirp's ARP table holds another
- */
-void slirp_nat_steer(const struct slirp_port *sp, struct rte_mbuf *m)
-{
-	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
-	struct rte_ether_addr mac;
-	uint16_t port;
-	uint32_t ip;
-
-	if (rte_pktmbuf_data_len(m) < 34 || f[12] != 0x08 || f[13] != 0x00)
-		return;
-	memcpy(&ip, f + 30, 4);
-	if (!nat_bind_mac(&sp->nat->bind, ip, &mac, &port))
-		return;
-	memcpy(f, &mac, 6);
-	m->port = to_port(port);
 }
 
 /**
@@ -458,7 +426,7 @@ void slirp_nat_tick(struct slirp_port *sp)
 	}
 	if (!s)
 		return;
-	if (slirp_thread_call(sp, sync_run, s))
+	if (slirp_call(sp, sync_run, s))
 		log_warn("port %s: the NAT thread did not take the port "
 			 "changes",
 			 sp->port.id);

@@ -26,6 +26,7 @@
 #define SLIRP_MAX_DNSSEARCH 8
 
 struct netdev;
+struct nat_bind;
 struct slirp_nat;
 
 /**
@@ -88,6 +89,8 @@ struct slirp_call {
  * @mss6:	segment size for TCP/IPv6 super-frames sent to guests
  * @nat:	who is who behind the NAT: bindings and the DHCP server
  *		(slirp_nat.c)
+ * @bind:	its binding table, which steers frames toward the guests
+ *		(slirp_output.c)
  * @hft:	hostfwd TCP spliced past libslirp (NAT thread, once started)
  * @caps:	caps on flows and connections, as parsed
  * @lim:	their accounting (NAT thread, once started)
@@ -118,6 +121,7 @@ struct slirp_port {
 	uint16_t mss4;
 	uint16_t mss6;
 	struct slirp_nat *nat;
+	struct nat_bind *bind;
 	struct hostfwd_tcp *hft;
 	struct nat_caps caps;
 	struct nat_limits *lim;
@@ -130,8 +134,8 @@ extern const struct port_kind port_kind_user;
 
 int slirp_thread_start(struct slirp_port *sp);
 void slirp_thread_stop(struct slirp_port *sp);
-int slirp_thread_call(struct slirp_port *sp, int (*fn)(void *, void *),
-		      void *arg);
+int slirp_call(struct slirp_port *sp, int (*fn)(void *, void *), void *arg);
+void slirp_call_run(struct slirp_port *sp);
 Slirp *slirp_instance_new(struct slirp_port *sp);
 
 void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m);
@@ -155,7 +159,6 @@ bool slirp_nat_input(struct slirp_port *sp, struct rte_mbuf *m,
 		     const uint8_t *f, uint32_t len);
 bool slirp_nat_mac(const struct slirp_port *sp, uint32_t ip,
 		   struct rte_ether_addr *mac, uint16_t *to);
-void slirp_nat_steer(const struct slirp_port *sp, struct rte_mbuf *m);
 uint16_t slirp_nat_to_port(const struct rte_mbuf *m);
 uint32_t slirp_nat_port_addr(struct slirp_port *sp, uint16_t port_index);
 void slirp_nat_tick(struct slirp_port *sp);

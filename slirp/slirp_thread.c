@@ -27,7 +27,8 @@
  * runs 8.8 against 5.7 Gbit/s into the guest.
  *
  * The control thread never touches the libslirp instance once the thread
- * runs: it asks for work with slirp_thread_call() and waits for the result.
+ * runs: it asks for work with slirp_call() (slirp_call.c) and waits for
+ * the result.
  * libslirp's callbacks are one static table with one small function each.
  */
 #include <errno.h>
@@ -234,21 +235,6 @@ static unsigned int feed(struct slirp_port *sp)
 }
 
 /**
- * run_call() - run a pending control-thread call
- * @sp:		port
- */
-static void run_call(struct slirp_port *sp)
-{
-	pthread_mutex_lock(&sp->call.lock);
-	if (sp->call.fn) {
-		sp->call.rc = sp->call.fn(sp, sp->call.arg);
-		sp->call.fn = NULL;
-		pthread_cond_broadcast(&sp->call.done);
-	}
-	pthread_mutex_unlock(&sp->call.lock);
-}
-
-/**
  * drain() - clear an eventfd
  * @fd:		eventfd (non-blocking)
  */
@@ -306,7 +292,7 @@ static void *nat_main(void *arg)
 		    rc > 0)
 			busy_until = clock_mono_ns() + NAT_SPIN_US * 1000;
 		slirp_census_tick(sp->census);
-		run_call(sp);
+		slirp_call_run(sp);
 	}
 	return NULL;
 }
@@ -342,39 +328,4 @@ void slirp_thread_stop(struct slirp_port *sp)
 		log_warn("port %s: cannot stop the NAT thread", sp->port.id);
 	pthread_join(sp->thread, NULL);
 	sp->running = false;
-}
-
-/**
- * slirp_thread_call() - run @fn(sp, arg) where libslirp may be used: on the
- * NAT thread when it runs, else right here (control thread)
- * @sp:		port
- * @fn:		function
- * @arg:	its argument
- *
- * Return: what @fn returned, or -ETIMEDOUT
- */
-int slirp_thread_call(struct slirp_port *sp, int (*fn)(void *, void *),
-		      void *arg)
-{
-	struct timespec until;
-	uint64_t one = 1;
-	int rc = 0;
-
-	if (!sp->running)
-		return fn(sp, arg);
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 5;
-	pthread_mutex_lock(&sp->call.lock);
-	sp->call.fn = fn;
-	sp->call.arg = arg;
-	if (write(sp->call_efd, &one, sizeof(one)) < 0)
-		rc = -errno;
-	while (!rc && sp->call.fn)
-		rc = -pthread_cond_timedwait(&sp->call.done, &sp->call.lock,
-					     &until);
-	if (!rc)
-		rc = sp->call.rc;
-	sp->call.fn = NULL;
-	pthread_mutex_unlock(&sp->call.lock);
-	return rc;
 }
