@@ -31,6 +31,7 @@ endif
 # The switch core, shared by the daemon and the unit tests.
 CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
+	    switch/storm.c \
 	    switch/offload.c switch/pmd.c switch/eal.c switch/options.c \
 	    switch/port_pcap.c switch/control.c switch/ctl_cmds.c \
 	    switch/vswitch.c switch/capture.c switch/capture_tap.c \
@@ -51,6 +52,7 @@ DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
+	      test_storm \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control test_mbuf_pool
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)

@@ -29,7 +29,8 @@
 	X(LINK_DOWN, "link_down", "output port not connected")                 \
 	X(RX_ERROR, "rx_error", "port failed to receive")                      \
 	X(RX_FULL, "rx_full", "ring toward the switch full")                   \
-	X(MIRROR_OUT, "mirror_out", "received on a mirror output port")
+	X(MIRROR_OUT, "mirror_out", "received on a mirror output port")        \
+	X(STORM, "storm", "flooded frame over the port's storm= limit")
 
 #define FDB_EVENTS(X)                                                          \
 	X(LEARNED, "learned", "new MAC learned on this port")                  \
@@ -84,7 +85,8 @@ extern const char *const offload_path_names[OFFLOAD__MAX];
  * @offload:	frames sent on this port, by offload path
  *
  * Received frames add up: rx_packets = forwarded + flooded + the drops
- * counted at ingress (runt, truncated, vlan, bad_src, filtered, mirror_out).
+ * counted at ingress (runt, truncated, vlan, bad_src, filtered, mirror_out,
+ * storm).
  */
 struct port_counters {
 	uint64_t rx_packets;

@@ -9,7 +9,11 @@
  * flow's burst is, costs one lookup), learn the sources, then queue each
  * frame on its output port's batch: the port its destination was learned
  * on, or - for broadcast, multicast and unknown unicast - every other port
- * of the frame's VLAN.
+ * of the frame's VLAN. A port with a storm= limit floods only as many
+ * frames as its bucket allows (storm.h); the rest are dropped and counted
+ * as `storm`. Known unicast never looks at the bucket.
+ * Every kept frame is stamped with its ingress port index (mbuf port
+ * field), so output ports can share their input fairly (the NAT does).
  * A flooded frame is not copied: its refcount is raised once per extra
  * output port, and whoever must write into it copies first (egress).
  * Batches are sent by egress.c when full and at the end of the round.
@@ -119,6 +123,7 @@ static uint16_t classify(struct port *in, struct rte_mbuf **pkts, uint16_t n,
 			port_drop(in, DROP_BAD_SRC, &m, 1);
 			continue;
 		}
+		m->port = in->index;
 		src[kept].mac = eh->src_addr;
 		src[kept].vlan = vid;
 		dst[kept].mac = eh->dst_addr;
@@ -233,8 +238,10 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 {
 	struct fdb_key src[PORT_BURST], dst[PORT_BURST];
 	struct port_counters *c = port_counters(in);
+	struct rte_mbuf *over[PORT_BURST];
 	struct port *out = NULL;
 	struct burst_keys bk;
+	uint16_t n_over = 0;
 
 	n = classify(in, pkts, n, src, dst);
 	if (!n)
@@ -256,7 +263,11 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 		if (!i || bk.dst[i] != bk.dst[i - 1])
 			out = output_of(ctx, &dst[i], bk.pos[bk.dst[i]]);
 		if (!out) {
-			flood(ctx, in, m, dst[i].vlan);
+			if (storm_limited(in) &&
+			    !storm_admit(&ctx->storm[in->index], in, ctx->tsc))
+				over[n_over++] = m;
+			else
+				flood(ctx, in, m, dst[i].vlan);
 		} else if (out == in) {
 			port_drop(in, DROP_FILTERED, &m, 1);
 		} else {
@@ -264,4 +275,5 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 			egress_enqueue(ctx, out, m);
 		}
 	}
+	port_drop(in, DROP_STORM, over, n_over);
 }

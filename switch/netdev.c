@@ -2,10 +2,10 @@
 /* netdev.c - parse `--netdev KIND,id=ID,key=value,...` port specifications
  *
  * The syntax is QEMU's -netdev: the kind first, then comma-separated
- * key=value pairs. Keys common to every kind (id, vlan, trunk, learn_limit)
- * are parsed here; the kind's own keys are checked against its key list and
- * kept as text for the kind's open() to interpret. Every error names the
- * offending text.
+ * key=value pairs. Keys common to every kind (id, vlan, trunk, learn_limit,
+ * storm) are parsed here; the kind's own keys are checked against its key
+ * list and kept as text for the kind's open() to interpret. Every error
+ * names the offending text.
  */
 #include "netdev.h"
 
@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storm.h"
+
 uint32_t netdev_default_learn_limit = 1024;
 
 enum common_key {
@@ -22,14 +24,14 @@ enum common_key {
 	KEY_VLAN,
 	KEY_TRUNK,
 	KEY_LEARN_LIMIT,
+	KEY_STORM,
 	KEY__COMMON
 };
 
 static const char *const common_keys[] = {
-	[KEY_ID] = "id",
-	[KEY_VLAN] = "vlan",
-	[KEY_TRUNK] = "trunk",
-	[KEY_LEARN_LIMIT] = "learn_limit",
+	[KEY_ID] = "id",       [KEY_VLAN] = "vlan",
+	[KEY_TRUNK] = "trunk", [KEY_LEARN_LIMIT] = "learn_limit",
+	[KEY_STORM] = "storm",
 };
 
 /**
@@ -156,6 +158,21 @@ static int parse_common(struct netdev *nd, int key, const char *value,
 			return -EINVAL;
 		nd->learn_limit = v;
 		return 0;
+	case KEY_STORM:
+		if (!strcmp(value, "off")) {
+			nd->storm = 0;
+			return 0;
+		}
+		if (netdev_parse_u32("storm", value, 0, STORM_PPS_MAX, &v, err,
+				     errlen)) {
+			snprintf(err, errlen,
+				 "storm=%s: expected off or frames per second "
+				 "from 0 (off) to %u",
+				 value, STORM_PPS_MAX);
+			return -EINVAL;
+		}
+		nd->storm = v;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -212,6 +229,7 @@ int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen)
 			 kind, port_kind_names(names, sizeof(names)));
 		return -EINVAL;
 	}
+	nd->storm = nd->kind->storm_default;
 	build_tokens(nd->kind, tokens);
 	while (opts && *opts) {
 		char *start = opts;

@@ -29,6 +29,8 @@ struct netdev_kv {
  * @vlan:	vlan= value, 0 when absent
  * @trunk:	trunk=on
  * @learn_limit: learn_limit= value, or the switch default
+ * @storm:	storm= value in frames per second (0: off), or the kind's
+ *		default
  * @kv:		kind-specific pairs (repeated keys kept, in order)
  * @n_kv:	pairs used
  * @buf:	private copy of the text that @kv points into
@@ -39,6 +41,7 @@ struct netdev {
 	uint16_t vlan;
 	bool trunk;
 	uint32_t learn_limit;
+	uint32_t storm;
 	struct netdev_kv kv[NETDEV_MAX_KV];
 	unsigned int n_kv;
 	char buf[NETDEV_SPEC_MAX];

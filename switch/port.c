@@ -73,7 +73,7 @@ const char *port_kind_names(char *buf, size_t len)
  * port_alloc() - allocate a zeroed port of a kind's size, with common fields
  * @kind:	kind
  * @ops:	its operations
- * @nd:		parsed specification (id, vlan, trunk, learn_limit)
+ * @nd:		parsed specification (id, vlan, trunk, learn_limit, storm)
  * @size:	size of the kind's structure, which starts with struct port
  *
  * Return: the port, or NULL with errno set
@@ -95,6 +95,7 @@ struct port *port_alloc(const struct port_kind *kind,
 	port->vlan = nd->vlan;
 	port->trunk = nd->trunk || !nd->vlan;
 	port->learn_limit = nd->learn_limit;
+	port->storm_pps = nd->storm;
 	port->max_frame = RTE_ETHER_MAX_LEN;
 	port->n_rxq = 1;
 	port->n_txq = 1;
@@ -180,6 +181,7 @@ void port_info_json(struct port *port, json_t *obj)
 	json_object_set_new(obj, "trunk", json_boolean(port->trunk));
 	json_object_set_new(obj, "learn_limit",
 			    json_integer(port->learn_limit));
+	json_object_set_new(obj, "storm", json_integer(port->storm_pps));
 	if (port->ops->info)
 		port->ops->info(port, obj);
 }

@@ -42,6 +42,7 @@
 #define PORT_BURST	 32
 #define PORT_JUMBO_MBUFS 2048 /* 64 KB buffers (port_jumbo_pool_create()) */
 #define PORT_TABLE_MAX	 256 /* ports in one switch */
+#define PORT_STORM_GUEST 2000 /* storm= default of guest-facing kinds, pps */
 
 /* Capabilities: what a port accepts on transmit. */
 #define PORT_CAP_MULTISEG (1u << 0) /* chained mbufs */
@@ -89,12 +90,15 @@ struct port_ops {
  * struct port_kind - a kind of port, as named in `--netdev KIND,...`
  * @name:	"pcap", "vhost-user", "tap", "user"
  * @keys:	NULL-terminated option keys this kind accepts besides the common
+ * @storm_default: storm= when not given, flooded frames per second (0: no
+ *		limit)
  * @open:	create a port from parsed options; on error return NULL and
  *		write a message naming the offending text into @err
  */
 struct port_kind {
 	const char *name;
 	const char *const *keys;
+	uint32_t storm_default;
 	struct port *(*open)(const struct netdev *nd, char *err, size_t errlen);
 };
 
@@ -112,6 +116,11 @@ struct port_kind {
  * @vlan:	access VLAN, or native VLAN of a trunk (0: untagged)
  * @trunk:	tagged frames of any VLAN pass; untagged ones belong to @vlan
  * @learn_limit: most MACs the FDB learns on this port
+ * @storm_pps:	storm= limit: broadcast, multicast and unknown unicast frames
+ *		received per second (0: no limit)
+ * @storm_cost:	TSC cycles of credit one such frame takes from a PMD
+ *		thread's bucket (0: no limit; storm.h)
+ * @storm_depth: most credit a bucket holds, TSC cycles
  * @txq_lock:	taken around tx_burst when @tx_shared
  * @rxq_packets: frames received per queue (written by the queue's PMD)
  * @cap:	captures and mirrors watching the port (RCU, capture.c)
@@ -131,6 +140,9 @@ struct port {
 	uint16_t vlan;
 	bool trunk;
 	uint32_t learn_limit;
+	uint32_t storm_pps;
+	uint64_t storm_cost;
+	uint64_t storm_depth;
 	rte_spinlock_t txq_lock[PORT_MAX_QUEUES];
 	uint64_t rxq_packets[PORT_MAX_QUEUES];
 	struct cap_hooks *cap;
