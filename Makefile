@@ -41,6 +41,7 @@ CORE_SRC := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	    switch/mbuf_pool.c vhost/vhost_port.c vhost/vhost_events.c vhost/vhost_features.c \
 	    tap/tap_port.c \
 	    slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_frames.c \
+	    slirp/slirp_inq.c \
 	    slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
 	    slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c ebpf/tap_bpf.c
 DAEMON_SRC := switch/main.c
@@ -52,7 +53,7 @@ DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
-	      test_storm \
+	      test_storm test_slirp_inq \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control test_mbuf_pool
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)

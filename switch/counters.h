@@ -30,7 +30,8 @@
 	X(RX_ERROR, "rx_error", "port failed to receive")                      \
 	X(RX_FULL, "rx_full", "ring toward the switch full")                   \
 	X(MIRROR_OUT, "mirror_out", "received on a mirror output port")        \
-	X(STORM, "storm", "flooded frame over the port's storm= limit")
+	X(STORM, "storm", "flooded frame over the port's storm= limit")        \
+	X(NAT_BUSY, "nat_busy", "port's share of the NAT's input queue full")
 
 #define FDB_EVENTS(X)                                                          \
 	X(LEARNED, "learned", "new MAC learned on this port")                  \
@@ -86,7 +87,8 @@ extern const char *const offload_path_names[OFFLOAD__MAX];
  *
  * Received frames add up: rx_packets = forwarded + flooded + the drops
  * counted at ingress (runt, truncated, vlan, bad_src, filtered, mirror_out,
- * storm).
+ * storm). nat_busy is charged to the ingress port too, but later: a frame
+ * it counts was already counted as forwarded or flooded.
  */
 struct port_counters {
 	uint64_t rx_packets;
