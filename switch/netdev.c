@@ -211,6 +211,7 @@ int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen)
 
 	memset(nd, 0, sizeof(*nd));
 	nd->learn_limit = netdev_default_learn_limit;
+	nd->storm = NETDEV_STORM_UNSET;
 	if (strlen(spec) >= sizeof(nd->buf)) {
 		snprintf(err, errlen,
 			 "netdev specification longer than %zu "
@@ -229,7 +230,6 @@ int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen)
 			 kind, port_kind_names(names, sizeof(names)));
 		return -EINVAL;
 	}
-	nd->storm = nd->kind->storm_default;
 	build_tokens(nd->kind, tokens);
 	while (opts && *opts) {
 		char *start = opts;

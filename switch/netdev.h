@@ -9,8 +9,9 @@
 
 #include "port.h"
 
-#define NETDEV_MAX_KV	64
-#define NETDEV_SPEC_MAX 4096
+#define NETDEV_MAX_KV	   64
+#define NETDEV_SPEC_MAX	   4096
+#define NETDEV_STORM_UNSET UINT32_MAX /* storm= not given */
 
 /**
  * struct netdev_kv - one kind-specific key=value pair, in the given order
@@ -29,8 +30,8 @@ struct netdev_kv {
  * @vlan:	vlan= value, 0 when absent
  * @trunk:	trunk=on
  * @learn_limit: learn_limit= value, or the switch default
- * @storm:	storm= value in frames per second (0: off), or the kind's
- *		default
+ * @storm:	storm= value in frames per second (0: off), or
+ *		NETDEV_STORM_UNSET for the kind's default (port_alloc())
  * @kv:		kind-specific pairs (repeated keys kept, in order)
  * @n_kv:	pairs used
  * @buf:	private copy of the text that @kv points into

@@ -70,6 +70,19 @@ const char *port_kind_names(char *buf, size_t len)
 }
 
 /**
+ * port_storm_pps() - the storm= limit a port of @kind gets from @nd
+ * @kind:	kind
+ * @nd:		parsed specification
+ *
+ * Return: frames per second, 0 for no limit
+ */
+uint32_t port_storm_pps(const struct port_kind *kind, const struct netdev *nd)
+{
+	return nd->storm == NETDEV_STORM_UNSET ? kind->storm_default
+					       : nd->storm;
+}
+
+/**
  * port_alloc() - allocate a zeroed port of a kind's size, with common fields
  * @kind:	kind
  * @ops:	its operations
@@ -95,7 +108,7 @@ struct port *port_alloc(const struct port_kind *kind,
 	port->vlan = nd->vlan;
 	port->trunk = nd->trunk || !nd->vlan;
 	port->learn_limit = nd->learn_limit;
-	port->storm_pps = nd->storm;
+	port->storm_pps = port_storm_pps(kind, nd);
 	port->max_frame = RTE_ETHER_MAX_LEN;
 	port->n_rxq = 1;
 	port->n_txq = 1;

@@ -211,6 +211,7 @@ struct port *port_alloc(const struct port_kind *kind,
 			const struct port_ops *ops, const struct netdev *nd,
 			size_t size);
 void port_free(struct port *port);
+uint32_t port_storm_pps(const struct port_kind *kind, const struct netdev *nd);
 void port_counters_sum(const struct port *port, struct port_counters *sum);
 const struct port_kind *port_kind_find(const char *name);
 const char *port_kind_names(char *buf, size_t len);
