@@ -34,11 +34,12 @@ endif
 SWITCH_SRC  := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	       switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
 	       switch/offload.c switch/offload_vnet.c switch/offload_tso.c \
-	       switch/mbuf_copy.c switch/mbuf_pool.c switch/pmd.c switch/vswitch.c
+	       switch/mbuf_copy.c switch/mbuf_pool.c switch/pmd.c switch/vswitch.c \
+	       switch/storm.c
 PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       vhost/vhost_features.c tap/tap_port.c ebpf/tap_bpf.c \
 	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_call.c \
-	       slirp/slirp_input.c slirp/slirp_output.c \
+	       slirp/slirp_input.c slirp/slirp_output.c slirp/slirp_inq.c \
 	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
 	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c \
 	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
@@ -63,6 +64,7 @@ DAEMON_OBJ := $(DAEMON_SRC:%.c=$(OBJ)/%.o)
 VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(OBJ)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
+	      test_storm test_slirp_inq \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control test_mbuf_pool test_nat_limits test_nat_bind \
 	      test_nat_dhcp

@@ -75,7 +75,9 @@ static const char usage_head[] =
 	"                        pcap,id=ID[,rx=IN.pcap][,tx=OUT.pcap]"
 	"[,loop=N][,pps=N|max][,mtu=N]\n"
 	"                      keys of every type: vlan=N (access port),\n"
-	"                        trunk=on, learn_limit=N\n";
+	"                        trunk=on, learn_limit=N,\n"
+	"                        storm=PPS|off (default 2000 for vhost-user\n"
+	"                        and tap, off for user and pcap)\n";
 static const char usage_tail[] =
 	"  --config FILE       read options from FILE, one per line\n"
 	"  --ctl PATH          control socket (default $VIOSWITCH_CTL or\n"

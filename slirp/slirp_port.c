@@ -11,10 +11,12 @@
  * directly through the switch.
  *
  * libslirp runs on the port's own thread (slirp_thread.c); frames cross
- * through two rte_rings - to_slirp (PMD threads produce, a full ring is a
- * counted tx_full drop) and from_slirp (the NAT thread produces, a full
- * ring is a counted rx_full drop) - each with an eventfd to wake the other
- * side, so nobody ever waits for the other. The NAT is created, and its
+ * through an input queue with a lane per sending port (slirp_inq.c: PMD
+ * threads produce; a full lane is a nat_busy drop counted on the port that
+ * sent the frame, so a guest that floods the NAT only loses its own
+ * frames) and the from_slirp ring (the NAT thread produces, a full ring is
+ * a counted rx_full drop), each with an eventfd to wake the other side, so
+ * nobody ever waits for the other. The NAT is created, and its
  * hostfwd rules bound, when the port is opened, so a rule that cannot bind
  * is reported at once with the reason.
  */
@@ -31,6 +33,7 @@
 #include "log.h"
 #include "netdev.h"
 #include "slirp_port.h"
+#include "vswitch.h"
 
 #define RING_SIZE 2048
 
@@ -86,19 +89,54 @@ static uint16_t user_rx_burst(struct port *port, uint16_t q,
 }
 
 /**
+ * drop_refused() - drop frames the input queue refused, each counted as
+ * nat_busy on the port it came from (PMD thread)
+ * @port:	the NAT port, charged for a frame whose port is gone
+ * @pkts:	frames, consumed
+ * @n:		count
+ */
+static void drop_refused(struct port *port, struct rte_mbuf **pkts,
+			 unsigned int n)
+{
+	const struct port_table *t = vswitch_table();
+	unsigned int i = 0;
+
+	while (i < n) {
+		uint16_t from = pkts[i]->port;
+		unsigned int end = i + 1;
+		struct port *in = NULL;
+
+		while (end < n && pkts[end]->port == from)
+			end++;
+		if (t && from < PORT_TABLE_MAX)
+			in = t->by_index[from];
+		port_drop(in ? in : port, DROP_NAT_BUSY, pkts + i, end - i);
+		i = end;
+	}
+}
+
+/**
  * user_tx_burst() - frames from the guests into the NAT; consumes all @n
  */
 static uint16_t user_tx_burst(struct port *port, uint16_t q,
 			      struct rte_mbuf **pkts, uint16_t n)
 {
+	struct port_counters *c = port_counters(port);
 	struct slirp_port *sp = slirp_of(port);
-	unsigned int sent;
-	uint64_t one = 1;
+	unsigned int refused, sent;
+	uint64_t bytes = 0, one = 1;
 
 	(void)q;
-	sent = rte_ring_mp_enqueue_burst(sp->to_slirp, (void **)pkts, n, NULL);
-	port_count_tx(port, pkts, sent);
-	port_drop(port, DROP_TX_FULL, pkts + sent, n - sent);
+	/* Counted before: once queued, a frame is the NAT thread's. */
+	for (uint16_t i = 0; i < n; i++)
+		bytes += pkts[i]->pkt_len;
+	refused = slirp_inq_enqueue(&sp->inq, pkts, n);
+	for (unsigned int i = 0; i < refused; i++)
+		bytes -= pkts[i]->pkt_len;
+	sent = n - refused;
+	c->tx_packets += sent;
+	c->tx_bytes += bytes;
+	drop_refused(port, pkts, refused);
 	/* A syscall only when the NAT thread may be asleep in poll(); the
 	 * fence orders our enqueue before reading its flag. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -182,7 +220,7 @@ static void user_close(struct port *port)
 	free(sp->lim);
 	if (sp->slirp)
 		slirp_cleanup(sp->slirp);
-	free_ring(sp->to_slirp);
+	slirp_inq_fini(&sp->inq);
 	free_ring(sp->from_slirp);
 	close_fd(sp->in_efd);
 	close_fd(sp->out_efd);
@@ -479,8 +517,10 @@ static int setup_plumbing(struct slirp_port *sp, char *err, size_t errlen)
 	char name[RTE_RING_NAMESIZE];
 
 	snprintf(name, sizeof(name), "nat_in%u", seq);
-	sp->to_slirp =
-		rte_ring_create(name, RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	if (slirp_inq_init(&sp->inq, name)) {
+		snprintf(err, errlen, "out of memory for the NAT's rings");
+		return -ENOMEM;
+	}
 	snprintf(name, sizeof(name), "nat_out%u", seq++);
 	sp->from_slirp = rte_ring_create(name, RING_SIZE, SOCKET_ID_ANY,
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -488,8 +528,8 @@ static int setup_plumbing(struct slirp_port *sp, char *err, size_t errlen)
 	sp->out_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	sp->stop_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	sp->call_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (!sp->to_slirp || !sp->from_slirp || sp->in_efd < 0 ||
-	    sp->out_efd < 0 || sp->stop_efd < 0 || sp->call_efd < 0) {
+	if (!sp->from_slirp || sp->in_efd < 0 || sp->out_efd < 0 ||
+	    sp->stop_efd < 0 || sp->call_efd < 0) {
 		snprintf(err, errlen, "out of memory for the NAT's rings");
 		return -ENOMEM;
 	}

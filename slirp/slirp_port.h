@@ -19,6 +19,7 @@
 #include "nat_udp.h"
 #include "port.h"
 #include "slirp_census.h"
+#include "slirp_inq.h"
 
 #define SLIRP_MAX_RULES	    64
 #define SLIRP_MAX_TIMERS    16
@@ -73,9 +74,10 @@ struct slirp_call {
  *		started)
  * @thread:	the NAT thread
  * @running:	@thread started
- * @to_slirp:	frames from the switch (PMD threads produce)
+ * @inq:	frames from the switch, a lane per ingress port (PMD threads
+ *		produce)
  * @from_slirp:	frames to the switch (NAT thread produces)
- * @in_efd:	wakes the NAT thread: frames on @to_slirp
+ * @in_efd:	wakes the NAT thread: frames on @inq
  * @nat_sleeping: the NAT thread may be in poll(): producers write @in_efd
  * @out_efd:	wakes a PMD thread: frames on @from_slirp
  * @stop_efd:	stops the NAT thread
@@ -107,7 +109,7 @@ struct slirp_port {
 	Slirp *slirp;
 	pthread_t thread;
 	bool running;
-	struct rte_ring *to_slirp;
+	struct slirp_inq inq;
 	struct rte_ring *from_slirp;
 	int in_efd;
 	bool nat_sleeping;

@@ -11,7 +11,8 @@
  * control-thread call, stop), sleep in poll() until one is ready or the
  * next libslirp, TCP or connection timer is due, let libslirp and the
  * spliced connections serve their sockets, then feed the frames the switch
- * queued on the to_slirp ring, fire due timers and run a pending call.
+ * queued on the input queue (slirp_inq.c: its lanes in turn, so every
+ * sending port gets its share), fire due timers and run a pending call.
  * Frames from libslirp go out through slirp_frame_out() onto the
  * from_slirp ring.
  *
@@ -225,8 +226,7 @@ static unsigned int feed(struct slirp_port *sp)
 	unsigned int n, total = 0;
 
 	while (total < FEED_BUDGET &&
-	       (n = rte_ring_sc_dequeue_burst(sp->to_slirp, (void **)pkts, 32,
-					      NULL))) {
+	       (n = slirp_inq_dequeue(&sp->inq, pkts, RTE_DIM(pkts)))) {
 		for (unsigned int i = 0; i < n; i++)
 			slirp_frame_in(sp, pkts[i]);
 		total += n;
@@ -275,7 +275,7 @@ static void *nat_main(void *arg)
 		if (!spin)
 			__atomic_store_n(&sp->nat_sleeping, true,
 					 __ATOMIC_SEQ_CST);
-		if (spin || !rte_ring_empty(sp->to_slirp))
+		if (spin || !slirp_inq_empty(&sp->inq))
 			timeout = 0;
 		rc = poll(sp->pfds, sp->n_pfds,
 			  timeout == UINT32_MAX ? -1 : (int)timeout);

@@ -33,7 +33,9 @@
 	X(NAT_LIMIT, "nat_limit",                                              \
 	  "NAT flow refused: a cap on flows or connections was reached")       \
 	X(IP_SPOOF, "ip_spoof",                                                \
-	  "source IPv4 address bound to another guest or port (NAT)")
+	  "source IPv4 address bound to another guest or port (NAT)")          \
+	X(STORM, "storm", "flooded frame over the port's storm= limit")        \
+	X(NAT_BUSY, "nat_busy", "port's share of the NAT's input queue full")
 
 #define FDB_EVENTS(X)                                                          \
 	X(LEARNED, "learned", "new MAC learned on this port")                  \
@@ -88,7 +90,9 @@ extern const char *const offload_path_names[OFFLOAD__MAX];
  * @offload:	frames sent on this port, by offload path
  *
  * Received frames add up: rx_packets = forwarded + flooded + the drops
- * counted at ingress (runt, truncated, vlan, bad_src, filtered, mirror_out).
+ * counted at ingress (runt, truncated, vlan, bad_src, filtered, mirror_out,
+ * storm). nat_busy is charged to the ingress port too, but later: a frame
+ * it counts was already counted as forwarded or flooded.
  */
 struct port_counters {
 	uint64_t rx_packets;

@@ -9,10 +9,13 @@
  * flow's burst is, costs one lookup), learn the sources, then queue each
  * frame on its output port's batch: the port its destination was learned
  * on, or - for broadcast, multicast and unknown unicast - every other port
- * of the frame's VLAN.
+ * of the frame's VLAN. A port with a storm= limit floods only as many
+ * frames as its bucket allows (storm.h); the rest are dropped and counted
+ * as `storm`. Known unicast never looks at the bucket.
  * A port that steers (the NAT) may name the one output port of a frame it
  * sends, in the mbuf's port field: the frame goes there or nowhere. Every
- * frame then carries its ingress port in that field, for the output port.
+ * kept frame then carries its ingress port index in that field, for the
+ * output port (the NAT shares its input fairly and keys its guests on it).
  * A flooded frame is not copied: its refcount is raised once per extra
  * output port, and whoever must write into it copies first (egress).
  * Batches are sent by egress.c when full and at the end of the round.
@@ -263,8 +266,10 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 	struct fdb_key src[PORT_BURST], dst[PORT_BURST];
 	uint16_t to[PORT_BURST];
 	struct port_counters *c = port_counters(in);
+	struct rte_mbuf *over[PORT_BURST];
 	struct port *out = NULL;
 	struct burst_keys bk;
+	uint16_t n_over = 0;
 
 	n = classify(in, pkts, n, src, dst, to);
 	if (!n)
@@ -285,10 +290,14 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 
 		if (!i || bk.dst[i] != bk.dst[i - 1])
 			out = output_of(ctx, &dst[i], bk.pos[bk.dst[i]]);
-		if (unlikely(to[i] != RTE_MBUF_PORT_INVALID))
+		if (unlikely(to[i] != RTE_MBUF_PORT_INVALID)) {
 			steer(ctx, in, m, to[i], dst[i].vlan);
-		else if (!out) {
-			flood(ctx, in, m, dst[i].vlan);
+		} else if (!out) {
+			if (storm_limited(in) &&
+			    !storm_admit(&ctx->storm[in->index], in, ctx->tsc))
+				over[n_over++] = m;
+			else
+				flood(ctx, in, m, dst[i].vlan);
 		} else if (out == in) {
 			port_drop(in, DROP_FILTERED, &m, 1);
 		} else {
@@ -296,4 +305,5 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 			egress_enqueue(ctx, out, m);
 		}
 	}
+	port_drop(in, DROP_STORM, over, n_over);
 }

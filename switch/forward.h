@@ -10,6 +10,7 @@
 
 #include "port.h"
 #include "port_table.h"
+#include "storm.h"
 
 struct fdb;
 
@@ -42,6 +43,7 @@ struct fwd_batch {
  * @n_dirty:	batches holding frames
  * @dirty:	their port indexes
  * @batch:	batches by port index
+ * @storm:	storm control buckets by ingress port index (storm.h)
  */
 struct fwd_ctx {
 	struct fdb *fdb;
@@ -54,6 +56,7 @@ struct fwd_ctx {
 	uint16_t n_dirty;
 	uint16_t dirty[PORT_TABLE_MAX];
 	struct fwd_batch batch[PORT_TABLE_MAX];
+	struct storm_bucket storm[PORT_TABLE_MAX];
 };
 
 struct fwd_ctx *fwd_ctx_create(struct fdb *fdb, uint16_t txq);

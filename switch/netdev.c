@@ -3,8 +3,8 @@
  *
  * The syntax is QEMU's -netdev: the kind first, then comma-separated
  * key=value pairs. Keys common to every kind (id, vlan, trunk, learn_limit,
- * ip) are parsed here; every other pair is kept as text, in order, for the
- * port layer (port.c) to check against the kind's key list and for the
+ * ip, storm) are parsed here; every other pair is kept as text, in order, for
+ * the port layer (port.c) to check against the kind's key list and for the
  * kind's open() to interpret. This file knows no port kind. Every error
  * names the offending text.
  */
@@ -25,13 +25,14 @@ enum common_key {
 	KEY_TRUNK,
 	KEY_LEARN_LIMIT,
 	KEY_IP,
+	KEY_STORM,
 	KEY__COMMON
 };
 
 static const char *const common_keys[] = {
 	[KEY_ID] = "id",       [KEY_VLAN] = "vlan",
 	[KEY_TRUNK] = "trunk", [KEY_LEARN_LIMIT] = "learn_limit",
-	[KEY_IP] = "ip",
+	[KEY_IP] = "ip",       [KEY_STORM] = "storm",
 };
 
 /**
@@ -166,6 +167,21 @@ static int parse_common(struct netdev *nd, int key, const char *value,
 			return -EINVAL;
 		}
 		return 0;
+	case KEY_STORM:
+		if (!strcmp(value, "off")) {
+			nd->storm = 0;
+			return 0;
+		}
+		if (netdev_parse_u32("storm", value, 0, NETDEV_STORM_MAX, &v,
+				     err, errlen)) {
+			snprintf(err, errlen,
+				 "storm=%s: expected off or frames per second "
+				 "from 0 (off) to %u",
+				 value, NETDEV_STORM_MAX);
+			return -EINVAL;
+		}
+		nd->storm = v;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -187,6 +203,7 @@ int netdev_parse(const char *spec, struct netdev *nd, char *err, size_t errlen)
 
 	memset(nd, 0, sizeof(*nd));
 	nd->learn_limit = netdev_default_learn_limit;
+	nd->storm = NETDEV_STORM_UNSET;
 	if (strlen(spec) >= sizeof(nd->buf)) {
 		snprintf(err, errlen,
 			 "netdev specification longer than %zu "

@@ -7,10 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NETDEV_MAX_KV	64
-#define NETDEV_SPEC_MAX 4096
-#define NETDEV_KIND_MAX 32 /* bytes of a kind name, including NUL */
-#define NETDEV_ID_MAX	32 /* bytes of an id, including NUL */
+#define NETDEV_MAX_KV	   64
+#define NETDEV_SPEC_MAX	   4096
+#define NETDEV_KIND_MAX	   32 /* bytes of a kind name, including NUL */
+#define NETDEV_ID_MAX	   32 /* bytes of an id, including NUL */
+#define NETDEV_STORM_UNSET UINT32_MAX /* storm= not given */
+#define NETDEV_STORM_MAX   100000000u /* largest storm= */
 
 /**
  * struct netdev_kv - one kind-specific key=value pair, in the given order
@@ -33,6 +35,8 @@ struct netdev_kv {
  * @learn_limit: learn_limit= value, or the switch default
  * @ip4:	ip= value: the guest's static IPv4 address (network order),
  *		0 when absent
+ * @storm:	storm= value in frames per second (0: off), or
+ *		NETDEV_STORM_UNSET for the kind's default (port_alloc())
  * @kv:		kind-specific pairs (repeated keys kept, in order)
  * @n_kv:	pairs used
  * @buf:	private copy of the text that @kv points into
@@ -44,6 +48,7 @@ struct netdev {
 	bool trunk;
 	uint32_t learn_limit;
 	uint32_t ip4;
+	uint32_t storm;
 	struct netdev_kv kv[NETDEV_MAX_KV];
 	unsigned int n_kv;
 	char buf[NETDEV_SPEC_MAX];

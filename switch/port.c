@@ -73,10 +73,23 @@ const char *port_kind_names(char *buf, size_t len)
 }
 
 /**
+ * port_storm_pps() - the storm= limit a port of @kind gets from @nd
+ * @kind:	kind
+ * @nd:		parsed specification
+ *
+ * Return: frames per second, 0 for no limit
+ */
+uint32_t port_storm_pps(const struct port_kind *kind, const struct netdev *nd)
+{
+	return nd->storm == NETDEV_STORM_UNSET ? kind->storm_default
+					       : nd->storm;
+}
+
+/**
  * port_alloc() - allocate a zeroed port of a kind's size, with common fields
  * @kind:	kind
  * @ops:	its operations
- * @nd:		parsed specification (id, vlan, trunk, learn_limit)
+ * @nd:		parsed specification (id, vlan, trunk, learn_limit, storm)
  * @size:	size of the kind's structure, which starts with struct port
  *
  * Return: the port, or NULL with errno set
@@ -99,6 +112,7 @@ struct port *port_alloc(const struct port_kind *kind,
 	port->trunk = nd->trunk || !nd->vlan;
 	port->learn_limit = nd->learn_limit;
 	port->ip4 = nd->ip4;
+	port->storm_pps = port_storm_pps(kind, nd);
 	port->max_frame = RTE_ETHER_MAX_LEN;
 	port->n_rxq = 1;
 	port->n_txq = 1;
@@ -236,6 +250,7 @@ void port_info_json(struct port *port, json_t *obj)
 		inet_ntop(AF_INET, &port->ip4, a, sizeof(a));
 		json_object_set_new(obj, "ip", json_string(a));
 	}
+	json_object_set_new(obj, "storm", json_integer(port->storm_pps));
 	if (port->ops->info)
 		port->ops->info(port, obj);
 }

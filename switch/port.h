@@ -48,6 +48,7 @@
 #define PORT_BURST	 32
 #define PORT_JUMBO_MBUFS 2048 /* 64 KB buffers (port_jumbo_pool_create()) */
 #define PORT_TABLE_MAX	 256 /* ports in one switch */
+#define PORT_STORM_GUEST 2000 /* storm= default of guest-facing kinds, pps */
 
 /* Capabilities: what a port accepts on transmit. */
 #define PORT_CAP_MULTISEG (1u << 0) /* chained mbufs */
@@ -95,12 +96,15 @@ struct port_ops {
  * kind registers itself when the program loads (port_kind_register())
  * @name:	"pcap", "vhost-user", "tap", "user"
  * @keys:	NULL-terminated option keys this kind accepts besides the common
+ * @storm_default: storm= when not given, flooded frames per second (0: no
+ *		limit)
  * @open:	create a port from parsed options; on error return NULL and
  *		write a message naming the offending text into @err
  */
 struct port_kind {
 	const char *name;
 	const char *const *keys;
+	uint32_t storm_default;
 	struct port *(*open)(const struct netdev *nd, char *err, size_t errlen);
 };
 
@@ -120,6 +124,11 @@ struct port_kind {
  * @learn_limit: most MACs the FDB learns on this port
  * @ip4:	the guest's static IPv4 address (ip=, network order), 0 for
  *		none: a NAT binds it to this port
+ * @storm_pps:	storm= limit: broadcast, multicast and unknown unicast frames
+ *		received per second (0: no limit)
+ * @storm_cost:	TSC cycles of credit one such frame takes from a PMD
+ *		thread's bucket (0: no limit; storm.h)
+ * @storm_depth: most credit a bucket holds, TSC cycles
  * @txq_lock:	taken around tx_burst when @tx_shared
  * @rxq_packets: frames received per queue (written by the queue's PMD)
  * @cap:	captures and mirrors watching the port (RCU, capture_hook.h)
@@ -144,6 +153,9 @@ struct port {
 	bool trunk;
 	uint32_t learn_limit;
 	uint32_t ip4;
+	uint32_t storm_pps;
+	uint64_t storm_cost;
+	uint64_t storm_depth;
 	rte_spinlock_t txq_lock[PORT_MAX_QUEUES];
 	uint64_t rxq_packets[PORT_MAX_QUEUES];
 	struct cap_hooks *cap;
@@ -213,6 +225,7 @@ struct port *port_alloc(const struct port_kind *kind,
 			const struct port_ops *ops, const struct netdev *nd,
 			size_t size);
 void port_free(struct port *port);
+uint32_t port_storm_pps(const struct port_kind *kind, const struct netdev *nd);
 void port_counters_sum(const struct port *port, struct port_counters *sum);
 void port_kind_register(const struct port_kind *kind);
 const struct port_kind *port_kind_find(const char *name);

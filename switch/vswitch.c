@@ -29,6 +29,7 @@
 
 #include "capture_hook.h"
 #include "log.h"
+#include "storm.h"
 
 struct vswitch vsw;
 const struct cap_hook_ops *cap_hook_ops;
@@ -272,6 +273,29 @@ static int assign_queues(struct port *port)
 }
 
 /**
+ * pmds_serving() - PMD threads that poll a receive queue of @port
+ * @port:	port
+ *
+ * Return: count
+ */
+static unsigned int pmds_serving(const struct port *port)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < vsw.n_pmds; i++) {
+		const struct pmd_rxqs *r = vsw.pmds[i]->rxqs;
+
+		for (unsigned int k = 0; r && k < r->n; k++) {
+			if (r->q[k].port == port) {
+				n++;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+/**
  * unassign_queues() - take every receive queue of @port off the PMD threads
  * @port:	port
  */
@@ -331,12 +355,15 @@ int vswitch_port_add(struct port *port, char *err, size_t errlen)
 		goto err_stop;
 	}
 	publish_table(t);
+	/* Limit from the start, split once the serving threads are known. */
+	storm_setup(port, 1);
 	rc = assign_queues(port);
 	if (rc) {
 		snprintf(err, errlen, "out of memory");
 		vswitch_port_del(port->id, err, errlen);
 		return rc;
 	}
+	storm_setup(port, pmds_serving(port));
 	ports_changed();
 	log_info("port %s (%s) added", port->id, port->kind->name);
 	return 0;

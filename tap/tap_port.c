@@ -542,6 +542,7 @@ err:
 const struct port_kind port_kind_tap = {
 	.name = "tap",
 	.keys = tap_keys,
+	.storm_default = PORT_STORM_GUEST,
 	.open = tap_open,
 };
 

@@ -582,6 +582,7 @@ err:
 const struct port_kind port_kind_vhost = {
 	.name = "vhost-user",
 	.keys = vhost_keys,
+	.storm_default = PORT_STORM_GUEST,
 	.open = vhost_open,
 };
 

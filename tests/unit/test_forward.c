@@ -15,11 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
+
 #include "egress.h"
 #include "fdb.h"
 #include "forward.h"
 #include "port.h"
 #include "port_table.h"
+#include "storm.h"
 
 #define RIG_PORTS 8
 #define NOW	  1000
@@ -119,6 +122,7 @@ static struct port *add_port(const char *spec)
 	p->index = (uint16_t)rig.n;
 	rig.ports[rig.n++] = p;
 	fdb_port_setup(rig.fdb, p->index, p->learn_limit);
+	storm_setup(p, 1);
 	rig.table = port_table_with(old, p);
 	assert_non_null(rig.table);
 	free(old);
@@ -213,13 +217,13 @@ static struct port_counters cnt(const struct port *p)
  * ingress_drops() - frames dropped at ingress on @p, all reasons
  * @c:		counters
  *
- * Return: runt + truncated + vlan + bad_src + filtered
+ * Return: runt + truncated + vlan + bad_src + filtered + storm
  */
 static uint64_t ingress_drops(const struct port_counters *c)
 {
 	return c->drops[DROP_RUNT] + c->drops[DROP_TRUNCATED] +
 	       c->drops[DROP_VLAN] + c->drops[DROP_BAD_SRC] +
-	       c->drops[DROP_FILTERED];
+	       c->drops[DROP_FILTERED] + c->drops[DROP_STORM];
 }
 
 /**
@@ -782,6 +786,140 @@ static void test_full_batch_is_sent(void **state)
 }
 
 /**
+ * send_many() - pass @n frames from @mk(@dst, @src) received on @in, in
+ * bursts of PORT_BURST, then empty the output batches
+ * @in:		ingress port
+ * @dst:	destination MAC number (0: broadcast)
+ * @src:	source MAC number
+ * @n:		frames
+ */
+static void send_many(struct port *in, uint32_t dst, uint32_t src,
+		      unsigned int n)
+{
+	struct rte_mbuf *pkts[PORT_BURST];
+
+	while (n) {
+		uint16_t k = (uint16_t)RTE_MIN(n, (unsigned int)PORT_BURST);
+
+		for (uint16_t i = 0; i < k; i++)
+			pkts[i] = frame(dst, src);
+		forward_burst(rig.ctx, in, pkts, k);
+		drain();
+		n -= k;
+	}
+}
+
+/**
+ * test_storm_limits_flooding() - storm=1000: a burst of broadcasts floods
+ * a full bucket's worth (100 ms: 100 frames), the rest is dropped as
+ * storm; 10 ms later 10 more pass; every frame is counted once
+ * @state:	unused
+ */
+static void test_storm_limits_flooding(void **state)
+{
+	struct port *p0 = add_port("pcap,id=p0,storm=1000");
+	uint64_t hz = rte_get_tsc_hz();
+	struct port_counters c;
+
+	(void)state;
+	add_port("pcap,id=p1");
+	assert_int_equal(p0->storm_pps, 1000);
+	rig.ctx->tsc = 1000 * hz;
+	send_many(p0, 0, 1, 128);
+	c = cnt(p0);
+	assert_int_equal(c.flooded, 100);
+	assert_int_equal(c.drops[DROP_STORM], 28);
+	rig.ctx->tsc += hz / 100;
+	send_many(p0, 0, 1, 64);
+	c = cnt(p0);
+	assert_int_equal(c.flooded, 110);
+	assert_int_equal(c.drops[DROP_STORM], 28 + 54);
+	assert_int_equal(c.forwarded + c.flooded + ingress_drops(&c), 192);
+}
+
+/**
+ * test_storm_counts_every_flood_kind() - multicast and unknown unicast take
+ * from the bucket as broadcasts do; known unicast in the same bursts passes
+ * whatever the bucket holds
+ * @state:	unused
+ */
+static void test_storm_counts_every_flood_kind(void **state)
+{
+	struct port *p0 = add_port("pcap,id=p0,storm=100");
+	struct port *p1 = add_port("pcap,id=p1");
+	struct rte_ether_addr mc = { { 0x01, 0x00, 0x5e, 0, 0, 1 } };
+	struct rte_ether_addr s = fixture_mac(1);
+	struct rte_mbuf *pkts[20];
+	struct port_counters c;
+
+	(void)state;
+	rig.ctx->tsc = 1000 * rte_get_tsc_hz();
+	send1(p1, frame(0, 2)); /* 2 lives on p1 */
+	drain();
+	for (unsigned int i = 0; i < 20; i += 5) {
+		pkts[i] = frame(0, 1);
+		pkts[i + 1] = fixture_frame(&mc, &s, 46);
+		pkts[i + 2] = frame(99, 1);
+		pkts[i + 3] = frame(2, 1);
+		pkts[i + 4] = frame(2, 1);
+	}
+	forward_burst(rig.ctx, p0, pkts, 20);
+	c = cnt(p0);
+	assert_int_equal(c.forwarded, 8);
+	assert_int_equal(c.flooded, 10); /* 100 ms at 100/s */
+	assert_int_equal(c.drops[DROP_STORM], 2);
+	assert_int_equal(queued(p1), 18);
+	/* Known unicast only, bucket empty: all of it passes. */
+	send_many(p0, 2, 1, 96);
+	c = cnt(p0);
+	assert_int_equal(c.forwarded, 8 + 96);
+	assert_int_equal(c.drops[DROP_STORM], 2);
+}
+
+/**
+ * test_storm_off_floods_all() - pcap ports have no limit by default, and
+ * storm=off or storm=0 lifts one: every broadcast floods
+ * @state:	unused
+ */
+static void test_storm_off_floods_all(void **state)
+{
+	struct port *p0 = add_port("pcap,id=p0");
+	struct port *p1 = add_port("pcap,id=p1,storm=off");
+	struct port *p2 = add_port("pcap,id=p2,storm=0");
+
+	(void)state;
+	rig.ctx->tsc = 1000 * rte_get_tsc_hz();
+	send_many(p0, 0, 1, 500);
+	send_many(p1, 0, 2, 500);
+	send_many(p2, 0, 3, 500);
+	for (unsigned int i = 0; i < 3; i++) {
+		struct port_counters c = cnt(rig.ports[i]);
+
+		assert_int_equal(rig.ports[i]->storm_pps, 0);
+		assert_int_equal(c.flooded, 500);
+		assert_int_equal(c.drops[DROP_STORM], 0);
+	}
+}
+
+/**
+ * test_frames_carry_their_ingress_port() - a switched frame's mbuf port
+ * field holds the ingress port's index (the NAT shares its input by it)
+ * @state:	unused
+ */
+static void test_frames_carry_their_ingress_port(void **state)
+{
+	struct port *p0 = add_port("pcap,id=p0"), *p1 = add_port("pcap,id=p1");
+	struct port *p2 = add_port("pcap,id=p2");
+
+	(void)state;
+	send1(p2, frame(0, 3));
+	assert_int_equal(head(p0)->port, p2->index);
+	drain();
+	send1(p1, frame(3, 2));
+	assert_int_equal(head(p2)->port, p1->index);
+}
+
+/**
  * rig_test() - a cmocka test with the rig's setup and teardown
  */
 #define rig_test(fn)                                                           \
@@ -818,6 +956,10 @@ int main(void)
 		rig_test(test_egress_tags_for_trunk_only),
 		rig_test(test_egress_drops_too_big),
 		rig_test(test_full_batch_is_sent),
+		rig_test(test_storm_limits_flooding),
+		rig_test(test_storm_counts_every_flood_kind),
+		rig_test(test_storm_off_floods_all),
+		rig_test(test_frames_carry_their_ingress_port),
 	};
 
 	return cmocka_run_group_tests_name("forward", tests, fixture_eal_setup,

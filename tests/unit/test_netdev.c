@@ -260,6 +260,45 @@ static void test_learn_limit_too_big_rejected(void **state)
 }
 
 /**
+ * test_storm_key() - storm=PPS on any kind; off and 0 mean no limit;
+ * without it, guest-facing kinds (vhost-user, tap) get a default limit,
+ * pcap and the NAT none
+ * @state:	unused
+ */
+static void test_storm_key(void **state)
+{
+	static const char *const specs[][2] = {
+		{ "pcap,id=a", "0" },
+		{ "user,id=a", "0" },
+		{ "tap,id=a", "guest" },
+		{ "vhost-user,id=a,path=/x", "guest" },
+		{ "tap,id=a,storm=off", "0" },
+		{ "vhost-user,id=a,path=/x,storm=0", "0" },
+		{ "pcap,id=a,storm=5000", "5000" },
+		{ "user,id=a,storm=100000000", "100000000" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(specs) / sizeof(*specs); i++) {
+		struct netdev *nd = parse_ok(specs[i][0]);
+		uint32_t want = strcmp(specs[i][1], "guest")
+					? (uint32_t)atol(specs[i][1])
+					: PORT_STORM_GUEST;
+		uint32_t got = port_storm_pps(port_kind_find(nd->kind), nd);
+
+		if (got != want)
+			fail_msg("%s: storm %u, want %u", specs[i][0], got,
+				 want);
+		assert_int_equal(nd->n_kv, specs[i][0][0] == 'v');
+		free(nd);
+	}
+	assert_parse_error("tap,id=a,storm=on", "storm=on");
+	assert_parse_error("tap,id=a,storm=-1", "storm=-1");
+	assert_parse_error("tap,id=a,storm=100000001", "storm=100000001");
+	assert_parse_error("tap,id=a,storm=1k", "storm=1k");
+}
+
+/**
  * test_bad_trunk_rejected() - trunk takes on/off words only
  * @state:	unused
  */
@@ -459,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_bad_id_rejected),
 		cmocka_unit_test(test_bad_vlan_rejected),
 		cmocka_unit_test(test_learn_limit_too_big_rejected),
+		cmocka_unit_test(test_storm_key),
 		cmocka_unit_test(test_bad_trunk_rejected),
 		cmocka_unit_test(test_spec_too_long_rejected),
 		cmocka_unit_test(test_too_many_keys_rejected),
