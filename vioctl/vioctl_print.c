@@ -117,6 +117,7 @@ static void value_print(FILE *f, json_t *v)
 static char *port_details(json_t *port)
 {
 	const char *key, *sep = "";
+	unsigned int n_objects = 0;
 	char *text = NULL;
 	size_t len;
 	void *it;
@@ -130,10 +131,18 @@ static char *port_details(json_t *port)
 		key = json_object_iter_key(it);
 		if (port_key_common(key))
 			continue;
+		/* Statistics objects (the NAT's flows, caps, bindings) fill
+		 * a screen each: they are for --json and `vioctl stats`. */
+		if (json_is_object(json_object_iter_value(it))) {
+			n_objects++;
+			continue;
+		}
 		fprintf(f, "%s%s=", sep, key);
 		value_print(f, json_object_iter_value(it));
 		sep = " ";
 	}
+	if (n_objects)
+		fprintf(f, "%s(+%u more with --json)", sep, n_objects);
 	if (fclose(f)) {
 		free(text);
 		return NULL;
