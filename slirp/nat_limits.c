@@ -211,6 +211,42 @@ bool nat_room(const struct nat_limits *nl, const struct nat_guest *g,
 }
 
 /**
+ * nat_over_share() - the guest that holds the most own-path flows of a
+ * kind, when it holds more than an equal share of the total among the
+ * guests that hold any (@g, asking for its first, counts as one of them)
+ * @nl:		accounting
+ * @g:		the guest asking for a flow
+ * @r:		kind of flow
+ *
+ * A full table then makes room for @g at that guest's expense, as
+ * conntrack's early drop does, so that guests flooding the NAT cannot
+ * keep a quiet one out: each keeps at least an equal share.
+ *
+ * Return: that guest, or NULL when none holds more than its share or @g
+ *	   itself is at its share
+ */
+struct nat_guest *nat_over_share(const struct nat_limits *nl,
+				 const struct nat_guest *g, enum nat_res r)
+{
+	struct nat_guest *hog = NULL;
+	uint32_t holders = 0, share;
+
+	for (unsigned int i = 0; i < nl->n_guests; i++) {
+		const struct nat_guest *e = &nl->guests[i];
+
+		if (e->own[r] + e->slirp[r] || e == g)
+			holders++;
+		if (!hog || e->own[r] > hog->own[r])
+			hog = (struct nat_guest *)e;
+	}
+	share = holders ? nl->caps.total[r] / holders : nl->caps.total[r];
+	if (!hog || hog == g || g->own[r] + g->slirp[r] >= share ||
+	    hog->own[r] + hog->slirp[r] <= share || !hog->own[r])
+		return NULL;
+	return hog;
+}
+
+/**
  * nat_charge() - let a guest open one more flow, if its cap and the
  * total allow
  * @nl:		accounting

@@ -116,6 +116,8 @@ bool nat_room(const struct nat_limits *nl, const struct nat_guest *g,
 	      enum nat_res r);
 bool nat_charge(struct nat_limits *nl, struct nat_guest *g, enum nat_res r,
 		bool slirp);
+struct nat_guest *nat_over_share(const struct nat_limits *nl,
+				 const struct nat_guest *g, enum nat_res r);
 void nat_uncharge(struct nat_limits *nl, struct nat_guest *g, enum nat_res r);
 bool nat_hostfwd_charge(struct nat_limits *nl, uint32_t *rule_conns);
 void nat_hostfwd_uncharge(struct nat_limits *nl, uint32_t *rule_conns);

@@ -17,7 +17,10 @@
  * loopback, as libslirp maps them.
  *
  * A flow counts against its guest's UDP cap and the NAT's (nat_limits.c);
- * one over a cap is dropped and counted. It ends when idle: udp_timeout
+ * one over a cap is dropped and counted. With the NAT's table full, a
+ * guest below an equal share of it ends the least recently used flow of
+ * the guest holding the most (conntrack's early drop), so guests flooding
+ * the NAT cannot keep a quiet one out. It ends when idle: udp_timeout
  * (30 s) while the host never answered, udp_timeout_replied (180 s) once
  * it did - conntrack's UDP timeouts in spirit (30 s / 120 s stream).
  *
@@ -100,6 +103,7 @@ struct nu_fwd {
  * struct nu_stats - counters of the own UDP path
  * @opened:	flows opened
  * @expired:	flows ended idle
+ * @evicted:	flows ended early to make room for a guest below its share
  * @to_host:	datagrams sent to the host
  * @to_guest:	datagrams sent to guests
  * @send_errors: datagrams the host socket refused
@@ -108,6 +112,7 @@ struct nu_fwd {
 struct nu_stats {
 	uint64_t opened;
 	uint64_t expired;
+	uint64_t evicted;
 	uint64_t to_host;
 	uint64_t to_guest;
 	uint64_t send_errors;
@@ -243,6 +248,38 @@ static void flow_close(struct nat_udp *nu, struct nu_flow *f)
 }
 
 /**
+ * evict_for() - with the flow table full, end the least recently used
+ * flow of the guest holding more than its share, so that @g, below its
+ * share, may open one (nat_over_share())
+ * @nu:		state
+ * @g:		guest asking for a flow
+ *
+ * Return: true when a flow was ended
+ */
+static bool evict_for(struct nat_udp *nu, const struct nat_guest *g)
+{
+	struct nat_limits *nl = nu->sp->lim;
+	struct nat_guest *hog;
+	struct nu_flow *lru = NULL;
+
+	if (nl->own[NAT_RES_UDP] + nl->slirp[NAT_RES_UDP] <
+	    nl->caps.total[NAT_RES_UDP])
+		return false; /* refused by its own cap, not the total */
+	hog = nat_over_share(nl, g, NAT_RES_UDP);
+	for (unsigned int i = 0; hog && i < nu->n; i++) {
+		struct nu_flow *f = nu->flows[i];
+
+		if (f->guest == hog && (!lru || f->last_ns < lru->last_ns))
+			lru = f;
+	}
+	if (!lru)
+		return false;
+	flow_close(nu, lru);
+	nu->st.evicted++;
+	return true;
+}
+
+/**
  * host_addr() - where a datagram the guest sent to @dip goes on the host:
  * the host's loopback for an address inside the NAT's network (as libslirp
  * maps them), else @dip itself
@@ -311,7 +348,11 @@ static struct nu_flow *flow_open(struct nat_udp *nu,
 
 	*capped = true;
 	g = nat_guest_get(nl, ip->src_addr, m->port, now / 1000000);
-	if (!g || !nat_charge(nl, g, NAT_RES_UDP, false))
+	if (!g)
+		return NULL;
+	if (!nat_room(nl, g, NAT_RES_UDP))
+		evict_for(nu, g);
+	if (!nat_charge(nl, g, NAT_RES_UDP, false))
 		return NULL;
 	f = nu->n < NU_MAX_FLOWS ? calloc(1, sizeof(*f)) : NULL;
 	if (!f) {
@@ -663,9 +704,10 @@ void nat_udp_fwd_set(struct nat_udp *nu, uint32_t gip, uint16_t gport, bool add)
  */
 json_t *nat_udp_stats(const struct nat_udp *nu)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
 			 (json_int_t)nu->n, "opened", (json_int_t)nu->st.opened,
-			 "expired", (json_int_t)nu->st.expired, "to_host",
+			 "expired", (json_int_t)nu->st.expired, "evicted",
+			 (json_int_t)nu->st.evicted, "to_host",
 			 (json_int_t)nu->st.to_host, "to_guest",
 			 (json_int_t)nu->st.to_guest, "send_errors",
 			 (json_int_t)nu->st.send_errors, "icmp_errors",

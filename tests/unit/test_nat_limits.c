@@ -180,6 +180,38 @@ static void test_guest_table_full(void **state)
 }
 
 /**
+ * test_over_share() - with the table full, the guest holding the most
+ * own-path flows is named only while it holds more than an equal share
+ * and the asking guest less
+ * @state:	unused
+ */
+static void test_over_share(void **state)
+{
+	static struct nat_limits nl;
+	struct nat_caps c = { .total = { 8, 8 }, .guest = { 8, 8 } };
+	struct nat_guest *hog, *quiet, *third;
+
+	(void)state;
+	nat_limits_init(&nl, &c);
+	hog = nat_guest_get(&nl, 1, 0, 0);
+	quiet = nat_guest_get(&nl, 2, 1, 0);
+	for (int i = 0; i < 8; i++)
+		assert_true(nat_charge(&nl, hog, NAT_RES_UDP, false));
+	assert_false(nat_room(&nl, quiet, NAT_RES_UDP));
+	assert_ptr_equal(nat_over_share(&nl, quiet, NAT_RES_UDP), hog);
+	assert_null(nat_over_share(&nl, hog, NAT_RES_UDP));
+	/* Make room four times: then both hold an equal share (4 of 8). */
+	for (int i = 0; i < 4; i++) {
+		nat_uncharge(&nl, hog, NAT_RES_UDP);
+		assert_true(nat_charge(&nl, quiet, NAT_RES_UDP, false));
+	}
+	assert_null(nat_over_share(&nl, quiet, NAT_RES_UDP));
+	/* A third guest's share is 8 / 3 = 2: the two hold more. */
+	third = nat_guest_get(&nl, 3, 2, 0);
+	assert_non_null(nat_over_share(&nl, third, NAT_RES_UDP));
+}
+
+/**
  * main() - run the NAT caps tests
  *
  * Return: number of failed tests
@@ -193,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_census_replaces_slirp_share),
 		cmocka_unit_test(test_hostfwd_rule_and_total),
 		cmocka_unit_test(test_guest_table_full),
+		cmocka_unit_test(test_over_share),
 	};
 
 	/* Accounting needs no EAL: no group fixture. */
