@@ -402,15 +402,20 @@ static json_t *cmd_hostfwd_list(json_t *req, char *err)
 }
 
 /**
- * cmd_hostfwd_add() - "hostfwd-add": bind a rule on a NAT port
+ * cmd_hostfwd_add() - "hostfwd-add": bind a rule on a NAT port; the
+ * result carries a "warning" when the rule names a port that does not
+ * exist yet
  */
 static json_t *cmd_hostfwd_add(json_t *req, char *err)
 {
 	struct port *p = nat_port(req, err);
 	const char *rule = p ? req_string(req, "rule", err) : NULL;
+	char warn[ERR_MAX];
 
-	if (!rule || slirp_hostfwd_add(p, rule, err, ERR_MAX))
+	if (!rule || slirp_hostfwd_add(p, rule, warn, err, ERR_MAX))
 		return NULL;
+	if (warn[0])
+		return json_pack("{s:s}", "warning", warn);
 	return json_object();
 }
 

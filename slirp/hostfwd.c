@@ -182,6 +182,41 @@ static int parse_guest(char *g, struct hostfwd_rule *rule, char *err,
 }
 
 /**
+ * parse_listen() - the protocol and host parts of a rule
+ * @proto:	"tcp", "udp" or ""
+ * @host:	"[hostaddr]:hostport", modified
+ * @rule:	rule being filled
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL
+ */
+static int parse_listen(const char *proto, char *host,
+			struct hostfwd_rule *rule, char *err, size_t errlen)
+{
+	char *addr, *port;
+	uint16_t p;
+
+	if (parse_proto(proto, rule, err, errlen))
+		return -EINVAL;
+	if (split_addr_port(host, &addr, &port)) {
+		snprintf(err, errlen, "host part '%s' is not [addr]:port",
+			 host);
+		return -EINVAL;
+	}
+	if (parse_port("host port", port, &p, err, errlen))
+		return -EINVAL;
+	if (set_addr(addr, p, "127.0.0.1", &rule->host, &rule->host_len)) {
+		snprintf(err, errlen,
+			 "host address '%s' is not an IPv4 "
+			 "address or [IPv6] address",
+			 addr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
  * hostfwd_parse() - parse one rule
  * @text:	e.g. "tcp::2222-:22" or "udp:[::1]:5353-[fec0::15]:53"
  * @rule:	result
@@ -193,8 +228,7 @@ static int parse_guest(char *g, struct hostfwd_rule *rule, char *err,
 int hostfwd_parse(const char *text, struct hostfwd_rule *rule, char *err,
 		  size_t errlen)
 {
-	char buf[HOSTFWD_TEXT_MAX], *host, *guest, *addr, *port;
-	uint16_t p;
+	char buf[HOSTFWD_TEXT_MAX], *host, *guest;
 
 	memset(rule, 0, sizeof(*rule));
 	if (strlen(text) >= sizeof(buf)) {
@@ -214,23 +248,89 @@ int hostfwd_parse(const char *text, struct hostfwd_rule *rule, char *err,
 	}
 	*host++ = '\0';
 	*guest++ = '\0';
-	if (parse_proto(buf, rule, err, errlen))
+	if (parse_listen(buf, host, rule, err, errlen))
 		return -EINVAL;
-	if (split_addr_port(host, &addr, &port)) {
-		snprintf(err, errlen, "host part '%s' is not [addr]:port",
-			 host);
-		return -EINVAL;
-	}
-	if (parse_port("host port", port, &p, err, errlen))
-		return -EINVAL;
-	if (set_addr(addr, p, "127.0.0.1", &rule->host, &rule->host_len)) {
-		snprintf(err, errlen,
-			 "host address '%s' is not an IPv4 "
-			 "address or [IPv6] address",
-			 addr);
-		return -EINVAL;
-	}
 	return parse_guest(guest, rule, err, errlen);
+}
+
+/**
+ * hostfwd_parse_listen() - what a rule listens on, from a whole rule or
+ * from QEMU's hostfwd_remove form, [tcp|udp]:[hostaddr]:hostport
+ * @text:	e.g. "tcp:127.0.0.1:2222-:22", "tcp::2222" or "::2222"
+ * @rule:	result: protocol and host address (and the guest part when
+ *		@text is a whole rule)
+ * @err:	message buffer, names the wrong part
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL
+ */
+int hostfwd_parse_listen(const char *text, struct hostfwd_rule *rule, char *err,
+			 size_t errlen)
+{
+	char buf[HOSTFWD_TEXT_MAX], *host;
+
+	if (strchr(text, '-'))
+		return hostfwd_parse(text, rule, err, errlen);
+	memset(rule, 0, sizeof(*rule));
+	if (strlen(text) >= sizeof(buf)) {
+		snprintf(err, errlen, "rule longer than %zu bytes",
+			 sizeof(buf) - 1);
+		return -EINVAL;
+	}
+	snprintf(rule->text, sizeof(rule->text), "%s", text);
+	snprintf(buf, sizeof(buf), "%s", text);
+	host = strchr(buf, ':');
+	if (!host) {
+		snprintf(err, errlen,
+			 "expected [tcp|udp]:[hostaddr]:hostport or a whole "
+			 "rule");
+		return -EINVAL;
+	}
+	*host++ = '\0';
+	return parse_listen(buf, host, rule, err, errlen);
+}
+
+/**
+ * is_any() - is @ss the wildcard address (0.0.0.0 or ::)?
+ * @ss:		address
+ *
+ * Return: true if so
+ */
+static bool is_any(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *in = (const void *)ss;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return in->sin_addr.s_addr == htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+}
+
+/**
+ * hostfwd_same_listen() - would @a and @b listen on the same socket? Same
+ * protocol, family and port, and the same address or either the wildcard
+ * @a:		rule
+ * @b:		rule
+ *
+ * Return: true if so
+ */
+bool hostfwd_same_listen(const struct hostfwd_rule *a,
+			 const struct hostfwd_rule *b)
+{
+	const struct sockaddr_in *a4 = (const void *)&a->host;
+	const struct sockaddr_in *b4 = (const void *)&b->host;
+	const struct sockaddr_in6 *a6 = (const void *)&a->host;
+	const struct sockaddr_in6 *b6 = (const void *)&b->host;
+
+	if (a->udp != b->udp || a->host.ss_family != b->host.ss_family)
+		return false;
+	if (a->host.ss_family == AF_INET)
+		return a4->sin_port == b4->sin_port &&
+		       (a4->sin_addr.s_addr == b4->sin_addr.s_addr ||
+			is_any(&a->host) || is_any(&b->host));
+	return a6->sin6_port == b6->sin6_port &&
+	       (!memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) ||
+		is_any(&a->host) || is_any(&b->host));
 }
 
 /**

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "port.h"
@@ -25,6 +26,9 @@
  *		that port's address later), else ""
  * @bound:	listening (a rule naming a port waits for its address)
  * @bound_guest: the IPv4 address a port-named rule forwards to now
+ * @port_seen:	a port-named rule's port existed at some point
+ * @err:	errno of the last bind that failed, 0 once one succeeds
+ * @warned_s:	when a failed bind was last logged (rate limit), seconds
  */
 struct hostfwd_rule {
 	char text[HOSTFWD_TEXT_MAX];
@@ -36,10 +40,17 @@ struct hostfwd_rule {
 	char guest_port_id[PORT_ID_MAX];
 	bool bound;
 	struct in_addr bound_guest;
+	bool port_seen;
+	int err;
+	int64_t warned_s;
 };
 
 int hostfwd_parse(const char *text, struct hostfwd_rule *rule, char *err,
 		  size_t errlen);
 void hostfwd_host_str(const struct hostfwd_rule *rule, char *buf, size_t len);
+int hostfwd_parse_listen(const char *text, struct hostfwd_rule *rule, char *err,
+			 size_t errlen);
+bool hostfwd_same_listen(const struct hostfwd_rule *a,
+			 const struct hostfwd_rule *b);
 
 #endif /* VIOSWITCH_HOSTFWD_H */

@@ -22,9 +22,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 #include "slirp_port.h"
 #include "vswitch.h"
+
+#define WARN_EVERY_S 60 /* a rule that keeps failing to bind: log this often */
 
 /**
  * struct rule_op - arguments of a rule change run on the NAT thread
@@ -152,44 +155,75 @@ int slirp_rule_apply(struct slirp_port *sp, const struct hostfwd_rule *r,
 }
 
 /**
- * find_rule() - a rule of @sp by its text
+ * find_listen() - the rule of @sp that listens where @r would
  * @sp:		port
- * @text:	rule text
+ * @r:		rule (only its protocol and host address are read)
  *
  * Return: index, or -1
  */
-static int find_rule(const struct slirp_port *sp, const char *text)
+static int find_listen(const struct slirp_port *sp,
+		       const struct hostfwd_rule *r)
 {
 	for (unsigned int i = 0; i < sp->n_rules; i++) {
-		if (!strcmp(sp->rules[i].text, text))
+		if (hostfwd_same_listen(&sp->rules[i], r))
 			return (int)i;
 	}
 	return -1;
 }
 
 /**
+ * rules_text() - the rules of @sp, for a message: "'R1', 'R2'" or "none"
+ * @sp:		port
+ * @buf:	output
+ * @len:	its size
+ *
+ * Return: @buf
+ */
+static const char *rules_text(const struct slirp_port *sp, char *buf,
+			      size_t len)
+{
+	size_t off = 0;
+
+	snprintf(buf, len, "none");
+	for (unsigned int i = 0; i < sp->n_rules && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s'%s'",
+					i ? ", " : "", sp->rules[i].text);
+	return buf;
+}
+
+/**
  * slirp_hostfwd_add() - parse, bind and keep one rule (control thread)
  * @port:	NAT port
  * @text:	rule in QEMU's grammar
- * @err:	message buffer
+ * @warn:	set to a warning for the user (a rule naming a port the
+ *		switch does not have yet: it waits for it), or "" ; NULL
+ *		while the switch starts and its ports are not added yet
+ * @err:	message buffer (also @warn's size)
  * @errlen:	its size
  *
  * Return: 0, or -errno with a message naming the rule
  */
-int slirp_hostfwd_add(struct port *port, const char *text, char *err,
-		      size_t errlen)
+int slirp_hostfwd_add(struct port *port, const char *text, char *warn,
+		      char *err, size_t errlen)
 {
 	struct slirp_port *sp = (struct slirp_port *)port;
 	struct hostfwd_rule r;
-	char why[256];
-	int rc;
+	char why[256], host[64];
+	int rc, i;
 
+	if (warn)
+		warn[0] = '\0';
 	if (hostfwd_parse(text, &r, why, sizeof(why))) {
 		snprintf(err, errlen, "hostfwd=%s: %s", text, why);
 		return -EINVAL;
 	}
-	if (find_rule(sp, text) >= 0) {
-		snprintf(err, errlen, "hostfwd=%s: rule exists", text);
+	i = find_listen(sp, &r);
+	if (i >= 0) {
+		hostfwd_host_str(&sp->rules[i], host, sizeof(host));
+		snprintf(err, errlen,
+			 "hostfwd=%s: rule '%s' of %s already listens on %s %s",
+			 text, sp->rules[i].text, port->id,
+			 r.udp ? "udp" : "tcp", host);
 		return -EEXIST;
 	}
 	if (sp->n_rules == SLIRP_MAX_RULES) {
@@ -199,6 +233,11 @@ int slirp_hostfwd_add(struct port *port, const char *text, char *err,
 	}
 	if (r.guest_port_id[0]) {
 		/* Bound by slirp_hostfwd_tick() once the VM has an address. */
+		if (warn && !vswitch_port_find(r.guest_port_id))
+			snprintf(warn, errlen,
+				 "hostfwd=%s: the switch has no port %s (yet): "
+				 "the rule waits for it",
+				 text, r.guest_port_id);
 		sp->rules[sp->n_rules++] = r;
 		slirp_hostfwd_tick(port);
 		return 0;
@@ -211,23 +250,36 @@ int slirp_hostfwd_add(struct port *port, const char *text, char *err,
 }
 
 /**
- * slirp_hostfwd_del() - unbind and forget one rule (control thread)
+ * slirp_hostfwd_del() - unbind and forget one rule (control thread),
+ * found by what it listens on, as QEMU's hostfwd_remove finds it
  * @port:	NAT port
- * @text:	the rule's text as added
+ * @text:	a rule ("tcp::2222-:22" finds "tcp:127.0.0.1:2222-:22") or
+ *		QEMU's [tcp|udp]:[hostaddr]:hostport
  * @err:	message buffer
  * @errlen:	its size
  *
- * Return: 0, or -ENOENT with a message
+ * Return: 0, or -EINVAL / -ENOENT with a message (a miss lists the rules)
  */
 int slirp_hostfwd_del(struct port *port, const char *text, char *err,
 		      size_t errlen)
 {
 	struct slirp_port *sp = (struct slirp_port *)port;
-	int i = find_rule(sp, text);
+	char why[256], host[64], list[512];
+	struct hostfwd_rule r;
+	int i;
 
+	if (hostfwd_parse_listen(text, &r, why, sizeof(why))) {
+		snprintf(err, errlen, "hostfwd %s: %s", text, why);
+		return -EINVAL;
+	}
+	i = find_listen(sp, &r);
 	if (i < 0) {
-		snprintf(err, errlen, "hostfwd=%s: no such rule on %s", text,
-			 port->id);
+		hostfwd_host_str(&r, host, sizeof(host));
+		snprintf(err, errlen,
+			 "hostfwd %s: no rule of %s listens on %s %s; its "
+			 "rules: %s",
+			 text, port->id, r.udp ? "udp" : "tcp", host,
+			 rules_text(sp, list, sizeof(list)));
 		return -ENOENT;
 	}
 	if (sp->rules[i].bound)
@@ -257,11 +309,37 @@ static void bound_to(struct slirp_port *sp, const struct hostfwd_rule *r,
 }
 
 /**
+ * rule_state() - what a rule does now, for `hostfwd list`: "listening",
+ * "waiting for an address" (its port's VM has none yet), "waiting for port
+ * ID" (no such port yet), "port gone" (its port was removed) or "bind
+ * failed: REASON"
+ * @r:		rule
+ * @buf:	output
+ * @len:	its size
+ */
+static void rule_state(const struct hostfwd_rule *r, char *buf, size_t len)
+{
+	if (r->bound)
+		snprintf(buf, len, "listening");
+	else if (r->err)
+		snprintf(buf, len, "bind failed: %s", strerror(r->err));
+	else if (r->guest_port_id[0] && !vswitch_port_find(r->guest_port_id))
+		snprintf(buf, len,
+			 r->port_seen ? "port gone" : "waiting for port %s",
+			 r->guest_port_id);
+	else if (r->guest_port_id[0])
+		snprintf(buf, len, "waiting for an address");
+	else
+		snprintf(buf, len, "not listening");
+}
+
+/**
  * slirp_hostfwd_list() - the rules, for `vioctl hostfwd list` (control
  * thread)
  * @port:	NAT port
  *
- * Return: JSON array of {"rule", "proto", "listen", "guest", "bound_to"}
+ * Return: JSON array of {"rule", "proto", "listen", "guest", "bound_to",
+ *	   "state"}
  */
 json_t *slirp_hostfwd_list(struct port *port)
 {
@@ -271,6 +349,7 @@ json_t *slirp_hostfwd_list(struct port *port)
 	for (unsigned int i = 0; i < sp->n_rules; i++) {
 		const struct hostfwd_rule *r = &sp->rules[i];
 		char host[64], gbuf[INET6_ADDRSTRLEN], guest[80], bound[96];
+		char state[96];
 		struct sockaddr_storage g;
 
 		hostfwd_host_str(r, host, sizeof(host));
@@ -298,11 +377,13 @@ json_t *slirp_hostfwd_list(struct port *port)
 				 sizeof(guest) - strlen(guest), " (%s)",
 				 r->guest_port_id);
 		bound_to(sp, r, &g, bound, sizeof(bound));
+		rule_state(r, state, sizeof(state));
 		json_array_append_new(
 			list,
-			json_pack("{s:s,s:s,s:s,s:s,s:s}", "rule", r->text,
+			json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "rule", r->text,
 				  "proto", r->udp ? "udp" : "tcp", "listen",
-				  host, "guest", guest, "bound_to", bound));
+				  host, "guest", guest, "bound_to", bound,
+				  "state", state));
 	}
 	return list;
 }
@@ -330,18 +411,46 @@ static uint32_t port_address(struct slirp_port *sp, const char *id)
  */
 static void repoint(struct slirp_port *sp, struct hostfwd_rule *r, uint32_t ip)
 {
+	int64_t now_s = clock_mono_ns() / 1000000000;
 	char err[256], a[INET_ADDRSTRLEN];
+	int rc, was = r->err;
 
 	if (r->bound)
 		slirp_rule_apply(sp, r, false, err, sizeof(err));
 	r->bound_guest.s_addr = ip;
-	r->bound = !slirp_rule_apply(sp, r, true, err, sizeof(err));
+	rc = slirp_rule_apply(sp, r, true, err, sizeof(err));
+	r->bound = !rc;
+	r->err = -rc;
 	inet_ntop(AF_INET, &r->bound_guest, a, sizeof(a));
-	if (r->bound)
+	if (r->bound) {
 		log_info("port %s: hostfwd=%s now reaches %s at %s",
 			 sp->port.id, r->text, r->guest_port_id, a);
-	else
-		log_warn("port %s: %s", sp->port.id, err);
+	} else if (r->err != was || now_s - r->warned_s >= WARN_EVERY_S) {
+		/* Retried every second: said once a minute, or when the
+		 * reason changes. */
+		log_warn("port %s: %s (retrying every second)", sp->port.id,
+			 err);
+		r->warned_s = now_s;
+	}
+}
+
+/**
+ * unpoint() - a port-named rule whose port is gone stops listening, so
+ * nothing reaches the address the VM had (another may get it)
+ * @sp:		NAT port
+ * @r:		rule
+ */
+static void unpoint(struct slirp_port *sp, struct hostfwd_rule *r)
+{
+	char err[256];
+
+	if (r->bound)
+		slirp_rule_apply(sp, r, false, err, sizeof(err));
+	r->bound = false;
+	r->err = 0;
+	r->bound_guest.s_addr = 0;
+	log_info("port %s: hostfwd=%s stopped: port %s is gone", sp->port.id,
+		 r->text, r->guest_port_id);
 }
 
 /**
@@ -359,6 +468,12 @@ void slirp_hostfwd_tick(struct port *port)
 
 		if (!r->guest_port_id[0])
 			continue;
+		if (!vswitch_port_find(r->guest_port_id)) {
+			if (r->port_seen && (r->bound || r->err))
+				unpoint(sp, r);
+			continue;
+		}
+		r->port_seen = true;
 		ip = port_address(sp, r->guest_port_id);
 		if (ip && (!r->bound || ip != r->bound_guest.s_addr))
 			repoint(sp, r, ip);

@@ -553,7 +553,8 @@ static int add_rules(struct slirp_port *sp, const struct netdev *nd, char *err,
 
 		if (strcmp(nd->kv[i].key, "hostfwd"))
 			continue;
-		rc = slirp_hostfwd_add(&sp->port, nd->kv[i].value, err, errlen);
+		rc = slirp_hostfwd_add(&sp->port, nd->kv[i].value, NULL, err,
+				       errlen);
 		if (rc)
 			return rc;
 	}

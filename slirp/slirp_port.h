@@ -147,8 +147,8 @@ void slirp_frame_lost(struct slirp_port *sp);
 
 int slirp_rule_apply(struct slirp_port *sp, const struct hostfwd_rule *r,
 		     bool add, char *err, size_t errlen);
-int slirp_hostfwd_add(struct port *port, const char *text, char *err,
-		      size_t errlen);
+int slirp_hostfwd_add(struct port *port, const char *text, char *warn,
+		      char *err, size_t errlen);
 int slirp_hostfwd_del(struct port *port, const char *text, char *err,
 		      size_t errlen);
 json_t *slirp_hostfwd_list(struct port *port);

@@ -408,29 +408,31 @@ int vioctl_print_flushed(struct vioctl_reply *r)
 /**
  * vioctl_print_hostfwd() - the hostfwd rules as a table
  * @r:		reply to "hostfwd-list": [{port, rule, listen, guest,
- *		bound_to (optional: the guest bound to the address)}]
+ *		bound_to (optional: the guest bound to the address), state
+ *		(optional: listening, waiting, bind failed...)}]
  *
  * Return: 0, -EBADMSG or -ENOMEM
  */
 int vioctl_print_hostfwd(struct vioctl_reply *r)
 {
-	static const char *const head[] = { "PORT", "RULE", "LISTEN", "GUEST",
-					    "BOUND TO" };
+	static const char *const head[] = { "PORT",  "RULE",	 "LISTEN",
+					    "GUEST", "BOUND TO", "STATE" };
 	struct vioctl_table t;
 	int rc;
 
 	if (!json_is_array(r->result))
 		return vioctl_bad(r, "result is not a list");
-	if (vioctl_table_init(&t, 5, head))
+	if (vioctl_table_init(&t, 6, head))
 		return -ENOMEM;
 	for (size_t i = 0; i < json_array_size(r->result); i++) {
-		const char *cells[5] = { [4] = "-" };
+		const char *cells[6] = { [4] = "-", [5] = "-" };
 		json_error_t jerr;
 
 		if (json_unpack_ex(json_array_get(r->result, i), &jerr, 0,
-				   "{s:s,s:s,s:s,s:s,s?s}", "port", &cells[0],
-				   "rule", &cells[1], "listen", &cells[2],
-				   "guest", &cells[3], "bound_to", &cells[4])) {
+				   "{s:s,s:s,s:s,s:s,s?s,s?s}", "port",
+				   &cells[0], "rule", &cells[1], "listen",
+				   &cells[2], "guest", &cells[3], "bound_to",
+				   &cells[4], "state", &cells[5])) {
 			vioctl_table_free(&t);
 			return vioctl_bad(r, "item %zu: %s", i, jerr.text);
 		}
@@ -446,15 +448,21 @@ int vioctl_print_hostfwd(struct vioctl_reply *r)
 }
 
 /**
- * vioctl_print_ok() - print "ok" for commands that return nothing
+ * vioctl_print_ok() - print "ok" for commands that return nothing, and
+ * a warning the switch gave on stderr
  * @r:		reply to "fdb-add" or "fdb-del"
  *
  * Return: 0 or -EBADMSG
  */
 int vioctl_print_ok(struct vioctl_reply *r)
 {
+	const char *warn;
+
 	if (!json_is_object(r->result))
 		return vioctl_bad(r, "result is not an object");
+	warn = json_string_value(json_object_get(r->result, "warning"));
+	if (warn)
+		fprintf(stderr, "vioctl: warning: %s\n", warn);
 	puts("ok");
 	return 0;
 }

@@ -165,6 +165,45 @@ wait_until 5 sh -c "[ \"\$(socat -t 2 - TCP:127.0.0.1:$NAMED2 </dev/null 2>/dev/
 	fail "after the move tcp::$NAMED2-g2:7 does not reach the second guest"
 pass "rules naming ports g and g2 reach each VM, and follow g2 to its new address"
 
+# hostfwd bookkeeping: one listen address per rule, del by meaning (and
+# QEMU's hostfwd_remove form), each rule's state.
+# vio CMD... - vioctl's output (both streams) and exit status
+vio() { timeout 10 "$BUILD/vioctl" --ctl "$TMP/ctl.sock" "$@" 2>&1; }
+# state_of PORT - the state `hostfwd list` shows for the rule on host PORT
+state_of() {
+	vioctl_j hostfwd list | python3 -c "
+import json, sys
+print([r['state'] for r in json.load(sys.stdin) if r['listen'].endswith(':$1')][0])"
+}
+out=$(vio hostfwd add nat "tcp:0.0.0.0:$FWD-:23") && fail "a second rule on port $FWD was accepted: $out"
+grep -qF "rule 'tcp::$FWD-:22' of nat already listens on tcp 127.0.0.1:$FWD" <<<"$out" || fail "duplicate listen address: '$out'"
+echo "  tcp:0.0.0.0:$FWD-:23 -> $out"
+D1=$(free_port) D2=$(free_port)
+vioctl_j hostfwd add nat "tcp:127.0.0.1:$D1-:7" >/dev/null
+vioctl_j hostfwd add nat "udp::$D2-:53" >/dev/null
+vio hostfwd del nat "tcp::$D1-:7" >/dev/null || fail "del by meaning: tcp::$D1-:7 did not remove tcp:127.0.0.1:$D1-:7"
+vio hostfwd del nat "udp::$D2" >/dev/null || fail "QEMU's form udp::$D2 did not remove udp::$D2-:53"
+out=$(vio hostfwd del nat "tcp::$D1") && fail "deleting a removed rule succeeded"
+grep -qF "its rules: 'tcp::$FWD-:22'" <<<"$out" || fail "a miss does not list the rules: '$out'"
+echo "  hostfwd del nat tcp::$D1 -> $out"
+W=$(free_port)
+out=$(vio hostfwd add nat "tcp::$W-vm9:22") || fail "a rule naming a missing port was refused: $out"
+grep -qF "warning: hostfwd=tcp::$W-vm9:22: the switch has no port vm9" <<<"$out" || fail "no warning: '$out'"
+[ "$(state_of "$W")" = "waiting for port vm9" ] || fail "state of tcp::$W-vm9:22: $(state_of "$W")"
+[ "$(state_of "$FWD")" = listening ] || fail "state of the default rule: $(state_of "$FWD")"
+vioctl_j hostfwd add nat "tcp::$BUSY-g:7" >/dev/null
+sleep 3
+[ "$(state_of "$BUSY")" = "bind failed: Address already in use" ] || fail "state of a rule on a busy port: $(state_of "$BUSY")"
+n=$(grep -c "tcp::$BUSY-g:7: cannot listen" "$TMP/switch.log" || true)
+[ "$n" = 1 ] || fail "a rule failing to bind every second was logged $n times in 3 s"
+vioctl_j port del g2 >/dev/null
+# is_state PORT STATE - the rule on host PORT is in STATE
+is_state() { [ "$(state_of "$1")" = "$2" ]; }
+wait_until 3 is_state "$NAMED2" "port gone" || fail "rule of a removed port: $(state_of "$NAMED2")"
+[ -z "$(answer $NAMED2)" ] || fail "tcp::$NAMED2-g2:7 still reaches someone after port g2 was removed"
+echo "  states: $(vioctl_j hostfwd list | python3 -c 'import json,sys; print("; ".join(r["rule"] + ": " + r["state"] for r in json.load(sys.stdin)))')"
+pass "hostfwd: one rule per listen address, del by meaning and QEMU's form, a miss lists the rules, each rule's state, a failing bind logged once"
+
 drops=$(vioctl_j stats | python3 -c 'import json,sys; print(sum(sum(p["drops"].values()) for p in json.load(sys.stdin)))')
 echo "  drops over the whole run: $drops"
 stop_switch || fail "exit status $?"

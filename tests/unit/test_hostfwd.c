@@ -145,6 +145,44 @@ static void test_rule_too_long(void **state)
 }
 
 /**
+ * test_listen_forms_compared() - a rule, its shorter spelling and QEMU's
+ * hostfwd_remove form name the same listen address; a wildcard overlaps
+ * every address of its port and family; TCP and UDP are apart
+ * @state:	unused
+ */
+static void test_listen_forms_compared(void **state)
+{
+	struct hostfwd_rule a, b;
+	char err[ERR_LEN] = "";
+
+	(void)state;
+	parse_ok("tcp:127.0.0.1:2222-:22", &a);
+	static const char *const same[] = { "tcp::2222-:22", "tcp::2222",
+					    "::2222", "tcp:0.0.0.0:2222",
+					    "tcp:127.0.0.1:2222-10.0.2.9:80" };
+	for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
+		if (hostfwd_parse_listen(same[i], &b, err, sizeof(err)))
+			fail_msg("'%s' rejected: %s", same[i], err);
+		if (!hostfwd_same_listen(&a, &b))
+			fail_msg("'%s' does not match tcp:127.0.0.1:2222",
+				 same[i]);
+	}
+	static const char *const other[] = { "udp::2222", "tcp::2223",
+					     "tcp:127.0.0.2:2222",
+					     "tcp:[::1]:2222" };
+	for (size_t i = 0; i < sizeof(other) / sizeof(*other); i++) {
+		assert_int_equal(
+			hostfwd_parse_listen(other[i], &b, err, sizeof(err)),
+			0);
+		if (hostfwd_same_listen(&a, &b))
+			fail_msg("'%s' matches tcp:127.0.0.1:2222", other[i]);
+	}
+	assert_int_not_equal(hostfwd_parse_listen("2222", &b, err, sizeof(err)),
+			     0);
+	assert_non_null(strstr(err, "[tcp|udp]:[hostaddr]:hostport"));
+}
+
+/**
  * main() - run the hostfwd tests
  *
  * Return: number of failed tests
@@ -158,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_guest_named_by_port),
 		cmocka_unit_test(test_bad_rules_named),
 		cmocka_unit_test(test_rule_too_long),
+		cmocka_unit_test(test_listen_forms_compared),
 	};
 
 	/* Parsing needs no EAL: no group fixture. */
