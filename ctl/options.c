@@ -71,13 +71,15 @@ static const char usage_head[] =
 	"Usage: vioswitch [OPTION]... --netdev TYPE,id=ID[,KEY=VALUE]...\n"
 	"A userspace switch for virtio-net VMs, taps and a user-mode NAT.\n"
 	"\n"
-	"  --netdev SPEC       add a port (repeatable), QEMU -netdev syntax:\n"
-	"                        pcap,id=ID[,rx=IN.pcap][,tx=OUT.pcap]"
-	"[,loop=N][,pps=N|max][,mtu=N]\n"
+	"  --netdev TYPE,id=ID[,KEY=VALUE]...\n"
+	"                      add a port (repeatable), QEMU -netdev syntax;\n"
 	"                      keys of every type: vlan=N (access port),\n"
-	"                        trunk=on, learn_limit=N,\n"
+	"                        trunk=on, learn_limit=N, ip=A (the guest's\n"
+	"                        static IPv4 address, for the NAT),\n"
 	"                        storm=PPS|off (default 2000 for vhost-user\n"
-	"                        and tap, off for user and pcap)\n";
+	"                        and tap, off for user and pcap);\n"
+	"                      the types and their own keys (README.md says\n"
+	"                      what each does):\n";
 static const char usage_tail[] =
 	"  --config FILE       read options from FILE, one per line\n"
 	"  --ctl PATH          control socket (default $VIOSWITCH_CTL or\n"
@@ -299,6 +301,11 @@ static void long_opts_init(void)
 static void usage(void)
 {
 	fputs(usage_head, stdout);
+	port_kinds_usage(stdout, 24, 79);
+	printf("                      without --netdev, the embedded default:\n");
+	for (unsigned int i = 0; default_netdevs[i]; i++)
+		printf("                        --netdev %s\n",
+		       default_netdevs[i]);
 	CTL_FEATURE_FOREACH(f)
 	{
 		if (f->option_help)

@@ -86,6 +86,34 @@ uint32_t port_storm_pps(const struct port_kind *kind, const struct netdev *nd)
 }
 
 /**
+ * port_kinds_usage() - print each kind with its own keys, as --help shows
+ * them: "  TYPE,id=ID[,KEY=...]..." wrapped at @width
+ * @out:	stream
+ * @indent:	columns before each line
+ * @width:	last column
+ */
+void port_kinds_usage(FILE *out, unsigned int indent, unsigned int width)
+{
+	for (unsigned int i = 0; i < n_port_kinds; i++) {
+		const struct port_kind *k = port_kinds[i];
+		unsigned int col = indent + (unsigned int)strlen(k->name) + 6;
+
+		fprintf(out, "%*s%s,id=ID", (int)indent, "", k->name);
+		for (unsigned int j = 0; k->keys && k->keys[j]; j++) {
+			unsigned int len = (unsigned int)strlen(k->keys[j]) + 6;
+
+			if (col + len > width) {
+				fprintf(out, "\n%*s", (int)indent + 2, "");
+				col = indent + 2;
+			}
+			fprintf(out, "[,%s=..]", k->keys[j]);
+			col += len;
+		}
+		fputc('\n', out);
+	}
+}
+
+/**
  * port_alloc() - allocate a zeroed port of a kind's size, with common fields
  * @kind:	kind
  * @ops:	its operations

@@ -230,6 +230,7 @@ void port_counters_sum(const struct port *port, struct port_counters *sum);
 void port_kind_register(const struct port_kind *kind);
 const struct port_kind *port_kind_find(const char *name);
 const char *port_kind_names(char *buf, size_t len);
+void port_kinds_usage(FILE *out, unsigned int indent, unsigned int width);
 const struct port_kind *port_parse(const char *spec, struct netdev *nd,
 				   char *err, size_t errlen);
 struct port *port_open(const char *spec, char *err, size_t errlen);
