@@ -128,6 +128,7 @@ static int on_new_device(int vid)
 		vp->kicks[q] = true;
 	}
 	vp->connects++;
+	vp->peer_waiting = false;
 	__atomic_store_n(&vp->vid, vid, __ATOMIC_RELEASE);
 	vhost_features_log(vp);
 	return 0;
@@ -194,11 +195,49 @@ static int on_features_changed(int vid, uint64_t features)
 	return 0;
 }
 
+/**
+ * on_new_connection() - a peer connected to the socket (or the switch to
+ * QEMU's); its device is not ready until it set up its rings
+ * @vid:	device id
+ *
+ * Return: 0
+ */
+static int on_new_connection(int vid)
+{
+	struct vhost_port *vp = port_of_vid(vid);
+
+	if (vp)
+		vp->peer_waiting = true;
+	return 0;
+}
+
+/**
+ * on_destroy_connection() - the peer's connection closed; one that closes
+ * before its device was ready gets a line with the likely reasons
+ * @vid:	device id
+ */
+static void on_destroy_connection(int vid)
+{
+	struct vhost_port *vp = port_of_vid(vid);
+
+	if (!vp || !vp->peer_waiting)
+		return;
+	vp->peer_waiting = false;
+	log_warn("port %s: a peer on %s left before its virtio-net device was "
+		 "ready; likely: guest memory not shared (QEMU needs a "
+		 "memory-backend with share=on), QEMU exited (under TCG give "
+		 "virtio-net-pci vectors=0), or QEMU refused a feature (see "
+		 "its log)",
+		 vp->port.id, vp->path);
+}
+
 static const struct rte_vhost_device_ops vhost_ops = {
 	.new_device = on_new_device,
 	.destroy_device = on_destroy_device,
 	.vring_state_changed = on_vring_state_changed,
 	.features_changed = on_features_changed,
+	.new_connection = on_new_connection,
+	.destroy_connection = on_destroy_connection,
 };
 
 /**

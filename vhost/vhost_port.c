@@ -4,9 +4,12 @@
  * Theory of operation
  * -------------------
  * `--netdev vhost-user,id=vm1,path=SOCK[,server=on|off][,queues=N]
- * [,tso=on|off][,csum=on|off][,mrg_rxbuf=on|off][,packed=on|off]`.
- * With server=on (default) the switch creates SOCK (mode 0660, parent
- * directory created) and a VM may attach, detach and reattach at will; with
+ * [,tso=on|off][,csum=on|off][,mrg_rxbuf=on|off][,packed=on|off]
+ * [,owner=USER][,group=GROUP][,mode=OCTAL]`.
+ * With server=on (default) the switch creates SOCK (mode 0660, group kvm
+ * when run as root: vhost_socket.c; parent directory created) and a VM may
+ * attach, detach and reattach at will - the printed QEMU line has
+ * reconnect=1, so a VM comes back by itself after a switch restart; with
  * server=off the switch connects to a socket QEMU listens on and reconnects
  * by itself whenever that VM restarts.
  *
@@ -61,8 +64,10 @@
 #include "offload.h"
 #include "vhost_port.h"
 
-static const char *const vhost_keys[] = { "path", "server",    "queues", "tso",
-					  "csum", "mrg_rxbuf", "packed", NULL };
+static const char *const vhost_keys[] = { "path",   "server", "queues",
+					  "tso",    "csum",   "mrg_rxbuf",
+					  "packed", "owner",  "group",
+					  "mode",   NULL };
 
 #define F(bit) (1ULL << (bit))
 #define TSO_FEATURES                                                           \
@@ -289,9 +294,7 @@ static int vhost_start(struct port *port)
 
 	if (rc)
 		return rc;
-	if (vp->server && chmod(vp->path, 0660))
-		log_warn("port %s: chmod %s: %s", port->id, vp->path,
-			 strerror(errno));
+	vhost_socket_own(vp);
 	log_info("port %s: vhost-user %s on %s", port->id,
 		 vp->server ? "listening" : "connecting", vp->path);
 	return 0;
@@ -401,8 +404,8 @@ static void vhost_hint(struct port *port, FILE *out)
 		"        -netdev vhost-user,id=%s,chardev=%s%s \\\n"
 		"        -device virtio-net-pci,netdev=%s%s%s ...\n",
 		kvm ? "-accel kvm" : "-accel tcg", port->id, vp->path,
-		vp->server ? "" : ",server=on,wait=off", port->id, port->id, mq,
-		port->id, dev_mq, kvm ? "" : ",vectors=0");
+		vp->server ? ",reconnect=1" : ",server=on,wait=off", port->id,
+		port->id, mq, port->id, dev_mq, kvm ? "" : ",vectors=0");
 	if (!kvm)
 		fprintf(out,
 			"      (no usable /dev/kvm: vectors=0 keeps QEMU's "
@@ -541,11 +544,15 @@ static struct port *vhost_open(const struct netdev *nd, char *err,
 	uint32_t queues = 1;
 	struct vhost_port *vp;
 
-	if (!path || !*path || strlen(path) >= VHOST_PATH_MAX) {
+	if (!path || !*path) {
+		snprintf(err, errlen, "path=SOCKET is required");
+		return NULL;
+	}
+	if (strlen(path) >= VHOST_PATH_MAX) {
 		snprintf(err, errlen,
-			 "path=%s: a socket path of 1 to %d bytes "
-			 "is required",
-			 path ? path : "", VHOST_PATH_MAX - 1);
+			 "path=%s: %zu bytes, longer than a unix socket path "
+			 "may be (%d bytes)",
+			 path, strlen(path), VHOST_PATH_MAX - 1);
 		return NULL;
 	}
 	if (netdev_get_u32(nd, "queues", 1, PORT_MAX_QUEUES, &queues, err,
@@ -571,6 +578,7 @@ static struct port *vhost_open(const struct netdev *nd, char *err,
 		}
 	}
 	if (parse_switches(vp, nd, err, errlen) ||
+	    vhost_socket_parse(vp, nd, err, errlen) ||
 	    check_path(vp, err, errlen) || driver_register(vp, err, errlen))
 		goto err;
 	return &vp->port;

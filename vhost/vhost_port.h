@@ -32,6 +32,11 @@
  *		starts with them on, its first poll turns them off
  * @connects:	guests attached so far
  * @disconnects: guests detached so far
+ * @sock_uid:	owner given to a server's socket, or -1 (vhost_socket.c)
+ * @sock_gid:	its group, or -1
+ * @sock_mode:	its mode
+ * @peer_waiting: a peer connected and its device is not ready yet (the
+ *		vhost thread logs why such a peer may leave)
  */
 struct vhost_port {
 	struct port port;
@@ -49,6 +54,10 @@ struct vhost_port {
 	bool registered;
 	uint64_t connects;
 	uint64_t disconnects;
+	int sock_uid;
+	int sock_gid;
+	unsigned int sock_mode;
+	bool peer_waiting;
 };
 
 struct vhost_port *vhost_port_by_path(const char *path);
@@ -57,6 +66,9 @@ void vhost_events_unregister(struct vhost_port *vp);
 void vhost_features_json(uint64_t features, json_t *list);
 uint32_t vhost_features_caps(uint64_t features, uint32_t *max_frame);
 void vhost_features_log(const struct vhost_port *vp);
+int vhost_socket_parse(struct vhost_port *vp, const struct netdev *nd,
+		       char *err, size_t errlen);
+void vhost_socket_own(const struct vhost_port *vp);
 
 extern const struct port_kind port_kind_vhost;
 
