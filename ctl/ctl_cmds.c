@@ -369,36 +369,48 @@ static struct port *nat_port(json_t *req, char *err)
 }
 
 /**
+ * nat_rows() - the rows of every NAT port, or of the one "id" names, each
+ * with the port's id added under @key
+ * @req:	request, with an optional "id"
+ * @rows_of:	one NAT port's rows (a JSON array, a new reference)
+ * @key:	member that names the NAT port in each row
+ * @err:	message buffer
+ *
+ * Return: list, or NULL with a message ("id" names no NAT port)
+ */
+static json_t *nat_rows(json_t *req, json_t *(*rows_of)(struct port *),
+			const char *key, char *err)
+{
+	struct port *only = NULL;
+	json_t *list;
+
+	if (json_object_get(req, "id") && !(only = nat_port(req, err)))
+		return NULL;
+	list = json_array();
+	for (unsigned int i = 0; i < vsw.table->n; i++) {
+		struct port *p = vsw.table->list[i];
+		json_t *rows, *r;
+		size_t k;
+
+		if (strcmp(p->kind->name, "user") || (only && p != only))
+			continue;
+		rows = rows_of(p);
+		json_array_foreach(rows, k, r)
+		{
+			json_object_set_new(r, key, json_string(p->id));
+			json_array_append(list, r);
+		}
+		json_decref(rows);
+	}
+	return list;
+}
+
+/**
  * cmd_hostfwd_list() - "hostfwd-list": rules of one NAT port, or of all
  */
 static json_t *cmd_hostfwd_list(json_t *req, char *err)
 {
-	json_t *list = json_array();
-
-	for (unsigned int i = 0; i < vsw.table->n; i++) {
-		struct port *p = vsw.table->list[i];
-		json_t *rules, *r;
-		size_t k;
-
-		if (strcmp(p->kind->name, "user"))
-			continue;
-		if (json_object_get(req, "id") &&
-		    strcmp(p->id,
-			   json_string_value(json_object_get(req, "id")) ?: ""))
-			continue;
-		rules = slirp_hostfwd_list(p);
-		json_array_foreach(rules, k, r)
-		{
-			json_object_set_new(r, "port", json_string(p->id));
-			json_array_append(list, r);
-		}
-		json_decref(rules);
-	}
-	if (json_object_get(req, "id") && !nat_port(req, err)) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
+	return nat_rows(req, slirp_hostfwd_list, "port", err);
 }
 
 /**
@@ -438,31 +450,7 @@ static json_t *cmd_hostfwd_del(json_t *req, char *err)
  */
 static json_t *cmd_nat_leases(json_t *req, char *err)
 {
-	json_t *list = json_array();
-
-	if (json_object_get(req, "id") && !nat_port(req, err)) {
-		json_decref(list);
-		return NULL;
-	}
-	for (unsigned int i = 0; i < vsw.table->n; i++) {
-		struct port *p = vsw.table->list[i];
-		json_t *rows, *r;
-		size_t k;
-
-		if (strcmp(p->kind->name, "user") ||
-		    (json_object_get(req, "id") &&
-		     strcmp(p->id,
-			    json_string_value(json_object_get(req, "id")))))
-			continue;
-		rows = slirp_nat_leases(p);
-		json_array_foreach(rows, k, r)
-		{
-			json_object_set_new(r, "nat", json_string(p->id));
-			json_array_append(list, r);
-		}
-		json_decref(rows);
-	}
-	return list;
+	return nat_rows(req, slirp_nat_leases, "nat", err);
 }
 
 static const struct ctl_cmd commands[] = {

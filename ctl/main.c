@@ -86,46 +86,25 @@ static void print_banner(const struct options *o)
 }
 
 /**
- * features_start() - act on the features' options before the ports exist,
- * e.g. start the captures of the command line so that they see the ports'
- * first frames
+ * features_apply() - run one hook of every feature on each value of its
+ * option: start (before the ports exist, so that e.g. the captures of the
+ * command line see the ports' first frames) or ports_ready (once they
+ * are open, e.g. every port a --capture names exists)
  * @o:		options
+ * @ready:	run ports_ready (else start)
  *
  * Return: 0, or -1 after printing what failed
  */
-static int features_start(const struct options *o)
+static int features_apply(const struct options *o, bool ready)
 {
 	char err[512];
 
 	for (unsigned int i = 0; i < o->n_feature_args; i++) {
 		const struct options_feature_arg *fa = &o->feature_args[i];
+		int (*hook)(const char *, char *, size_t) =
+			ready ? fa->feature->ports_ready : fa->feature->start;
 
-		if (fa->feature->start &&
-		    fa->feature->start(fa->arg, err, sizeof(err))) {
-			fprintf(stderr, "vioswitch: --%s %s: %s\n",
-				fa->feature->option, fa->arg, err);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/**
- * features_ports_ready() - check the features' options now that the ports
- * are open, e.g. that every port a --capture names exists
- * @o:		options
- *
- * Return: 0, or -1 after printing what is wrong
- */
-static int features_ports_ready(const struct options *o)
-{
-	char err[512];
-
-	for (unsigned int i = 0; i < o->n_feature_args; i++) {
-		const struct options_feature_arg *fa = &o->feature_args[i];
-
-		if (fa->feature->ports_ready &&
-		    fa->feature->ports_ready(fa->arg, err, sizeof(err))) {
+		if (hook && hook(fa->arg, err, sizeof(err))) {
 			fprintf(stderr, "vioswitch: --%s %s: %s\n",
 				fa->feature->option, fa->arg, err);
 			return -1;
@@ -184,7 +163,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vioswitch: %s\n", err);
 		goto out_switch;
 	}
-	if (features_start(&o) || open_ports(&o) || features_ports_ready(&o)) {
+	if (features_apply(&o, false) || open_ports(&o) ||
+	    features_apply(&o, true)) {
 		rc = 2;
 		goto out_control;
 	}
