@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """layout.py - check that the folders keep the architecture (README.md, Layout)
 
-Usage: tests/layout.py [--graph]
+Usage: tests/layout.py [--graph] [ROOT]
 
 Reads every quoted #include of the C sources outside tests/ and build/,
 resolves it to a file of the tree by name, and checks the folder-to-folder
@@ -12,7 +12,8 @@ include graph:
     ebpf/;
   - vioctl/ includes from no folder but ctl/ (the protocol's constants);
   - no two folders include each other, directly or through others.
---graph prints the edges ("A -> B (n includes)") before the verdict.
+--graph prints the edges ("A -> B (n includes)") before the verdict. ROOT
+is the tree to read (default: the one this script is in).
 Exit status: 0 when every rule holds, 1 otherwise (each broken rule named).
 """
 import os
@@ -76,6 +77,10 @@ def loops(graph):
 
 
 def main():
+    global ROOT
+    args = [a for a in sys.argv[1:] if a != "--graph"]
+    if args:
+        ROOT = args[0]
     graph = edges(sources())
     if "--graph" in sys.argv[1:]:
         for (a, b), n in sorted(graph.items()):
