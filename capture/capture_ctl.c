@@ -190,8 +190,15 @@ static json_t *started(struct cap_spec *spec, enum cap_kind kind, char *err)
 static json_t *cmd_capture_start(json_t *req, char *err)
 {
 	struct cap_spec spec;
+	struct ucred cred;
 
 	cap_spec_init(&spec, CAP_KIND_CAPTURE);
+	if (!ctl_peer_cred(&cred)) {
+		/* Files are given to the client (capture_output.c). */
+		spec.has_owner = true;
+		spec.uid = cred.uid;
+		spec.gid = cred.gid;
+	}
 	if (req_ports(req, "port", &spec, err) ||
 	    opt_text(req, "dir", &spec, cap_spec_dir, err) ||
 	    opt_text(req, "format", &spec, cap_spec_format, err) ||
