@@ -42,6 +42,9 @@ struct cap_iface {
  * @done:	the capture ended itself; later records are discarded
  * @reason:	why (valid once @done is set)
  * @written:	frames written
+ * @not_taken:	frames that reached the writer after the capture had ended
+ *		itself (count or duration reached, reader gone, write error)
+ *		or that could not be encoded: neither written nor dropped
  * @bytes:	bytes written to files
  * @port_written: frames written, per port index
  * @path:	current file, or "-" for a stream
@@ -63,6 +66,7 @@ struct cap_writer {
 	int done;
 	char reason[CAP_REASON_MAX];
 	uint64_t written;
+	uint64_t not_taken;
 	uint64_t bytes;
 	uint64_t port_written[PORT_TABLE_MAX];
 	char path[PATH_MAX];
