@@ -51,12 +51,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <linux/sockios.h>
 
 #include "clock.h"
 #include "fd_budget.h"
@@ -80,7 +83,10 @@ unsigned int ctl_idle_timeout = CTL_IDLE_SEC;
  * @fd:		socket
  * @tag:	its epoll tag: slot and generation (client_tag())
  * @rq:		descriptors passed with the pending request, credentials
- * @active_ns:	last request byte received or reply byte sent (monotonic)
+ * @active_ns:	last request byte received, reply byte sent or reply byte
+ *		the client read (monotonic)
+ * @outq:	reply bytes sent and not yet read by the client, at the last
+ *		look (SIOCOUTQ)
  * @out:	reply being sent, or NULL
  * @out_len:	its length
  * @out_off:	bytes of it sent
@@ -93,6 +99,7 @@ struct ctl_client {
 	int64_t tag;
 	struct ctl_request rq;
 	int64_t active_ns;
+	int outq;
 	char *out;
 	size_t out_len;
 	size_t out_off;
@@ -483,6 +490,7 @@ static void client_add(int fd)
 	c->rq.has_cred =
 		!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->rq.cred, &len);
 	c->active_ns = clock_mono_ns();
+	c->outq = 0;
 	c->out = NULL;
 	c->out_len = c->out_off = 0;
 	c->closing = false;
@@ -684,6 +692,7 @@ static int client_flush(struct ctl_client *c)
 	free(c->out);
 	c->out = NULL;
 	c->out_len = c->out_off = 0;
+	c->outq = 0;
 	return 0;
 }
 
@@ -833,8 +842,32 @@ static void client_event(unsigned int i, uint32_t events)
 }
 
 /**
+ * client_reading() - is a client with a pending reply reading it? It may
+ * read for a while before its socket is writable again: a unix socket
+ * wakes its writer only once three quarters of the queued bytes are read
+ * @i:		slot
+ * @now:	monotonic time, ns
+ *
+ * Return: true while the client is still there
+ */
+static bool client_reading(unsigned int i, int64_t now)
+{
+	struct ctl_client *c = ctl.clients[i];
+	int queued;
+
+	if (!ioctl(c->fd, SIOCOUTQ, &queued) && queued < c->outq)
+		c->active_ns = now;
+	client_write(i); /* sends what fits already */
+	if (!ctl.clients[i])
+		return false;
+	if (!ioctl(c->fd, SIOCOUTQ, &queued))
+		c->outq = queued;
+	return true;
+}
+
+/**
  * clients_sweep() - once a second: drop the clients past their time
- * budget (a reply stalled for CTL_STALL_SEC, or idle past
+ * budget (a reply that makes no progress for CTL_STALL_SEC, or idle past
  * ctl_idle_timeout)
  */
 static void clients_sweep(void)
@@ -846,8 +879,9 @@ static void clients_sweep(void)
 		const struct ctl_client *c = ctl.clients[i];
 		int64_t quiet;
 
-		if (!c)
+		if (!c || (c->out && !client_reading(i, now)))
 			continue;
+		c = ctl.clients[i];
 		quiet = now - c->active_ns;
 		if (c->out && quiet > CTL_STALL_SEC * NS_PER_SEC) {
 			if (log_ratelimit_ok(&rl))
