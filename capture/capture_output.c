@@ -6,7 +6,8 @@
  * buffer through cap_out_room()/cap_out_added(); cap_out_flush() writes it
  * out. A stream is written non-blocking: a reader that stops reading only
  * fills the capture's ring, and once the capture is stopped the writer
- * waits at most a second for it. A file is closed with one statistics
+ * waits at most a second for it (a fifth of a second when the switch shuts
+ * down, so that a stuck reader cannot hold up SIGTERM). A file is closed with one statistics
  * block per interface; rotation closes it and opens the next, NAME.EXT ->
  * NAME-0.EXT, NAME-1.EXT, ..., wrapping after FILES files.
  *
@@ -35,8 +36,6 @@
 #include "vswitch.h"
 
 #define CAP_FILE_MODE 0600
-
-#define STOP_GRACE_NS 1000000000LL
 
 /**
  * cap_out_end() - end the capture on the writer's side, once
@@ -72,7 +71,7 @@ static int wait_writable(struct cap_writer *w)
 		return 0;
 	if (!w->stop_ns)
 		w->stop_ns = clock_mono_ns();
-	return clock_mono_ns() - w->stop_ns > STOP_GRACE_NS ? -ETIMEDOUT : 0;
+	return clock_mono_ns() - w->stop_ns > w->grace_ns ? -ETIMEDOUT : 0;
 }
 
 /**

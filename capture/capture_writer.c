@@ -297,6 +297,7 @@ int cap_writer_open(struct cap_session *s, int evfd, char *err, size_t errlen)
 	s->writer = w;
 	w->buf.cap = WRITER_BUF;
 	w->evfd = evfd;
+	w->grace_ns = STOP_GRACE_NS;
 	w->fd = -1;
 	w->wakefd = -1;
 	for (unsigned int i = 0; t && i < t->n; i++) {
@@ -363,10 +364,15 @@ int cap_writer_start(struct cap_session *s, char *err, size_t errlen)
 /**
  * cap_writer_stop() - drain the ring, close the output, join the thread
  * @s:		session no PMD thread can reach any more
+ * @shutdown:	the switch is stopping: give a stuck stream reader
+ *		SHUTDOWN_GRACE_NS instead of STOP_GRACE_NS
  */
-void cap_writer_stop(struct cap_session *s)
+void cap_writer_stop(struct cap_session *s, bool shutdown)
 {
 	uint64_t one = 1;
+
+	if (shutdown && s->writer)
+		s->writer->grace_ns = SHUTDOWN_GRACE_NS; /* before @stop */
 
 	if (!s->has_thread) {
 		if (s->writer)

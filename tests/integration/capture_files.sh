@@ -15,7 +15,9 @@
 # - rotation never follows a symlink: a link planted as the second file
 #   ends the capture with the reason, its target untouched;
 # - --count 50: matched = written + dropped + not_taken, written = 50,
-#   and vioctl's summary says so.
+#   and vioctl's summary says so;
+# - SIGTERM ends the switch within 1 s while a capture streams into a
+#   reader that reads nothing.
 set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
@@ -129,4 +131,21 @@ read -r matched written dropped not_taken <<<"$(sed -n \
 [ "$(tshark -r "$TMP/count.pcapng" 2>/dev/null | wc -l)" = 50 ] || fail "the file does not hold 50 frames"
 pass "--count 50: matched $matched = written $written + dropped $dropped + not taken $not_taken"
 
-stop_switch || fail "exit status $?"
+# 6. SIGTERM while a capture streams to a reader that reads nothing.
+mkfifo "$TMP/fifo"
+sleep 60 <"$TMP/fifo" &
+stuck=$!
+cleanup_add "kill $stuck 2>/dev/null"
+"${VIOCTL[@]}" capture start p0 -w - >"$TMP/fifo" 2>"$TMP/stream.err" &
+follower=$!
+cleanup_add "kill $follower 2>/dev/null"
+wait_until 5 sh -c "'${VIOCTL[0]}' --ctl '$TMP/ctl.sock' --json capture list | grep -q '\"file\": \"-\"'" ||
+	fail "the stream capture did not start: $(cat "$TMP/stream.err")"
+sleep 1
+t0=$(now_us)
+status=0
+stop_switch || status=$?
+ms=$((($(now_us) - t0) / 1000))
+[ "$status" = 0 ] || fail "exit status $status"
+[ "$ms" -lt 1000 ] || fail "SIGTERM took $ms ms with a stream reader that reads nothing"
+pass "SIGTERM with a capture stream nobody reads: the switch exited 0 in $ms ms"
