@@ -90,8 +90,8 @@ grep -qF 'needs exactly one descriptor' <<<"$reply" ||
 	fail "a stream capture with 2 descriptors: $reply"
 wait_until 2 fd_count_is "$base" ||
 	fail "fd count $base before, $(fd_count) after 221 requests passing 1020 fds"
-[ "$(vioctl_j capture list)" = "[]" ] || fail "a capture started: $(vioctl_j capture list)"
 after=$(fd_count)
+[ "$(vioctl_j capture list)" = "[]" ] || fail "a capture started: $(vioctl_j capture list)"
 pass "200 requests x 3 fds, 20 x 20 fds (truncated), a stream capture with 2 fds refused: switch fds $base before, $after after"
 
 # 3. Error text cut inside multibyte characters.
