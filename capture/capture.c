@@ -38,6 +38,7 @@
 #include "capture_session.h"
 #include "log.h"
 #include "mbuf_pool.h"
+#include "utf8.h"
 #include "vswitch.h"
 
 struct rte_mempool *cap_pool;
@@ -407,7 +408,7 @@ static struct cap_session *session_open(struct cap_spec *spec, unsigned int id,
 	return s;
 err:
 	if (s && s->writer)
-		cap_writer_stop(s);
+		cap_writer_stop(s, false);
 	session_free(s);
 	return NULL;
 }
@@ -458,15 +459,17 @@ out:
  * session_end() - unhook a session and close its output; counts are final
  * @s:		running session
  * @reason:	why it ended
+ * @shutdown:	the switch is stopping (cap_writer_stop())
  */
-static void session_end(struct cap_session *s, const char *reason)
+static void session_end(struct cap_session *s, const char *reason,
+			bool shutdown)
 {
 	if (s->ended)
 		return;
 	s->ended = true;
-	snprintf(s->reason, sizeof(s->reason), "%s", reason);
+	utf8_snprintf(s->reason, sizeof(s->reason), "%s", reason);
 	hooks_publish();
-	cap_writer_stop(s);
+	cap_writer_stop(s, shutdown);
 	log_info("%s %u ended: %s",
 		 s->spec.kind == CAP_KIND_MIRROR ? "mirror" : "capture", s->id,
 		 reason);
@@ -488,7 +491,7 @@ void cap_reap(void)
 
 		if (s && !s->ended &&
 		    cap_writer_done(s, reason, sizeof(reason)))
-			session_end(s, reason);
+			session_end(s, reason, false);
 	}
 }
 
@@ -588,7 +591,7 @@ int cap_stop(unsigned int id, enum cap_kind kind, json_t **final, char *err,
 			 kind == CAP_KIND_MIRROR ? "mirror" : "capture", id);
 		return -ENOENT;
 	}
-	session_end(caps.s[slot], "stopped");
+	session_end(caps.s[slot], "stopped", false);
 	if (final)
 		*final = session_json(caps.s[slot]);
 	session_free(caps.s[slot]);
@@ -632,7 +635,7 @@ void cap_fini(void)
 	for (unsigned int i = 0; i < CAP_MAX_SESSIONS; i++) {
 		if (!caps.s[i])
 			continue;
-		session_end(caps.s[i], "the switch is shutting down");
+		session_end(caps.s[i], "the switch is shutting down", true);
 		session_free(caps.s[i]);
 		caps.s[i] = NULL;
 	}

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 #include <rte_mbuf.h>
@@ -56,6 +57,11 @@ enum cap_format {
  * @dst:	mirror output port
  * @ports_later: the named ports may not exist yet (daemon start: captures
  *		begin before the ports, so they see the first frames)
+ * @has_owner:	@uid and @gid are who asked (a control client, SO_PEERCRED):
+ *		capture files are given to that user; without, they belong
+ *		to the switch's own user
+ * @uid:	owner of the capture files
+ * @gid:	their group
  */
 struct cap_spec {
 	enum cap_kind kind;
@@ -74,6 +80,9 @@ struct cap_spec {
 	uint32_t rotate_files;
 	char dst[PORT_ID_MAX];
 	bool ports_later;
+	bool has_owner;
+	uid_t uid;
+	gid_t gid;
 };
 
 void cap_spec_init(struct cap_spec *spec, enum cap_kind kind);

@@ -221,7 +221,7 @@ static void build_session_id(const struct vioctl_cmd *cmd, json_t *req,
  * struct session_row - the members of a capture or mirror description
  */
 struct session_row {
-	json_int_t id, seen, matched, dropped, written, bytes;
+	json_int_t id, seen, matched, dropped, written, not_taken, bytes;
 	const char *dir, *filter, *state, *reason, *file, *format, *to;
 	json_t *ports;
 };
@@ -242,13 +242,14 @@ static int session_unpack(json_t *item, void *out, json_error_t *jerr)
 	s->file = s->format = s->to = "";
 	return json_unpack_ex(item, jerr, 0,
 			      "{s:I,s:o,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s?I,s?I,"
-			      "s?s,s?s,s?s}",
+			      "s?I,s?s,s?s,s?s}",
 			      "id", &s->id, "ports", &s->ports, "dir", &s->dir,
 			      "filter", &s->filter, "state", &s->state,
 			      "reason", &s->reason, "seen", &s->seen, "matched",
 			      &s->matched, "dropped", &s->dropped, "written",
-			      &s->written, "bytes", &s->bytes, "file", &s->file,
-			      "format", &s->format, "to", &s->to);
+			      &s->written, "not_taken", &s->not_taken, "bytes",
+			      &s->bytes, "file", &s->file, "format", &s->format,
+			      "to", &s->to);
 }
 
 /**
@@ -338,9 +339,10 @@ static const char *state_text(const struct session_row *s, char *buf,
  */
 static int list_print(struct vioctl_reply *r, bool mirror)
 {
-	static const char *const chead[] = { "ID",	"PORTS",   "DIR",
-					     "STATE",	"MATCHED", "WRITTEN",
-					     "DROPPED", "FILE",	   "FILTER" };
+	static const char *const chead[] = { "ID",	  "PORTS",   "DIR",
+					     "STATE",	  "MATCHED", "WRITTEN",
+					     "NOT TAKEN", "DROPPED", "FILE",
+					     "FILTER" };
 	static const char *const mhead[] = { "ID",	"SOURCES", "DIR",
 					     "STATE",	"MATCHED", "TO",
 					     "DROPPED", "FILTER" };
@@ -351,9 +353,10 @@ static int list_print(struct vioctl_reply *r, bool mirror)
 	if (rc)
 		return rc;
 	rc = mirror ? vioctl_table_init(&t, 8, mhead)
-		    : vioctl_table_init(&t, 9, chead);
+		    : vioctl_table_init(&t, 10, chead);
 	for (size_t i = 0; !rc && i < json_array_size(r->result); i++) {
-		char id[24], ports[256], state[200], m[24], w[24], d[24];
+		char id[24], ports[256], state[200], m[24], w[24], d[24],
+			nt[24];
 		json_error_t jerr;
 
 		session_unpack(json_array_get(r->result, i), &s, &jerr);
@@ -361,6 +364,7 @@ static int list_print(struct vioctl_reply *r, bool mirror)
 		snprintf(m, sizeof(m), "%" JSON_INTEGER_FORMAT, s.matched);
 		snprintf(w, sizeof(w), "%" JSON_INTEGER_FORMAT, s.written);
 		snprintf(d, sizeof(d), "%" JSON_INTEGER_FORMAT, s.dropped);
+		snprintf(nt, sizeof(nt), "%" JSON_INTEGER_FORMAT, s.not_taken);
 		ports_text(&s, ports, sizeof(ports));
 		state_text(&s, state, sizeof(state));
 		if (mirror) {
@@ -369,8 +373,10 @@ static int list_print(struct vioctl_reply *r, bool mirror)
 
 			rc = vioctl_table_row(&t, row);
 		} else {
-			const char *row[] = { id, ports, s.dir,	 state,	  m,
-					      w,  d,	 s.file, s.filter };
+			const char *row[] = {
+				id, ports, s.dir, state,  m,
+				w,  nt,	   d,	  s.file, s.filter
+			};
 
 			rc = vioctl_table_row(&t, row);
 		}
@@ -404,7 +410,8 @@ static int print_mirrors(struct vioctl_reply *r)
 }
 
 /**
- * capture_summary() - print a capture's final counts
+ * capture_summary() - print a capture's final counts: matched = written +
+ * not taken + dropped
  * @f:		where
  * @s:		final description
  */
@@ -414,10 +421,11 @@ static void capture_summary(FILE *f, const struct session_row *s)
 		"capture %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT
 		" frames matched, %" JSON_INTEGER_FORMAT
 		" written (%" JSON_INTEGER_FORMAT
-		" bytes to %s), %" JSON_INTEGER_FORMAT " dropped; %s\n",
+		" bytes to %s), %" JSON_INTEGER_FORMAT
+		" not taken, %" JSON_INTEGER_FORMAT " dropped; %s\n",
 		s->id, s->matched, s->written, s->bytes,
-		!strcmp(s->file, "-") ? "stdout" : s->file, s->dropped,
-		*s->reason ? s->reason : s->state);
+		!strcmp(s->file, "-") ? "stdout" : s->file, s->not_taken,
+		s->dropped, *s->reason ? s->reason : s->state);
 }
 
 /**

@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "control.h"
 #include "feature.h"
+#include "utf8.h"
 #include "vswitch.h"
 
 /**
@@ -189,8 +190,15 @@ static json_t *started(struct cap_spec *spec, enum cap_kind kind, char *err)
 static json_t *cmd_capture_start(json_t *req, char *err)
 {
 	struct cap_spec spec;
+	struct ucred cred;
 
 	cap_spec_init(&spec, CAP_KIND_CAPTURE);
+	if (!ctl_peer_cred(&cred)) {
+		/* Files are given to the client (capture_output.c). */
+		spec.has_owner = true;
+		spec.uid = cred.uid;
+		spec.gid = cred.gid;
+	}
 	if (req_ports(req, "port", &spec, err) ||
 	    opt_text(req, "dir", &spec, cap_spec_dir, err) ||
 	    opt_text(req, "format", &spec, cap_spec_format, err) ||
@@ -210,13 +218,14 @@ static json_t *cmd_capture_start(json_t *req, char *err)
 		spec.fd = ctl_take_fd();
 		if (spec.fd < 0) {
 			snprintf(err, CTL_ERR_MAX,
-				 "\"stream\" needs a descriptor passed with "
-				 "the request (SCM_RIGHTS)");
+				 "\"stream\" needs %s descriptor passed with "
+				 "the request (SCM_RIGHTS)",
+				 spec.fd == -E2BIG ? "exactly one" : "a");
 			return NULL;
 		}
 	} else if (spec.path[0] && spec.path[0] != '/') {
-		snprintf(err, CTL_ERR_MAX,
-			 "file '%.200s': give an absolute path", spec.path);
+		snprintf(err, CTL_ERR_MAX, "file '%.*s': give an absolute path",
+			 (int)utf8_cut(spec.path, 200), spec.path);
 		return NULL;
 	}
 	return started(&spec, CAP_KIND_CAPTURE, err);

@@ -6,9 +6,20 @@
  * buffer through cap_out_room()/cap_out_added(); cap_out_flush() writes it
  * out. A stream is written non-blocking: a reader that stops reading only
  * fills the capture's ring, and once the capture is stopped the writer
- * waits at most a second for it. A file is closed with one statistics
+ * waits at most a second for it (a fifth of a second when the switch shuts
+ * down, so that a stuck reader cannot hold up SIGTERM). A file is closed with one statistics
  * block per interface; rotation closes it and opens the next, NAME.EXT ->
  * NAME-0.EXT, NAME-1.EXT, ..., wrapping after FILES files.
+ *
+ * Files are written for a user (open_private()): the one who asked over
+ * the control socket (SO_PEERCRED), or the switch's own user for
+ * --capture. A file is created with O_CREAT | O_EXCL | O_NOFOLLOW, mode
+ * 0600, and given to that user with fchown()/fchmod() on the descriptor,
+ * never by path. An existing file is opened with O_NOFOLLOW and no O_CREAT
+ * and truncated only when fstat() on that descriptor shows a regular file
+ * of that user with no other hard link; a FIFO is written as it is. A final
+ * component that is a symbolic link is refused, at the start and at every
+ * rotation, so a capture never writes through a link someone planted.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,13 +27,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture_output.h"
 #include "log.h"
+#include "utf8.h"
 #include "vswitch.h"
 
-#define STOP_GRACE_NS 1000000000LL
+#define CAP_FILE_MODE 0600
 
 /**
  * cap_out_end() - end the capture on the writer's side, once
@@ -35,7 +48,7 @@ void cap_out_end(struct cap_writer *w, const char *reason)
 
 	if (__atomic_load_n(&w->done, __ATOMIC_RELAXED))
 		return;
-	snprintf(w->reason, sizeof(w->reason), "%s", reason);
+	utf8_snprintf(w->reason, sizeof(w->reason), "%s", reason);
 	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
 	if (w->evfd >= 0 && write(w->evfd, &one, sizeof(one)) < 0)
 		log_debug("capture: event fd: %s", strerror(errno));
@@ -58,7 +71,7 @@ static int wait_writable(struct cap_writer *w)
 		return 0;
 	if (!w->stop_ns)
 		w->stop_ns = clock_mono_ns();
-	return clock_mono_ns() - w->stop_ns > STOP_GRACE_NS ? -ETIMEDOUT : 0;
+	return clock_mono_ns() - w->stop_ns > w->grace_ns ? -ETIMEDOUT : 0;
 }
 
 /**
@@ -253,6 +266,145 @@ int cap_out_section(struct cap_session *s)
 }
 
 /**
+ * file_owner() - who a session's files are for
+ * @s:		session
+ * @uid:	set to the user
+ * @gid:	set to the group
+ */
+static void file_owner(const struct cap_session *s, uid_t *uid, gid_t *gid)
+{
+	*uid = s->spec.has_owner ? s->spec.uid : geteuid();
+	*gid = s->spec.has_owner ? s->spec.gid : getegid();
+}
+
+/**
+ * give_file() - make an open regular file private to its user: owner
+ * and group, mode 0600
+ * @fd:		the file
+ * @st:		its fstat()
+ * @uid:	user
+ * @gid:	group
+ *
+ * Return: 0, or -errno. Only the owner may not be set when @uid is root
+ * (the switch runs as another user): root reads the file all the same.
+ */
+static int give_file(int fd, const struct stat *st, uid_t uid, gid_t gid)
+{
+	if ((st->st_uid != uid || st->st_gid != gid) && fchown(fd, uid, gid) &&
+	    uid != 0)
+		return -errno;
+	if ((st->st_mode & 07777) != CAP_FILE_MODE && fchmod(fd, CAP_FILE_MODE))
+		return -errno;
+	return 0;
+}
+
+/**
+ * open_existing() - open a file that is there already, without following
+ * a symbolic link, and check what it is
+ * @path:	file
+ * @flags:	open flags (O_NOFOLLOW among them)
+ * @uid:	the user it is written for
+ * @st:		set to its fstat()
+ * @why:	set to what is wrong, when it is a file we must not touch
+ *
+ * Return: descriptor, or -errno (-EPERM with @why)
+ */
+static int open_existing(const char *path, int flags, uid_t uid,
+			 struct stat *st, const char **why)
+{
+	int fd = open(path, flags);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st)) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	if (S_ISFIFO(st->st_mode))
+		return fd;
+	if (!S_ISREG(st->st_mode))
+		*why = "it is neither a regular file nor a FIFO";
+	else if (st->st_uid != uid)
+		*why = "it belongs to another user; remove it or choose "
+		       "another name";
+	else if (st->st_nlink != 1)
+		*why = "it has other hard links";
+	else if (ftruncate(fd, 0))
+		*why = "it cannot be truncated";
+	else
+		return fd;
+	close(fd);
+	return -EPERM;
+}
+
+/**
+ * open_private() - create or reuse a capture file for its user
+ * @s:		session
+ * @path:	file
+ * @err:	message on failure
+ * @errlen:	its size
+ *
+ * See "Files are written for a user" above. O_NONBLOCK: a FIFO without a
+ * reader must not block the control thread (ENXIO instead); writes handle
+ * EAGAIN like a stream.
+ *
+ * Return: descriptor, or -errno with a message
+ */
+static int open_private(const struct cap_session *s, const char *path,
+			char *err, size_t errlen)
+{
+	const int flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	const char *why = NULL;
+	struct stat st;
+	uid_t uid;
+	gid_t gid;
+	bool created = false;
+	int fd = -ENOENT, rc;
+
+	file_owner(s, &uid, &gid);
+	/* Removed between the two opens: try again, a few times. */
+	for (int tries = 0; fd == -ENOENT && tries < 3; tries++) {
+		fd = open(path, flags | O_CREAT | O_EXCL, CAP_FILE_MODE);
+		created = fd >= 0;
+		if (fd < 0)
+			fd = errno == EEXIST ? open_existing(path, flags, uid,
+							     &st, &why)
+					     : -errno;
+		else if (fstat(fd, &st)) {
+			rc = -errno;
+			close(fd);
+			fd = rc;
+		}
+	}
+	if (fd >= 0 && S_ISREG(st.st_mode) &&
+	    (rc = give_file(fd, &st, uid, gid))) {
+		close(fd);
+		if (created)
+			unlink(path); /* at worst a link planted since */
+		utf8_snprintf(err, errlen, "cannot give %s to uid %u: %s", path,
+			      (unsigned int)uid, strerror(-rc));
+		return rc;
+	}
+	if (fd >= 0)
+		return fd;
+	if (why)
+		utf8_snprintf(err, errlen, "refusing to write %s: %s", path,
+			      why);
+	else if (fd == -ELOOP)
+		utf8_snprintf(err, errlen,
+			      "refusing to write %s: it is a symbolic link "
+			      "(captures never follow one; give the real path)",
+			      path);
+	else
+		utf8_snprintf(err, errlen, "cannot open %s: %s", path,
+			      fd == -ENXIO ? "a FIFO nobody reads"
+					   : strerror(-fd));
+	return fd;
+}
+
+/**
  * cap_out_open() - open file number @no and start its section
  * @s:		session
  * @no:		file number (rotation)
@@ -266,21 +418,13 @@ int cap_out_open(struct cap_session *s, uint32_t no, char *err, size_t errlen)
 	struct cap_writer *w = s->writer;
 
 	file_name(s, no, w->path, sizeof(w->path));
-	/* O_NONBLOCK: a FIFO without a reader must not block the control
-	 * thread (ENXIO instead); writes handle EAGAIN like a stream. */
-	w->fd = open(w->path,
-		     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK,
-		     0644);
-	if (w->fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", w->path,
-			 errno == ENXIO ? "a FIFO nobody reads"
-					: strerror(errno));
-		return -errno;
-	}
+	w->fd = open_private(s, w->path, err, errlen);
+	if (w->fd < 0)
+		return w->fd;
 	w->file_no = no;
 	w->files++;
 	if (cap_out_section(s)) {
-		snprintf(err, errlen, "cannot write %s", w->path);
+		utf8_snprintf(err, errlen, "cannot write %s", w->path);
 		return -EIO;
 	}
 	return 0;

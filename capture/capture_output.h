@@ -13,6 +13,8 @@
 #define WRITER_BUF	  (512u << 10)
 #define BLOCK_MAX(caplen) ((size_t)(caplen) + 4096) /* with all options */
 #define ISB_MAX		  128 /* an interface statistics block */
+#define STOP_GRACE_NS	  1000000000LL /* a stuck stream, when stopped */
+#define SHUTDOWN_GRACE_NS 200000000LL /* ... when the switch stops */
 
 /**
  * struct cap_iface - an interface of the pcapng section
@@ -39,9 +41,13 @@ struct cap_iface {
  * @deadline_ns: end of the capture by --duration (monotonic), 0 for none
  * @stop:	set by the control thread: drain and close
  * @stop_ns:	when @stop was seen (monotonic), for the stream grace
+ * @grace_ns:	how long a stream's reader may then take the rest
  * @done:	the capture ended itself; later records are discarded
  * @reason:	why (valid once @done is set)
  * @written:	frames written
+ * @not_taken:	frames that reached the writer after the capture had ended
+ *		itself (count or duration reached, reader gone, write error)
+ *		or that could not be encoded: neither written nor dropped
  * @bytes:	bytes written to files
  * @port_written: frames written, per port index
  * @path:	current file, or "-" for a stream
@@ -60,9 +66,11 @@ struct cap_writer {
 	int64_t deadline_ns;
 	int stop;
 	int64_t stop_ns;
+	int64_t grace_ns;
 	int done;
 	char reason[CAP_REASON_MAX];
 	uint64_t written;
+	uint64_t not_taken;
 	uint64_t bytes;
 	uint64_t port_written[PORT_TABLE_MAX];
 	char path[PATH_MAX];

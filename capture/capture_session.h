@@ -95,7 +95,7 @@ void cap_session_sum(const struct cap_session *s, int port,
 
 int cap_writer_open(struct cap_session *s, int evfd, char *err, size_t errlen);
 int cap_writer_start(struct cap_session *s, char *err, size_t errlen);
-void cap_writer_stop(struct cap_session *s);
+void cap_writer_stop(struct cap_session *s, bool shutdown);
 bool cap_writer_done(const struct cap_session *s, char *reason, size_t len);
 void cap_writer_json(const struct cap_session *s, json_t *obj);
 void cap_writer_free(struct cap_session *s);

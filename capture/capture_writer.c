@@ -25,7 +25,11 @@
  * fd) when the frame count or the duration is reached, when the reader of a
  * stream goes away or on a write error; the control thread then unhooks the
  * session and calls cap_writer_stop(), which drains the ring and closes the
- * file. Buffer, files, streams and rotation are in capture_output.c.
+ * file. Frames the datapath matched and queued until it was unhooked are
+ * taken off the ring but not written, and counted as not taken: every
+ * matched frame is written, dropped by the datapath (no buffer, ring full)
+ * or not taken. Buffer, files, streams and rotation are in
+ * capture_output.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -149,8 +153,10 @@ static int encode(struct cap_session *s, struct rte_mbuf *m)
  * write_one() - write one record, rotating first if it would not fit
  * @s:		session
  * @m:		stamped copy, not consumed
+ *
+ * Return: true if it was written
  */
-static void write_one(struct cap_session *s, struct rte_mbuf *m)
+static bool write_one(struct cap_session *s, struct rte_mbuf *m)
 {
 	struct cap_writer *w = s->writer;
 	uint64_t limit = (uint64_t)s->spec.rotate_mb << 20;
@@ -161,11 +167,11 @@ static void write_one(struct cap_session *s, struct rte_mbuf *m)
 	    w->file_bytes + BLOCK_MAX(m->pkt_len) + ISB_MAX * (w->n_if + 2) >
 		    limit &&
 	    cap_out_rotate(s))
-		return;
+		return false;
 	if (encode(s, m)) {
 		if (!__atomic_load_n(&w->done, __ATOMIC_RELAXED))
 			cap_out_end(w, "cannot encode a record");
-		return;
+		return false;
 	}
 	__atomic_store_n(&w->written, w->written + 1, __ATOMIC_RELAXED);
 	w->port_written[((const struct cap_meta *)rte_mbuf_to_priv(m))->port]++;
@@ -173,6 +179,7 @@ static void write_one(struct cap_session *s, struct rte_mbuf *m)
 		cap_out_flush(w);
 		cap_out_end(w, "count reached");
 	}
+	return true;
 }
 
 /**
@@ -180,15 +187,26 @@ static void write_one(struct cap_session *s, struct rte_mbuf *m)
  * @s:		session
  * @recs:	stamped copies, consumed
  * @n:		count
+ *
+ * Every record is counted once: written, or not taken (the capture had
+ * ended itself, or the record could not be written), so that matched =
+ * written + dropped + not taken.
  */
 static void write_burst(struct cap_session *s, struct rte_mbuf **recs,
 			unsigned int n)
 {
+	struct cap_writer *w = s->writer;
+	uint64_t not_taken = 0;
+
 	for (unsigned int i = 0; i < n; i++) {
-		if (!__atomic_load_n(&s->writer->done, __ATOMIC_RELAXED))
-			write_one(s, recs[i]);
+		if (__atomic_load_n(&w->done, __ATOMIC_RELAXED) ||
+		    !write_one(s, recs[i]))
+			not_taken++;
 		rte_pktmbuf_free(recs[i]);
 	}
+	if (not_taken)
+		__atomic_store_n(&w->not_taken, w->not_taken + not_taken,
+				 __ATOMIC_RELAXED);
 }
 
 /**
@@ -279,6 +297,7 @@ int cap_writer_open(struct cap_session *s, int evfd, char *err, size_t errlen)
 	s->writer = w;
 	w->buf.cap = WRITER_BUF;
 	w->evfd = evfd;
+	w->grace_ns = STOP_GRACE_NS;
 	w->fd = -1;
 	w->wakefd = -1;
 	for (unsigned int i = 0; t && i < t->n; i++) {
@@ -345,10 +364,15 @@ int cap_writer_start(struct cap_session *s, char *err, size_t errlen)
 /**
  * cap_writer_stop() - drain the ring, close the output, join the thread
  * @s:		session no PMD thread can reach any more
+ * @shutdown:	the switch is stopping: give a stuck stream reader
+ *		SHUTDOWN_GRACE_NS instead of STOP_GRACE_NS
  */
-void cap_writer_stop(struct cap_session *s)
+void cap_writer_stop(struct cap_session *s, bool shutdown)
 {
 	uint64_t one = 1;
+
+	if (shutdown && s->writer)
+		s->writer->grace_ns = SHUTDOWN_GRACE_NS; /* before @stop */
 
 	if (!s->has_thread) {
 		if (s->writer)
@@ -398,6 +422,9 @@ void cap_writer_json(const struct cap_session *s, json_t *obj)
 	json_object_set_new(obj, "written",
 			    json_integer((json_int_t)__atomic_load_n(
 				    &w->written, __ATOMIC_RELAXED)));
+	json_object_set_new(obj, "not_taken",
+			    json_integer((json_int_t)__atomic_load_n(
+				    &w->not_taken, __ATOMIC_RELAXED)));
 	json_object_set_new(obj, "bytes",
 			    json_integer((json_int_t)__atomic_load_n(
 				    &w->bytes, __ATOMIC_RELAXED)));

@@ -18,13 +18,14 @@
 #include "feature.h"
 #include "port.h"
 #include "slirp_port.h"
+#include "utf8.h"
 #include "vlan.h"
 #include "vswitch.h"
 
 #define ERR_MAX CTL_ERR_MAX
 
-/* The descriptor passed with the request being handled, or NULL. */
-static int *request_fd;
+/* What the control loop knows of the request being handled, or NULL. */
+static struct ctl_request *request;
 
 /**
  * req_string() - a string member of the request
@@ -494,34 +495,66 @@ static json_t *dispatch(json_t *req, char *err)
 	fc = ctl_feature_cmd(cmd);
 	if (fc)
 		return fc->fn(req, err);
-	snprintf(err, ERR_MAX, "unknown command '%.64s'", cmd);
+	snprintf(err, ERR_MAX, "unknown command '%.*s'", (int)utf8_cut(cmd, 64),
+		 cmd);
 	return NULL;
 }
 
 /**
  * ctl_take_fd() - take the descriptor passed with the current request
  *
- * Return: the descriptor, now owned by the caller, or -1
+ * A descriptor is offered only when exactly one came with the request;
+ * any others were closed (ctl_fds.c).
+ *
+ * Return: the descriptor, now owned by the caller; -ENOENT when none came,
+ * -E2BIG when several came
  */
 int ctl_take_fd(void)
 {
-	int fd = request_fd ? *request_fd : -1;
+	return request ? ctl_fds_take(&request->fds) : -ENOENT;
+}
 
-	if (request_fd)
-		*request_fd = -1;
-	return fd;
+/**
+ * ctl_peer_cred() - who sent the current request
+ * @cred:	set to the client's pid, uid and gid (SO_PEERCRED, as of its
+ *		connect())
+ *
+ * Return: 0, or -ENOENT outside a client's request (start-up, tests)
+ */
+int ctl_peer_cred(struct ucred *cred)
+{
+	if (!request || !request->has_cred)
+		return -ENOENT;
+	*cred = request->cred;
+	return 0;
+}
+
+/**
+ * error_json() - {"ok": false, "error": @err}, @err made valid UTF-8
+ * first (cut on a character boundary, invalid bytes replaced), so that the
+ * reply can always be encoded
+ * @err:	message, modified
+ *
+ * Return: reply object, or NULL without memory
+ */
+static json_t *error_json(char *err)
+{
+	utf8_fix(err);
+	return json_pack("{s:b,s:s}", "ok", 0, "error",
+			 err[0] ? err : "failed");
 }
 
 /**
  * ctl_handle() - answer one request line
  * @line:	request text (not NUL-terminated)
  * @len:	its length
- * @fd:		descriptor passed with the request (-1 for none); a handler
- *		that takes it sets it to -1, the caller closes it otherwise
+ * @rq:		descriptors passed with the request and who sent it, or NULL;
+ *		a handler that takes the descriptor leaves none in @rq, the
+ *		caller closes the rest
  *
- * Return: reply object
+ * Return: reply object (NULL only without memory)
  */
-json_t *ctl_handle(const char *line, size_t len, int *fd)
+json_t *ctl_handle(const char *line, size_t len, struct ctl_request *rq)
 {
 	char err[ERR_MAX] = "";
 	json_error_t jerr;
@@ -535,14 +568,13 @@ json_t *ctl_handle(const char *line, size_t len, int *fd)
 			snprintf(err, ERR_MAX, "bad JSON at column %d: %s",
 				 jerr.column, jerr.text);
 		json_decref(req);
-		return json_pack("{s:b,s:s}", "ok", 0, "error", err);
+		return error_json(err);
 	}
-	request_fd = fd;
+	request = rq;
 	result = dispatch(req, err);
-	request_fd = NULL;
+	request = NULL;
 	json_decref(req);
 	if (!result)
-		return json_pack("{s:b,s:s}", "ok", 0, "error",
-				 err[0] ? err : "failed");
+		return error_json(err);
 	return json_pack("{s:b,s:o}", "ok", 1, "result", result);
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "feature.h"
 #include "netdev.h"
 
@@ -33,6 +34,7 @@ enum opt_id {
 	OPT_LEARN_LIMIT,
 	OPT_IDLE_US,
 	OPT_FLUSH_US,
+	OPT_CTL_IDLE,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_FEATURE = 1024, /* feature k's option: OPT_FEATURE + k */
@@ -50,6 +52,7 @@ static const struct option base_opts[] = {
 	{ "learn-limit", required_argument, NULL, OPT_LEARN_LIMIT },
 	{ "pmd-idle-us", required_argument, NULL, OPT_IDLE_US },
 	{ "tx-flush-us", required_argument, NULL, OPT_FLUSH_US },
+	{ "ctl-idle-timeout", required_argument, NULL, OPT_CTL_IDLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 };
@@ -84,6 +87,8 @@ static const char usage_tail[] =
 	"  --config FILE       read options from FILE, one per line\n"
 	"  --ctl PATH          control socket (default $VIOSWITCH_CTL or\n"
 	"                        " CTL_PATH_DEFAULT ")\n"
+	"  --ctl-idle-timeout SEC  drop control clients that send no\n"
+	"                        request for SEC seconds (60; 0: never)\n"
 	"  --pmd-cpus LIST     CPUs of the datapath threads, e.g. 1 or 0-1\n"
 	"                        (default: the last CPU we may run on)\n"
 	"  --hugepages MODE    auto (default), on or off\n"
@@ -376,6 +381,10 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 		break;
 	case OPT_FLUSH_US:
 		o->cfg.flush_us = parse_u32("tx-flush-us", arg, 0, 1000000);
+		break;
+	case OPT_CTL_IDLE:
+		ctl_idle_timeout =
+			parse_u32("ctl-idle-timeout", arg, 0, 86400 * 365);
 		break;
 	case OPT_HELP:
 		usage();

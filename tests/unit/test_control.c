@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* test_control.c - unit tests of the control commands (ctl/ctl_cmds.c)
- * on a real switch instance without PMD threads
+ * on a real switch instance without PMD threads, of the descriptors passed
+ * with requests (ctl/ctl_fds.c) and of UTF-8-safe error text (ctl/utf8.c)
  *
  * Requests go through ctl_handle(), exactly as a line read from the control
  * socket would; ports are real pcap ports writing into a temporary
- * directory.
+ * directory. Descriptors travel over a real socketpair.
  */
 #include "eal_fixture.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <rte_version.h>
 
 #include "control.h"
 #include "log.h"
+#include "utf8.h"
 #include "vswitch.h"
 
 #define REQ_MAX 1024
@@ -521,6 +528,295 @@ static void test_pmd_stats_empty(void **state)
  *
  * Return: 0 when all passed, else the number of failures
  */
+/**
+ * fix() - utf8_fix() of a copy of @in
+ * @in:		text
+ * @out:	result
+ * @len:	its size
+ *
+ * Return: @out
+ */
+static const char *fix(const char *in, char *out, size_t len)
+{
+	snprintf(out, len, "%s", in);
+	utf8_fix(out);
+	return out;
+}
+
+/**
+ * test_utf8_cut_on_boundaries() - utf8_cut() never ends inside a
+ * character, and keeps every whole one that fits
+ * @state:	unused
+ */
+static void test_utf8_cut_on_boundaries(void **state)
+{
+	const char *s = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z"; /* aé€😀z */
+	static const size_t want[] = { 0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11 };
+
+	(void)state;
+	for (size_t max = 0; max < sizeof(want) / sizeof(*want); max++)
+		assert_int_equal(utf8_cut(s, max), want[max]);
+	assert_int_equal(utf8_cut(s, 100), strlen(s));
+	assert_int_equal(utf8_cut("", 5), 0);
+}
+
+/**
+ * test_utf8_fix_drops_cut_character() - a character cut at the end is
+ * dropped, whole
+ * @state:	unused
+ */
+static void test_utf8_fix_drops_cut_character(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(fix("ab\xc3", buf, sizeof(buf)), "ab");
+	assert_string_equal(fix("ab\xe2\x82", buf, sizeof(buf)), "ab");
+	assert_string_equal(fix("ab\xf0\x9f\x98", buf, sizeof(buf)), "ab");
+	assert_string_equal(fix("ab\xf0", buf, sizeof(buf)), "ab");
+	assert_string_equal(fix("\xc3\xa9\xc3", buf, sizeof(buf)), "\xc3\xa9");
+}
+
+/**
+ * test_utf8_fix_replaces_invalid() - invalid bytes inside the text become
+ * '?', one each; valid text is left alone
+ * @state:	unused
+ */
+static void test_utf8_fix_replaces_invalid(void **state)
+{
+	const char *valid = "x \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 "
+			    "\xf4\x8f\xbf\xbf \xed\x9f\xbf";
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(fix(valid, buf, sizeof(buf)), valid);
+	assert_string_equal(fix("a\xff"
+				"b",
+				buf, sizeof(buf)),
+			    "a?b");
+	assert_string_equal(fix("a\x80"
+				"b",
+				buf, sizeof(buf)),
+			    "a?b");
+	/* overlong '/', surrogate U+D800, U+110000 */
+	assert_string_equal(fix("\xc0\xaf.", buf, sizeof(buf)), "??.");
+	assert_string_equal(fix("\xe0\x80\xaf.", buf, sizeof(buf)), "???.");
+	assert_string_equal(fix("\xed\xa0\x80.", buf, sizeof(buf)), "???.");
+	assert_string_equal(fix("\xf4\x90\x80\x80.", buf, sizeof(buf)),
+			    "????.");
+	/* a character cut in the middle of the text, not at its end */
+	assert_string_equal(fix("\xe2\x82'", buf, sizeof(buf)), "?\?'");
+}
+
+/**
+ * test_utf8_fix_satisfies_jansson() - whatever the bytes, jansson
+ * accepts the fixed text, and leaves valid text (which it accepts) alone
+ * @state:	unused
+ */
+static void test_utf8_fix_satisfies_jansson(void **state)
+{
+	static const uint8_t pick[] = { 'a',  0x7f, 0x80, 0xbf, 0xc0, 0xc2,
+					0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4,
+					0xf5, 0xff, 0x9f, 0xa0, 0x8f, 0x90 };
+	char buf[16], orig[16];
+
+	(void)state;
+	srandom(18);
+	for (int round = 0; round < 200000; round++) {
+		size_t n = (size_t)random() % (sizeof(buf) - 1);
+		json_t *str;
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (char)pick[(size_t)random() % sizeof(pick)];
+		buf[n] = '\0';
+		memcpy(orig, buf, sizeof(buf));
+		str = json_string(buf);
+		utf8_fix(buf);
+		if (str)
+			assert_string_equal(buf, orig);
+		json_decref(str);
+		str = json_string(buf);
+		if (!str)
+			fail_msg("jansson refuses fixed text of round %d",
+				 round);
+		json_decref(str);
+		assert_true(utf8_cut(orig, n / 2) <= n / 2);
+	}
+}
+
+/**
+ * test_error_cut_in_character_still_encodes() - an error message that
+ * snprintf() cuts inside a multibyte character is still sent, ending on
+ * the last whole character
+ * @state:	unused
+ */
+static void test_error_cut_in_character_still_encodes(void **state)
+{
+	char req[2048] = "{\"cmd\":\"stats\",\"id\":\"";
+	const char *err;
+	json_t *reply;
+	char *text;
+
+	(void)state;
+	for (int i = 0; i < 300; i++)
+		strcat(req, "\xc3\xa9"); /* é */
+	strcat(req, "\"}");
+	reply = ctl_handle(req, strlen(req), NULL);
+	assert_non_null(reply);
+	text = json_dumps(reply, JSON_COMPACT);
+	assert_non_null(text);
+	free(text);
+	err = json_string_value(json_object_get(reply, "error"));
+	assert_non_null(err);
+	assert_int_equal(strlen(err), 16 + 247 * 2); /* "no port with id " */
+	json_decref(reply);
+}
+
+/**
+ * fd_count() - descriptors this process holds
+ *
+ * Return: count
+ */
+static int fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/**
+ * pass_fds() - send one byte with @n copies of /dev/null over @sv[0] and
+ * read it from @sv[1] as the control loop does
+ * @sv:		socketpair
+ * @n:		descriptors to pass
+ * @f:		descriptors received, as ctl_fds_recv() counts them
+ */
+static void pass_fds(int sv[2], unsigned int n, struct ctl_fds *f)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 64)];
+		struct cmsghdr align;
+	} out = { 0 };
+	union ctl_fds_cbuf in;
+	char byte = 'x';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = out.buf,
+			      .msg_controllen = CMSG_SPACE(sizeof(int) * n) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int fds[64];
+
+	assert_true(n > 0 && n <= 64);
+	for (unsigned int i = 0; i < n; i++)
+		assert_true((fds[i] = open("/dev/null", O_RDONLY)) >= 0);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * n);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * n);
+	assert_int_equal(sendmsg(sv[0], &msg, 0), 1);
+	for (unsigned int i = 0; i < n; i++)
+		close(fds[i]);
+	msg = (struct msghdr){ .msg_iov = &iov,
+			       .msg_iovlen = 1,
+			       .msg_control = in.buf,
+			       .msg_controllen = sizeof(in.buf) };
+	assert_int_equal(recvmsg(sv[1], &msg, MSG_CMSG_CLOEXEC), 1);
+	ctl_fds_recv(f, &msg);
+}
+
+/**
+ * test_fds_one_is_offered() - exactly one descriptor: the handler may take
+ * it, once; one not taken is closed by ctl_fds_clear()
+ * @state:	unused
+ */
+static void test_fds_one_is_offered(void **state)
+{
+	struct ctl_fds f;
+	int sv[2], before, fd;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	before = fd_count();
+	ctl_fds_init(&f);
+	assert_int_equal(ctl_fds_take(&f), -ENOENT);
+	pass_fds(sv, 1, &f);
+	fd = ctl_fds_take(&f);
+	assert_true(fd >= 0);
+	assert_int_equal(ctl_fds_take(&f), -ENOENT);
+	close(fd);
+	ctl_fds_clear(&f);
+	pass_fds(sv, 1, &f);
+	assert_int_equal(fd_count(), before + 1);
+	ctl_fds_clear(&f);
+	assert_int_equal(fd_count(), before);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/**
+ * test_fds_several_are_closed() - two, eight, or more than the control
+ * buffer holds (MSG_CTRUNC): none is offered and none stays open; two
+ * messages of one each count as two
+ * @state:	unused
+ */
+static void test_fds_several_are_closed(void **state)
+{
+	static const unsigned int counts[] = { 2, 3, CTL_FDS_MAX, 20, 64 };
+	struct ctl_fds f;
+	int sv[2], before;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	before = fd_count();
+	for (size_t k = 0; k < sizeof(counts) / sizeof(*counts); k++) {
+		ctl_fds_init(&f);
+		pass_fds(sv, counts[k], &f);
+		assert_true(f.n >= 2);
+		assert_int_equal(ctl_fds_take(&f), -E2BIG);
+		assert_int_equal(fd_count(), before);
+		ctl_fds_clear(&f);
+	}
+	ctl_fds_init(&f);
+	pass_fds(sv, 1, &f);
+	pass_fds(sv, 1, &f);
+	assert_int_equal(ctl_fds_take(&f), -E2BIG);
+	assert_int_equal(fd_count(), before);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/**
+ * test_stream_capture_wants_exactly_one_fd() - a stream capture sent with
+ * two descriptors is refused with a message saying so, and none is kept
+ * @state:	unused
+ */
+static void test_stream_capture_wants_exactly_one_fd(void **state)
+{
+	static const char req[] =
+		"{\"cmd\":\"capture-start\",\"port\":\"p0\",\"stream\":true}";
+	struct ctl_request rq = { .has_cred = false };
+	struct ucred cred;
+	int sv[2], before;
+
+	(void)state;
+	assert_int_equal(ctl_peer_cred(&cred), -ENOENT);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	before = fd_count();
+	ctl_fds_init(&rq.fds);
+	pass_fds(sv, 2, &rq.fds);
+	expect_error(ctl_handle(req, sizeof(req) - 1, &rq), "exactly one");
+	ctl_fds_clear(&rq.fds);
+	assert_int_equal(fd_count(), before);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +837,14 @@ int main(void)
 		ctl_test(test_port_del_removes_its_fdb_entries),
 		ctl_test(test_fdb_flush),
 		ctl_test(test_pmd_stats_empty),
+		cmocka_unit_test(test_utf8_cut_on_boundaries),
+		cmocka_unit_test(test_utf8_fix_drops_cut_character),
+		cmocka_unit_test(test_utf8_fix_replaces_invalid),
+		cmocka_unit_test(test_utf8_fix_satisfies_jansson),
+		ctl_test(test_error_cut_in_character_still_encodes),
+		cmocka_unit_test(test_fds_one_is_offered),
+		cmocka_unit_test(test_fds_several_are_closed),
+		ctl_test(test_stream_capture_wants_exactly_one_fd),
 	};
 
 	return cmocka_run_group_tests_name("control", tests, group_setup,
