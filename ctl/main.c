@@ -17,6 +17,7 @@
 #include "offload.h"
 #include "options.h"
 #include "port.h"
+#include "state.h"
 #include "vswitch.h"
 
 /**
@@ -184,7 +185,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vioswitch: %s\n", err);
 		goto out_switch;
 	}
-	if (features_start(&o) || open_ports(&o) || features_ports_ready(&o)) {
+	if (features_start(&o) || open_ports(&o) || features_ports_ready(&o) ||
+	    state_start(&o)) {
 		rc = 2;
 		goto out_control;
 	}
