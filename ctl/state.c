@@ -386,7 +386,8 @@ static int write_atomic(const char *text, size_t len)
 
 	snprintf(dir, sizeof(dir), "%s", st.path);
 	snprintf(base, sizeof(base), "%s", st.path);
-	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", basename(base), (int)getpid());
+	/* One name: a file left by a kill -9 is replaced by the next write. */
+	snprintf(tmp, sizeof(tmp), ".%s.tmp", basename(base));
 	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;

@@ -182,7 +182,7 @@ wait "$reader" || true
 read -r reads bad <"$TMP/reads"
 [ "$bad" = 0 ] || fail "$bad of $reads reads saw a partial state file"
 state_ok "$STATE" || fail "state file not whole after kill -9 mid-write"
-for f in "$TMP"/.state.*.tmp; do
+for f in "$TMP"/.state.tmp; do
 	if [ -e "$f" ]; then
 		echo "  ($f was left by the kill; the next write replaces it)"
 	fi
