@@ -50,7 +50,8 @@ CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c
 	       capture/capture_output.c capture/capture_file.c \
 	       capture/capture_spec.c capture/capture_ctl.c
 CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_cmds.c \
-	       ctl/ctl_fds.c ctl/utf8.c ctl/feature.c ctl/fd_budget.c
+	       ctl/ctl_fds.c ctl/utf8.c ctl/feature.c ctl/fd_budget.c \
+	       ctl/config_lines.c ctl/state.c
 # Everything but main(), shared by the daemon and the unit tests.
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
@@ -68,7 +69,7 @@ UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_storm test_slirp_inq \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control test_mbuf_pool test_nat_limits test_nat_bind \
-	      test_nat_dhcp
+	      test_nat_dhcp test_config_lines
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The libFuzzer target (see "fuzzing" below).

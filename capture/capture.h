@@ -99,6 +99,9 @@ int cap_spec_rotate(struct cap_spec *spec, const char *text, char *err,
 int cap_spec_check(const struct cap_spec *spec, char *err, size_t errlen);
 int cap_spec_parse(struct cap_spec *spec, const char *text, char *err,
 		   size_t errlen);
+int cap_spec_parse_mirror(struct cap_spec *spec, const char *text, char *err,
+			  size_t errlen);
+int cap_spec_mirror_text(const struct cap_spec *spec, char *buf, size_t len);
 
 int cap_start(struct cap_spec *spec, char *err, size_t errlen);
 int cap_stop(unsigned int id, enum cap_kind kind, json_t **final, char *err,

@@ -11,6 +11,7 @@
  * registered when the program loads (ctl/feature.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -414,14 +415,153 @@ static int option_ports_ready(const char *arg, char *err, size_t errlen)
 	return rc;
 }
 
+/**
+ * mirror_of_json() - a running mirror's spec, from its `mirror list` entry
+ * @o:		the entry
+ * @spec:	result
+ *
+ * Return: true for a running mirror
+ */
+static bool mirror_of_json(json_t *o, struct cap_spec *spec)
+{
+	const char *to = json_string_value(json_object_get(o, "to"));
+	const char *dir = json_string_value(json_object_get(o, "dir"));
+	const char *filter = json_string_value(json_object_get(o, "filter"));
+	const char *state = json_string_value(json_object_get(o, "state"));
+	json_t *ports = json_object_get(o, "ports"), *v;
+	char err[128];
+	size_t i;
+
+	cap_spec_init(spec, CAP_KIND_MIRROR);
+	if (!to || !state || strcmp(state, "running"))
+		return false;
+	snprintf(spec->dst, sizeof(spec->dst), "%s", to);
+	snprintf(spec->filter, sizeof(spec->filter), "%s", filter ?: "");
+	if (dir)
+		cap_spec_dir(spec, dir, err, sizeof(err));
+	json_array_foreach(ports, i, v)
+	{
+		const char *id = json_string_value(v);
+
+		if (!id)
+			continue;
+		if (!strcmp(id, "all"))
+			spec->all_ports = true;
+		else if (spec->n_ports < CAP_MAX_PORTS)
+			snprintf(spec->ports[spec->n_ports++], PORT_ID_MAX,
+				 "%s", id);
+	}
+	return true;
+}
+
+/**
+ * mirror_config_show() - emit every running mirror as a `--mirror` value
+ * @emit:	receiver of each value
+ * @ctx:	its context
+ */
+static void mirror_config_show(ctl_config_emit_fn *emit, void *ctx)
+{
+	json_t *list = cap_list_json(CAP_KIND_MIRROR), *o;
+	char text[CAP_FILTER_MAX + CAP_MAX_PORTS * PORT_ID_MAX + 64];
+	struct cap_spec spec;
+	size_t i;
+
+	json_array_foreach(list, i, o)
+	{
+		if (mirror_of_json(o, &spec) &&
+		    !cap_spec_mirror_text(&spec, text, sizeof(text)))
+			emit(ctx, text);
+	}
+	json_decref(list);
+}
+
+/**
+ * mirror_config_add() - start a mirror from a `--mirror` value
+ * @arg:	SRC[+SRC...]|all,to=PORT[,dir=..][,filter=..]
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -errno with a message
+ */
+static int mirror_config_add(const char *arg, char *err, size_t errlen)
+{
+	struct cap_spec spec;
+	int rc = cap_spec_parse_mirror(&spec, arg, err, errlen);
+
+	if (!rc)
+		rc = cap_spec_check(&spec, err, errlen);
+	if (!rc)
+		rc = cap_start(&spec, err, errlen);
+	return rc < 0 ? rc : 0;
+}
+
+/**
+ * mirror_config_del() - stop the running mirror a `--mirror` value names
+ * @arg:	the value, compared in canonical form
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -ENOENT / -EINVAL with a message
+ */
+static int mirror_config_del(const char *arg, char *err, size_t errlen)
+{
+	char want[CAP_FILTER_MAX + CAP_MAX_PORTS * PORT_ID_MAX + 64];
+	char have[sizeof(want)];
+	json_t *list, *o, *final = NULL;
+	struct cap_spec spec;
+	int rc = -ENOENT;
+	size_t i;
+
+	if (cap_spec_parse_mirror(&spec, arg, err, errlen) ||
+	    cap_spec_mirror_text(&spec, want, sizeof(want)))
+		return -EINVAL;
+	list = cap_list_json(CAP_KIND_MIRROR);
+	json_array_foreach(list, i, o)
+	{
+		if (rc != -ENOENT || !mirror_of_json(o, &spec) ||
+		    cap_spec_mirror_text(&spec, have, sizeof(have)) ||
+		    strcmp(want, have))
+			continue;
+		rc = cap_stop((unsigned int)json_integer_value(
+				      json_object_get(o, "id")),
+			      CAP_KIND_MIRROR, &final, err, errlen);
+		json_decref(final);
+	}
+	json_decref(list);
+	if (rc == -ENOENT)
+		snprintf(err, errlen, "no running mirror %s", want);
+	return rc;
+}
+
+/**
+ * mirror_option_check() - check one --mirror value
+ * @arg:	the value
+ * @ids:	ids of every --netdev, or NULL (unused: mirrors start after
+ *		the ports, and are checked against them then)
+ * @n_ids:	how many
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message
+ */
+static int mirror_option_check(const char *arg, const char *const *ids,
+			       unsigned int n_ids, char *err, size_t errlen)
+{
+	struct cap_spec spec;
+
+	(void)ids;
+	(void)n_ids;
+	return cap_spec_parse_mirror(&spec, arg, err, errlen);
+}
+
 static const struct ctl_cmd capture_cmds[] = {
-	{ "capture-start", cmd_capture_start },
-	{ "capture-stop", cmd_capture_stop },
-	{ "capture-list", cmd_capture_list },
-	{ "mirror-add", cmd_mirror_add },
-	{ "mirror-del", cmd_mirror_del },
-	{ "mirror-list", cmd_mirror_list },
-	{ NULL, NULL },
+	{ "capture-start", cmd_capture_start, false },
+	{ "capture-stop", cmd_capture_stop, false },
+	{ "capture-list", cmd_capture_list, false },
+	{ "mirror-add", cmd_mirror_add, true },
+	{ "mirror-del", cmd_mirror_del, true },
+	{ "mirror-list", cmd_mirror_list, false },
+	{ NULL, NULL, false },
 };
 
 static struct ctl_feature capture_feature = {
@@ -443,10 +583,28 @@ static struct ctl_feature capture_feature = {
 	.cmds = capture_cmds,
 };
 
+/* Mirrors are part of the running configuration: `--mirror`, `vioctl
+ * config show` and the state file (ctl/state.c). */
+static struct ctl_feature mirror_feature = {
+	.name = "mirror",
+	.option = "mirror",
+	.option_help =
+		"  --mirror SRC[+SRC...]|all,to=PORT[,dir=rx|tx|both]"
+		"[,filter=EXPR]\n"
+		"                      copy the frames of ports to PORT "
+		"(repeatable;\n"
+		"                        filter= last, it takes the rest)\n",
+	.option_check = mirror_option_check,
+	.config_add = mirror_config_add,
+	.config_del = mirror_config_del,
+	.config_show = mirror_config_show,
+};
+
 /**
- * capture_feature_init() - register the feature when the program loads
+ * capture_feature_init() - register the features when the program loads
  */
 RTE_INIT(capture_feature_init)
 {
 	ctl_feature_register(&capture_feature);
+	ctl_feature_register(&mirror_feature);
 }

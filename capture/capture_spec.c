@@ -336,3 +336,109 @@ int cap_spec_parse(struct cap_spec *spec, const char *text, char *err,
 	free(copy);
 	return rc;
 }
+
+/**
+ * mirror_kv() - apply one key of a `--mirror` value
+ * @spec:	mirror being built
+ * @key:	"to", "dir" or "filter"
+ * @val:	its value
+ * @err:	message on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL
+ */
+static int mirror_kv(struct cap_spec *spec, const char *key, const char *val,
+		     char *err, size_t errlen)
+{
+	if (!strcmp(key, "dir"))
+		return cap_spec_dir(spec, val, err, errlen);
+	if (!strcmp(key, "filter")) {
+		snprintf(spec->filter, sizeof(spec->filter), "%s", val);
+		return 0;
+	}
+	if (!strcmp(key, "to") && *val && strlen(val) < sizeof(spec->dst)) {
+		snprintf(spec->dst, sizeof(spec->dst), "%s", val);
+		return 0;
+	}
+	snprintf(err, errlen, "'%s=%s': expected to=PORT, dir= or filter=", key,
+		 val);
+	return -EINVAL;
+}
+
+/**
+ * cap_spec_parse_mirror() - parse a `--mirror` value (a state or config
+ * file line): SRC[+SRC...]|all,to=PORT[,dir=rx|tx|both][,filter=EXPR]
+ * @spec:	result, a mirror
+ * @text:	the value; filter= takes the rest of it, commas included
+ * @err:	message on failure
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message
+ */
+int cap_spec_parse_mirror(struct cap_spec *spec, const char *text, char *err,
+			  size_t errlen)
+{
+	char ports[CAP_MAX_PORTS * PORT_ID_MAX], val[CAP_FILTER_MAX];
+	const char *p = text;
+	size_t n = strcspn(p, ",");
+
+	cap_spec_init(spec, CAP_KIND_MIRROR);
+	if (!n || n >= sizeof(ports) || memchr(p, '=', n)) {
+		snprintf(err, errlen, "expected SRC[+SRC...]|all,to=PORT");
+		return -EINVAL;
+	}
+	memcpy(ports, p, n);
+	ports[n] = '\0';
+	for (char *c = ports; *c; c++)
+		*c = *c == '+' ? ',' : *c;
+	if (cap_spec_ports(spec, ports, err, errlen))
+		return -EINVAL;
+	for (p += n; *p == ','; p += n) {
+		const char *key = ++p;
+
+		n = strncmp(key, "filter=", 7) ? strcspn(p, ",") : strlen(p);
+		if (n >= sizeof(val) || !memchr(key, '=', n)) {
+			snprintf(err, errlen, "'%.*s': expected key=value",
+				 (int)RTE_MIN(n, (size_t)64), key);
+			return -EINVAL;
+		}
+		snprintf(val, sizeof(val), "%.*s", (int)n, key);
+		*strchr(val, '=') = '\0';
+		if (mirror_kv(spec, val, val + strlen(val) + 1, err, errlen))
+			return -EINVAL;
+	}
+	if (!spec->dst[0]) {
+		snprintf(err, errlen, "missing to=PORT");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * cap_spec_mirror_text() - a mirror in the canonical form
+ * cap_spec_parse_mirror() reads back: sources joined by '+', to=, dir=,
+ * then filter= (last, as it may hold commas) when there is one
+ * @spec:	the mirror
+ * @buf:	output
+ * @len:	its size
+ *
+ * Return: 0, or -ENOSPC when @buf is too small
+ */
+int cap_spec_mirror_text(const struct cap_spec *spec, char *buf, size_t len)
+{
+	static const char *const dirs[] = { "", "rx", "tx", "both" };
+	size_t off = 0;
+
+	if (spec->all_ports)
+		off = (size_t)snprintf(buf, len, "all");
+	for (unsigned int i = 0; !spec->all_ports && i < spec->n_ports; i++)
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0,
+					"%s%s", i ? "+" : "", spec->ports[i]);
+	off += (size_t)snprintf(buf + off, off < len ? len - off : 0,
+				",to=%s,dir=%s", spec->dst,
+				dirs[spec->dir & CAP_DIR_BOTH]);
+	if (spec->filter[0])
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0,
+					",filter=%s", spec->filter);
+	return off < len ? 0 : -ENOSPC;
+}

@@ -18,6 +18,7 @@
 #include "feature.h"
 #include "port.h"
 #include "slirp_port.h"
+#include "state.h"
 #include "utf8.h"
 #include "vlan.h"
 #include "vswitch.h"
@@ -128,6 +129,7 @@ static json_t *cmd_port_add(json_t *req, char *err)
 	snprintf(id, sizeof(id), "%s", port->id);
 	if (vswitch_port_add(port, err, ERR_MAX))
 		return NULL;
+	state_note_port(id, spec);
 	return json_pack("{s:s}", "id", id);
 }
 
@@ -455,20 +457,20 @@ static json_t *cmd_nat_leases(json_t *req, char *err)
 }
 
 static const struct ctl_cmd commands[] = {
-	{ "version", cmd_version },
-	{ "port-list", cmd_port_list },
-	{ "port-add", cmd_port_add },
-	{ "port-del", cmd_port_del },
-	{ "fdb-show", cmd_fdb_show },
-	{ "fdb-flush", cmd_fdb_flush },
-	{ "fdb-add", cmd_fdb_add },
-	{ "fdb-del", cmd_fdb_del },
-	{ "stats", cmd_stats },
-	{ "pmd-stats", cmd_pmd_stats },
-	{ "hostfwd-list", cmd_hostfwd_list },
-	{ "hostfwd-add", cmd_hostfwd_add },
-	{ "hostfwd-del", cmd_hostfwd_del },
-	{ "nat-leases", cmd_nat_leases },
+	{ "version", cmd_version, false },
+	{ "port-list", cmd_port_list, false },
+	{ "port-add", cmd_port_add, true },
+	{ "port-del", cmd_port_del, true },
+	{ "fdb-show", cmd_fdb_show, false },
+	{ "fdb-flush", cmd_fdb_flush, false },
+	{ "fdb-add", cmd_fdb_add, true },
+	{ "fdb-del", cmd_fdb_del, true },
+	{ "stats", cmd_stats, false },
+	{ "pmd-stats", cmd_pmd_stats, false },
+	{ "hostfwd-list", cmd_hostfwd_list, false },
+	{ "hostfwd-add", cmd_hostfwd_add, true },
+	{ "hostfwd-del", cmd_hostfwd_del, true },
+	{ "nat-leases", cmd_nat_leases, false },
 };
 
 /**
@@ -482,22 +484,29 @@ static const struct ctl_cmd commands[] = {
 static json_t *dispatch(json_t *req, char *err)
 {
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	const struct ctl_cmd *fc;
+	const struct ctl_cmd *c = NULL;
+	json_t *result;
 
 	if (!cmd) {
 		snprintf(err, ERR_MAX, "request has no \"cmd\" string");
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+	for (size_t i = 0; !c && i < sizeof(commands) / sizeof(*commands);
+	     i++) {
 		if (!strcmp(commands[i].name, cmd))
-			return commands[i].fn(req, err);
+			c = &commands[i];
 	}
-	fc = ctl_feature_cmd(cmd);
-	if (fc)
-		return fc->fn(req, err);
-	snprintf(err, ERR_MAX, "unknown command '%.*s'", (int)utf8_cut(cmd, 64),
-		 cmd);
-	return NULL;
+	if (!c)
+		c = ctl_feature_cmd(cmd);
+	if (!c) {
+		snprintf(err, ERR_MAX, "unknown command '%.*s'",
+			 (int)utf8_cut(cmd, 64), cmd);
+		return NULL;
+	}
+	result = c->fn(req, err);
+	if (result && c->changes)
+		state_changed();
+	return result;
 }
 
 /**

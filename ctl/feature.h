@@ -15,12 +15,19 @@
  *   feature at shutdown;
  * - the control loop watches its event fd and calls its event handler
  *   when the fd is readable and once a second;
- * - ctl_cmds.c dispatches its control commands as it does its own.
+ * - ctl_cmds.c dispatches its control commands as it does its own;
+ * - a feature whose option is part of the running configuration (a
+ *   mirror, not a capture) gives @config_add, @config_del and
+ *   @config_show: its option is then applied after the ports open, in
+ *   order with the other runtime options (`--fdb`, `--hostfwd`), shown by
+ *   `vioctl config show` and kept in the state file (ctl/state.c), whose
+ *   "OPTION-del VALUE" lines undo a value given on the command line.
  * Every hook is optional.
  */
 #ifndef VIOSWITCH_CTL_FEATURE_H
 #define VIOSWITCH_CTL_FEATURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -30,11 +37,22 @@
  * @name:	the request's "cmd"
  * @fn:		handler, on the control thread: returns the reply's
  *		"result", or NULL with at most CTL_ERR_MAX bytes in @err
+ * @changes:	it may change the running configuration: the state file
+ *		is brought up to date once it succeeded (ctl/state.c)
  */
 struct ctl_cmd {
 	const char *name;
 	json_t *(*fn)(json_t *req, char *err);
+	bool changes;
 };
+
+/**
+ * typedef ctl_config_emit_fn - receive one line of the running
+ * configuration
+ * @ctx:	the caller's context
+ * @value:	the option's value; the option is the feature's @option
+ */
+typedef void ctl_config_emit_fn(void *ctx, const char *value);
 
 /**
  * struct ctl_feature - what a feature adds to the daemon
@@ -50,6 +68,12 @@ struct ctl_cmd {
  * @event_fd:	fd the control loop watches, or -1 with errno
  * @event:	@event_fd is readable, or a second passed
  * @cmds:	control commands, ending with an entry whose @name is NULL
+ * @config_add:	apply one value of @option at run time (after the ports
+ *		open). Return: 0, or -errno with a message in @err
+ * @config_del:	undo what a value of @option set up (the same value as
+ *		@config_show gives). Return: 0, or -errno with a message
+ * @config_show: emit, in canonical form, one value of @option for each
+ *		thing of the running configuration the feature holds
  * @next:	next feature (feature.c)
  */
 struct ctl_feature {
@@ -64,6 +88,9 @@ struct ctl_feature {
 	int (*event_fd)(void);
 	void (*event)(void);
 	const struct ctl_cmd *cmds;
+	int (*config_add)(const char *arg, char *err, size_t errlen);
+	int (*config_del)(const char *arg, char *err, size_t errlen);
+	void (*config_show)(ctl_config_emit_fn *emit, void *ctx);
 	struct ctl_feature *next;
 };
 

@@ -17,6 +17,7 @@
 #include "offload.h"
 #include "options.h"
 #include "port.h"
+#include "state.h"
 #include "vswitch.h"
 
 /**
@@ -164,7 +165,7 @@ int main(int argc, char **argv)
 		goto out_switch;
 	}
 	if (features_apply(&o, false) || open_ports(&o) ||
-	    features_apply(&o, true)) {
+	    features_apply(&o, true) || state_start(&o)) {
 		rc = 2;
 		goto out_control;
 	}

@@ -21,6 +21,7 @@
 #include "control.h"
 #include "feature.h"
 #include "netdev.h"
+#include "state.h"
 
 enum opt_id {
 	OPT_CTL = 256,
@@ -37,7 +38,16 @@ enum opt_id {
 	OPT_CTL_IDLE,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_STATE,
+	OPT_NETDEV_DEL,
+	/* the runtime options: kept in order, applied once ports are open */
+	OPT_HOSTFWD,
+	OPT_HOSTFWD_DEL,
+	OPT_FDB,
+	OPT_FDB_DEL,
+	OPT_NAT_LEASE,
 	OPT_FEATURE = 1024, /* feature k's option: OPT_FEATURE + k */
+	OPT_FEATURE_DEL = 2048, /* its -del form: OPT_FEATURE_DEL + k */
 };
 
 static const struct option base_opts[] = {
@@ -55,12 +65,21 @@ static const struct option base_opts[] = {
 	{ "ctl-idle-timeout", required_argument, NULL, OPT_CTL_IDLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "netdev-del", required_argument, NULL, OPT_NETDEV_DEL },
+	{ "hostfwd", required_argument, NULL, OPT_HOSTFWD },
+	{ "hostfwd-del", required_argument, NULL, OPT_HOSTFWD_DEL },
+	{ "fdb", required_argument, NULL, OPT_FDB },
+	{ "fdb-del", required_argument, NULL, OPT_FDB_DEL },
+	{ "nat-lease", required_argument, NULL, OPT_NAT_LEASE },
 };
 
 #define N_BASE_OPTS (sizeof(base_opts) / sizeof(base_opts[0]))
 
-/* base_opts, the features' options, and the terminating entry. */
-static struct option long_opts[N_BASE_OPTS + OPTIONS_MAX_FEATURES + 1];
+/* base_opts, the features' options and their -del forms, and the
+ * terminating entry. */
+static struct option long_opts[N_BASE_OPTS + 2 * OPTIONS_MAX_FEATURES + 1];
+static char del_names[OPTIONS_MAX_FEATURES][48];
 
 /* The embedded default of `vioswitch` without ports: see README.md. */
 static const char *const default_netdevs[] = {
@@ -98,6 +117,17 @@ static const char usage_tail[] =
 	"  --learn-limit N     default MACs learned per port (1024)\n"
 	"  --pmd-idle-us N     empty polling before a PMD sleeps (200)\n"
 	"  --tx-flush-us N     longest a partial output batch waits (0)\n"
+	"  --hostfwd NAT,RULE  add a hostfwd rule to NAT port NAT (repeatable)\n"
+	"  --fdb MAC,PORT[,vlan=N]\n"
+	"                      a static FDB entry (repeatable)\n"
+	"  --netdev-del ID, --hostfwd-del NAT,[tcp|udp]:[ADDR]:PORT,\n"
+	"  --fdb-del MAC[,vlan=N], --mirror-del MIRROR\n"
+	"                      undo an earlier option (the state file says\n"
+	"                        so of what was removed at run time)\n"
+	"  --state FILE|none   keep what changes at run time in FILE, and\n"
+	"                        restore it at start (default\n"
+	"                        $STATE_DIRECTORY/state under systemd's\n"
+	"                        StateDirectory=, else none)\n"
 	"  --help, --version\n";
 
 /**
@@ -217,7 +247,7 @@ static void add_netdev(struct options *o, const char *spec)
  */
 static struct ctl_feature *feature_of(int id)
 {
-	int k = id - OPT_FEATURE;
+	int k = id - (id >= OPT_FEATURE_DEL ? OPT_FEATURE_DEL : OPT_FEATURE);
 
 	CTL_FEATURE_FOREACH(f)
 	{
@@ -225,6 +255,79 @@ static struct ctl_feature *feature_of(int id)
 			return f;
 	}
 	die("internal error: no feature for option %d", id);
+}
+
+/**
+ * base_opt_name() - the name of one of our options
+ * @id:		enum opt_id
+ *
+ * Return: name
+ */
+static const char *base_opt_name(int id)
+{
+	for (unsigned int i = 0; i < N_BASE_OPTS; i++) {
+		if (base_opts[i].val == id)
+			return base_opts[i].name;
+	}
+	return "?";
+}
+
+/**
+ * add_runtime() - check the value of a runtime option and keep it, in
+ * order, to be applied once the ports are open (state.c)
+ * @o:		options
+ * @name:	option, without dashes
+ * @arg:	its value
+ */
+static void add_runtime(struct options *o, const char *name, const char *arg)
+{
+	struct options_runtime *r;
+	char err[512];
+
+	if (state_value_check(name, arg, err, sizeof(err)))
+		die("--%s %s: %s", name, arg, err);
+	if (o->n_runtime == OPTIONS_MAX_RUNTIME)
+		die("more than %d runtime options (--hostfwd, --fdb, ...)",
+		    OPTIONS_MAX_RUNTIME);
+	if (!(o->n_runtime & (o->n_runtime - 1))) {
+		r = realloc(o->runtime,
+			    (o->n_runtime ? 2 * o->n_runtime : 1) * sizeof(*r));
+		if (!r)
+			die("out of memory");
+		o->runtime = r;
+	}
+	r = &o->runtime[o->n_runtime];
+	r->name = strdup(name);
+	r->arg = strdup(arg);
+	if (!r->name || !r->arg)
+		die("out of memory");
+	o->n_runtime++;
+}
+
+/**
+ * del_netdev() - forget an earlier --netdev (`--netdev-del ID`)
+ * @o:		options
+ * @id:		its id
+ */
+static void del_netdev(struct options *o, const char *id)
+{
+	struct netdev *nd = malloc(sizeof(*nd));
+	char err[512];
+
+	if (!nd)
+		die("out of memory");
+	for (unsigned int i = 0; i < o->n_netdevs; i++) {
+		if (netdev_parse(o->netdevs[i], nd, err, sizeof(err)) ||
+		    strcmp(nd->id, id))
+			continue;
+		free(o->netdevs[i]);
+		memmove(&o->netdevs[i], &o->netdevs[i + 1],
+			(o->n_netdevs - i - 1) * sizeof(o->netdevs[0]));
+		o->n_netdevs--;
+		free(nd);
+		return;
+	}
+	die("--netdev-del %s: no earlier --netdev with id=%s", id, id);
 }
 
 /**
@@ -238,6 +341,15 @@ static void add_feature_arg(struct options *o, int id, const char *arg)
 	struct ctl_feature *f = feature_of(id);
 	char err[256];
 
+	if (id >= OPT_FEATURE_DEL) {
+		snprintf(err, sizeof(err), "%s-del", f->option);
+		add_runtime(o, err, arg);
+		return;
+	}
+	if (f->config_add) {
+		add_runtime(o, f->option, arg);
+		return;
+	}
 	if (f->option_check && f->option_check(arg, NULL, 0, err, sizeof(err)))
 		die("--%s %s: %s", f->option, arg, err);
 	if (o->n_feature_args == OPTIONS_MAX_FEATURE_ARGS)
@@ -293,9 +405,17 @@ static void long_opts_init(void)
 			continue;
 		if (n == N_BASE_OPTS + OPTIONS_MAX_FEATURES)
 			die("internal error: too many feature options");
-		long_opts[n++] =
-			(struct option){ f->option, required_argument, NULL,
-					 OPT_FEATURE + (int)k++ };
+		long_opts[n++] = (struct option){ f->option, required_argument,
+						  NULL, OPT_FEATURE + (int)k };
+		if (f->config_del) {
+			snprintf(del_names[k], sizeof(del_names[k]), "%s-del",
+				 f->option);
+			long_opts[n++] =
+				(struct option){ del_names[k],
+						 required_argument, NULL,
+						 OPT_FEATURE_DEL + (int)k };
+		}
+		k++;
 	}
 	long_opts[n] = (struct option){ NULL, 0, NULL, 0 };
 }
@@ -392,6 +512,21 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 	case OPT_VERSION:
 		printf("vioswitch %s\n", VIOSWITCH_VERSION);
 		exit(0);
+	case OPT_STATE:
+		if (strlen(arg) >= sizeof(o->state_path))
+			die("--state %s: path too long", arg);
+		snprintf(o->state_path, sizeof(o->state_path), "%s", arg);
+		break;
+	case OPT_NETDEV_DEL:
+		del_netdev(o, arg);
+		break;
+	case OPT_HOSTFWD:
+	case OPT_HOSTFWD_DEL:
+	case OPT_FDB:
+	case OPT_FDB_DEL:
+	case OPT_NAT_LEASE:
+		add_runtime(o, base_opt_name(id), arg);
+		break;
 	default:
 		add_feature_arg(o, id, arg);
 		break;
@@ -414,6 +549,34 @@ static const struct option *find_long(const char *name)
 }
 
 /**
+ * options_split_line() - split a config file line into option and value
+ * @line:	the line, modified: a comment or newline cut off
+ * @name:	set to the option, leading dashes skipped ("" for a blank line)
+ * @value:	set to its value, blanks trimmed ("" when none)
+ *
+ * Return: 0, or -ENOENT for a blank or comment line
+ */
+int options_split_line(char *line, char **name, char **value)
+{
+	char *end;
+
+	line[strcspn(line, "#\n")] = '\0';
+	*name = line + strspn(line, " \t");
+	if (!**name)
+		return -ENOENT;
+	while (**name == '-')
+		(*name)++;
+	*value = *name + strcspn(*name, " \t=");
+	if (**value)
+		*(*value)++ = '\0';
+	*value += strspn(*value, " \t=");
+	end = *value + strlen(*value);
+	while (end > *value && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return 0;
+}
+
+/**
  * config_line() - apply one line of a config file
  * @o:		options
  * @path:	file, for messages
@@ -425,21 +588,10 @@ static void config_line(struct options *o, const char *path, int lineno,
 			char *line, int depth)
 {
 	const struct option *lo;
-	char *name, *value, *end;
+	char *name, *value;
 
-	line[strcspn(line, "#\n")] = '\0';
-	name = line + strspn(line, " \t");
-	if (!*name)
+	if (options_split_line(line, &name, &value))
 		return;
-	while (*name == '-')
-		name++;
-	value = name + strcspn(name, " \t=");
-	if (*value)
-		*value++ = '\0';
-	value += strspn(value, " \t=");
-	end = value + strlen(value);
-	while (end > value && isspace((unsigned char)end[-1]))
-		*--end = '\0';
 	lo = find_long(name);
 	if (!lo || lo->val == OPT_HELP || lo->val == OPT_VERSION)
 		die("%s:%d: unknown option '%s'", path, lineno, name);
@@ -520,6 +672,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		die("%s: unexpected argument (see --help)", argv[optind]);
+	state_default_path(o->state_path, sizeof(o->state_path));
 	if (!o->n_pmd_cpus) {
 		o->pmd_cpus[0] = default_pmd_cpu();
 		o->n_pmd_cpus = 1;
@@ -544,4 +697,11 @@ void options_free(struct options *o)
 	for (unsigned int i = 0; i < o->n_feature_args; i++)
 		free(o->feature_args[i].arg);
 	o->n_feature_args = 0;
+	for (unsigned int i = 0; i < o->n_runtime; i++) {
+		free(o->runtime[i].name);
+		free(o->runtime[i].arg);
+	}
+	free(o->runtime);
+	o->runtime = NULL;
+	o->n_runtime = 0;
 }

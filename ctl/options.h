@@ -13,6 +13,8 @@
 #define OPTIONS_MAX_NETDEVS	 PORT_TABLE_MAX
 #define OPTIONS_MAX_FEATURES	 16 /* features with an option */
 #define OPTIONS_MAX_FEATURE_ARGS 16 /* values of those options, in all */
+#define OPTIONS_MAX_RUNTIME	 4096 /* values of the runtime options */
+#define OPTIONS_STATE_NONE	 "none" /* --state none: no state file */
 
 struct ctl_feature;
 
@@ -35,6 +37,11 @@ enum hugepages_mode {
  * @feature_args: values of the features' options (feature.h), in order
  * @n_feature_args: how many
  * @used_default: no port was given: the embedded default was used
+ * @state_path:	state file (ctl/state.c), "" for none
+ * @runtime:	values of the runtime options (--hostfwd, --fdb, --mirror,
+ *		their -del forms, --nat-lease), in order: applied once the
+ *		ports are open, as the state file's lines are
+ * @n_runtime:	how many
  */
 struct options {
 	char ctl_path[108];
@@ -51,10 +58,17 @@ struct options {
 	} feature_args[OPTIONS_MAX_FEATURE_ARGS];
 	unsigned int n_feature_args;
 	bool used_default;
+	char state_path[4096];
+	struct options_runtime {
+		char *name;
+		char *arg;
+	} * runtime;
+	unsigned int n_runtime;
 };
 
 void options_parse(int argc, char **argv, struct options *o);
 void options_free(struct options *o);
+int options_split_line(char *line, char **name, char **value);
 int options_parse_cpus(const char *text, int *cpus, unsigned int max,
 		       unsigned int *n);
 

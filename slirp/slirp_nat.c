@@ -20,6 +20,15 @@
  *   writer of both tables.
  * - slirp_nat_leases() lists bindings and leases for `vioctl nat leases`,
  *   each table read under its lock.
+ * - Across a restart of the switch, slirp_nat_lease_list() gives the
+ *   leases to the state file and slirp_nat_lease_restore() takes them
+ *   back (and their bindings, so a rule naming a port finds its guest at
+ *   once). Then, for NAT_PROBE_S seconds, the tick asks every restored
+ *   guest not heard from since with an ARP request from the NAT's own
+ *   address, sent to the leased MAC on the leased port only: a guest whose
+ *   lease is still valid answers, which confirms its binding (nat_bind.c:
+ *   a reply from another MAC or port is spoofing and moves nothing) and
+ *   fills libslirp's ARP table.
  * hostfwd rules find their guest here: slirp_nat_mac() for the spliced TCP
  * path, slirp_nat_port_addr() for rules that name a port. Frames toward a
  * bound guest - spliced TCP, DHCP replies, libslirp's IPv4 frames
@@ -46,6 +55,7 @@
 #include "vswitch.h"
 
 #define ETH_MIN_LEN 60
+#define NAT_PROBE_S 30 /* restored leases are asked this long */
 
 /**
  * struct slirp_nat - a NAT port's bindings and DHCP server
@@ -53,6 +63,9 @@
  * @dhcp:	the DHCP server
  * @ids:	port ids by index at the last tick ("" for none)
  * @statics:	ip= of each port index as the NAT thread knows it
+ * @probe_from_ns: when leases were last restored: the guests not heard
+ *		from since are asked (ARP) until @probe_until_ns
+ * @probe_until_ns: end of the asking, 0 for none
  * @reply:	a DHCP reply being built (NAT thread)
  */
 struct slirp_nat {
@@ -60,6 +73,8 @@ struct slirp_nat {
 	struct nat_dhcp *dhcp;
 	char ids[PORT_TABLE_MAX][PORT_ID_MAX];
 	uint32_t statics[PORT_TABLE_MAX];
+	int64_t probe_from_ns;
+	int64_t probe_until_ns;
 	uint8_t reply[NAT_DHCP_REPLY_MAX];
 };
 
@@ -392,6 +407,155 @@ static int sync_run(void *arg_sp, void *arg)
 }
 
 /**
+ * slirp_nat_lease_list() - the DHCP leases in force, for the state file
+ * (any thread)
+ * @port:	NAT port
+ * @out:	leases (offers left out)
+ * @max:	room in @out
+ *
+ * Return: how many
+ */
+unsigned int slirp_nat_lease_list(struct port *port, struct nat_dhcp_lease *out,
+				  unsigned int max)
+{
+	struct slirp_port *sp = (struct slirp_port *)port;
+	unsigned int n =
+		nat_dhcp_list(sp->nat->dhcp, out, max, clock_mono_ns());
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (out[i].state == NAT_DHCP_BOUND)
+			out[k++] = out[i];
+	}
+	return k;
+}
+
+/**
+ * restore_run() - take back one lease (NAT thread)
+ * @arg_sp:	struct slirp_port
+ * @arg:	struct nat_dhcp_lease
+ *
+ * Return: 0, or -errno from nat_dhcp_restore()
+ */
+static int restore_run(void *arg_sp, void *arg)
+{
+	struct slirp_port *sp = arg_sp;
+
+	return nat_dhcp_restore(sp->nat->dhcp, arg, clock_mono_ns());
+}
+
+/**
+ * slirp_nat_lease_restore() - take back a lease the state file kept
+ * (control thread); the guest holding it is then asked for a while
+ * @port:	NAT port
+ * @l:		the lease, its port index that of the same port id now
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -errno with a message
+ */
+int slirp_nat_lease_restore(struct port *port, const struct nat_dhcp_lease *l,
+			    char *err, size_t errlen)
+{
+	struct slirp_port *sp = (struct slirp_port *)port;
+	struct nat_dhcp_lease copy = *l;
+	int64_t now = clock_mono_ns();
+	int rc = slirp_call(sp, restore_run, &copy);
+
+	if (rc) {
+		snprintf(err, errlen, "%s",
+			 rc == -EEXIST	 ? "the address is taken"
+			 : rc == -ENOSPC ? "the lease table is full"
+					 : "expired, or not in the pool");
+		return rc;
+	}
+	if (!sp->nat->probe_until_ns)
+		sp->nat->probe_from_ns = now;
+	sp->nat->probe_until_ns = now + NAT_PROBE_S * 1000000000LL;
+	return 0;
+}
+
+/**
+ * arp_probe() - ask the holder of a lease whether it is there: an ARP
+ * request from the NAT's address to the leased MAC, on its port only
+ * (NAT thread)
+ * @sp:		port
+ * @l:		the lease
+ */
+static void arp_probe(struct slirp_port *sp, const struct nat_dhcp_lease *l)
+{
+	uint8_t f[ETH_MIN_LEN] = { 0 };
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(f + 14);
+	const struct rte_ether_addr *own = &sp->nat->dhcp->cfg.mac;
+	struct rte_mbuf *m;
+
+	memcpy(f, &l->mac, 6);
+	memcpy(f + 6, own, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = 6;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	a->arp_data.arp_sha = *own;
+	a->arp_data.arp_sip = sp->cfg.vhost.s_addr;
+	a->arp_data.arp_tip = l->ip;
+	m = mbuf_from_bytes(port_mbuf_pool, f, sizeof(f), ETH_MIN_LEN);
+	if (!m) {
+		slirp_frame_lost(sp);
+		return;
+	}
+	m->port = nat_bind_to_port(l->port);
+	slirp_frame_queue(sp, m);
+}
+
+/**
+ * probe_run() - ask every restored guest not heard from since (NAT thread)
+ * @arg_sp:	struct slirp_port
+ * @arg:	unused
+ *
+ * Return: 0
+ */
+static int probe_run(void *arg_sp, void *arg)
+{
+	struct slirp_port *sp = arg_sp;
+	struct nat_dhcp_lease *l = calloc(NAT_DHCP_MAX_LEASES, sizeof(*l));
+	unsigned int n;
+
+	(void)arg;
+	if (!l)
+		return 0;
+	n = slirp_nat_lease_list(&sp->port, l, NAT_DHCP_MAX_LEASES);
+	for (unsigned int i = 0; i < n; i++) {
+		struct nat_bind_entry e;
+
+		if (nat_bind_get(&sp->nat->bind, l[i].ip, &e) &&
+		    e.seen_ns >= sp->nat->probe_from_ns)
+			continue;
+		arp_probe(sp, &l[i]);
+	}
+	free(l);
+	return 0;
+}
+
+/**
+ * probe_tick() - while restored leases are being confirmed, ask their
+ * guests once more (control thread, once a second)
+ * @sp:		NAT port
+ */
+static void probe_tick(struct slirp_port *sp)
+{
+	if (!sp->nat->probe_until_ns)
+		return;
+	if (clock_mono_ns() >= sp->nat->probe_until_ns) {
+		sp->nat->probe_until_ns = 0;
+		return;
+	}
+	slirp_call(sp, probe_run, NULL);
+}
+
+/**
  * slirp_nat_tick() - tell the NAT thread which ports carry ip= and which
  * went away (control thread, once a second)
  * @sp:		NAT port
@@ -402,6 +566,7 @@ void slirp_nat_tick(struct slirp_port *sp)
 	const struct port_table *t = vsw.table;
 	struct nat_sync *s = NULL;
 
+	probe_tick(sp);
 	for (unsigned int i = 0; t && i < PORT_TABLE_MAX; i++) {
 		const struct port *p = t->by_index[i];
 		const char *id = p ? p->id : "";

@@ -28,6 +28,7 @@
 
 struct netdev;
 struct nat_bind;
+struct nat_dhcp_lease;
 struct slirp_nat;
 
 /**
@@ -165,6 +166,10 @@ uint16_t slirp_nat_to_port(const struct rte_mbuf *m);
 uint32_t slirp_nat_port_addr(struct slirp_port *sp, uint16_t port_index);
 void slirp_nat_tick(struct slirp_port *sp);
 json_t *slirp_nat_leases(struct port *port);
+unsigned int slirp_nat_lease_list(struct port *port, struct nat_dhcp_lease *out,
+				  unsigned int max);
+int slirp_nat_lease_restore(struct port *port, const struct nat_dhcp_lease *l,
+			    char *err, size_t errlen);
 json_t *slirp_nat_stats(struct slirp_port *sp);
 void slirp_nat_describe(struct slirp_port *sp, uint32_t ip, char *buf,
 			size_t len);

@@ -211,6 +211,8 @@ static const struct vioctl_cmd vioctl_cmds[] = {
 	  "stats [ID]", NULL },
 	{ "pmd", "stats", "pmd-stats", 0, 0, NULL, vioctl_print_pmds,
 	  "pmd stats", NULL },
+	{ "config", "show", "config-show", 0, 0, NULL, vioctl_print_config,
+	  "config show", NULL },
 	{ "version", NULL, "version", 0, 0, NULL, vioctl_print_version,
 	  "version", NULL },
 };

@@ -130,6 +130,7 @@ void vioctl_field(const char *label, const char *fmt, ...)
  * protocol says (@r->err tells how), or -ENOMEM.
  */
 int vioctl_print_version(struct vioctl_reply *r);
+int vioctl_print_config(struct vioctl_reply *r);
 int vioctl_print_ports(struct vioctl_reply *r);
 int vioctl_print_port_added(struct vioctl_reply *r);
 int vioctl_print_port_removed(struct vioctl_reply *r);

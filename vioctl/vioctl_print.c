@@ -36,6 +36,24 @@ int vioctl_print_version(struct vioctl_reply *r)
 }
 
 /**
+ * vioctl_print_config() - print the running configuration, as a config
+ * file (`vioctl config show > switch.conf`)
+ * @r:		reply to "config-show"
+ *
+ * Return: 0 or -EBADMSG
+ */
+int vioctl_print_config(struct vioctl_reply *r)
+{
+	const char *config;
+	json_error_t jerr;
+
+	if (json_unpack_ex(r->result, &jerr, 0, "{s:s}", "config", &config))
+		return vioctl_bad(r, "%s", jerr.text);
+	fputs(config, stdout);
+	return 0;
+}
+
+/**
  * struct port_row - the common members of a port object
  * @id:		port ID
  * @type:	port kind

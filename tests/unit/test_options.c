@@ -489,6 +489,85 @@ static void test_duplicate_id_named(void **state)
 }
 
 /**
+ * test_runtime_options_kept_in_order() - --hostfwd, --fdb, --mirror and
+ * the -del forms are kept in order for later; --netdev-del drops an
+ * earlier --netdev at once
+ * @state:	unused
+ */
+static void test_runtime_options_kept_in_order(void **state)
+{
+	char path[PATH_MAX];
+	struct options o;
+
+	(void)state;
+	fixture_write_file(config_path(path, "rt.conf"),
+			   "fdb 02:00:00:00:00:01,a,vlan=2\n"
+			   "netdev-del b\n"
+			   "mirror a,to=c\n"
+			   "mirror-del a,to=c,dir=both\n");
+	parse_ok(&o, "--netdev", "pcap,id=a", "--netdev", "pcap,id=b",
+		 "--netdev", "user,id=c", "--hostfwd", "c,tcp::2222-a:22",
+		 "--config", path, "--hostfwd-del", "c,tcp::2222", NULL);
+	assert_int_equal(o.n_netdevs, 2);
+	assert_string_equal(o.netdevs[1], "user,id=c");
+	assert_int_equal(o.n_runtime, 5);
+	assert_string_equal(o.runtime[0].name, "hostfwd");
+	assert_string_equal(o.runtime[0].arg, "c,tcp::2222-a:22");
+	assert_string_equal(o.runtime[1].name, "fdb");
+	assert_string_equal(o.runtime[2].name, "mirror");
+	assert_string_equal(o.runtime[3].name, "mirror-del");
+	assert_string_equal(o.runtime[4].name, "hostfwd-del");
+	options_free(&o);
+}
+
+/**
+ * test_runtime_option_errors_named() - a bad runtime value names the
+ * option, the value and what is wrong
+ * @state:	unused
+ */
+static void test_runtime_option_errors_named(void **state)
+{
+	(void)state;
+	assert_dies("--hostfwd nat: 'nat': expected PORT,VALUE", "--hostfwd",
+		    "nat", NULL);
+	assert_dies("--hostfwd nat,tcp:2222: ", "--hostfwd", "nat,tcp:2222",
+		    NULL);
+	assert_dies("--fdb 02:00:00:00:00:01: ", "--fdb", "02:00:00:00:00:01",
+		    NULL);
+	assert_dies("--mirror a: missing to=PORT", "--mirror", "a", NULL);
+	assert_dies("--netdev-del b: no earlier --netdev with id=b", "--netdev",
+		    "pcap,id=a", "--netdev-del", "b", NULL);
+	assert_dies("--nat-lease x: ", "--nat-lease", "x", NULL);
+}
+
+/**
+ * test_state_default() - $STATE_DIRECTORY/state by default, --state wins,
+ * --state none means none
+ * @state:	unused
+ */
+static void test_state_default(void **state)
+{
+	struct options o;
+
+	(void)state;
+	unsetenv("STATE_DIRECTORY");
+	parse_ok(&o, "--netdev", "pcap,id=a", NULL);
+	assert_string_equal(o.state_path, "");
+	options_free(&o);
+	setenv("STATE_DIRECTORY", "/var/lib/vioswitch:/var/lib/other", 1);
+	parse_ok(&o, "--netdev", "pcap,id=a", NULL);
+	assert_string_equal(o.state_path, "/var/lib/vioswitch/state");
+	options_free(&o);
+	parse_ok(&o, "--netdev", "pcap,id=a", "--state", "/tmp/s", NULL);
+	assert_string_equal(o.state_path, "/tmp/s");
+	options_free(&o);
+	parse_ok(&o, "--netdev", "pcap,id=a", "--state", "none", NULL);
+	assert_string_equal(o.state_path, "");
+	options_free(&o);
+	unsetenv("STATE_DIRECTORY");
+}
+
+/**
  * test_bad_netdev_named() - the spec and the offending key are named
  * @state:	unused
  */
@@ -661,6 +740,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_bad_value_named,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_loop_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_runtime_options_kept_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_runtime_option_errors_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_default, setup,
 						teardown),
 	};
 
