@@ -126,12 +126,14 @@ $(OBJ)/ebpf/tap_bpf.o: $(OBJ)/ebpf/tap_steer.skel.h \
 -include $(ALL_OBJ:.o=.d)
 
 # ---- set-up -------------------------------------------------------------
-# Debian packages the build, `make run`, the tests and the benchmarks need.
+# Debian packages the build, `make run`, the tests and the benchmarks need
+# (libvirt: tests/integration/libvirt.sh runs its own libvirtd).
 DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    libbpf-dev libslirp-dev libcmocka-dev libjansson-dev clang llvm \
 	    bpftool iproute2 procps ethtool tcpdump tshark iputils-ping iperf3 socat \
 	    python3 bridge-utils busybox-static util-linux qemu-system-x86 \
-	    dropbear-bin openssh-client slirp4netns passt
+	    dropbear-bin openssh-client slirp4netns passt \
+	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

@@ -198,3 +198,17 @@ wait_result()
 		sleep 0.2
 	done
 }
+
+# vhost_counters() - "ID connected=B connects=N disconnects=N" for every
+# vhost-user port of the switch (vioctl --json port list), joined by "; "
+vhost_counters()
+{
+	vioctl_j port list | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+if isinstance(doc, dict) and "result" in doc:
+    doc = doc["result"]
+print("; ".join("%s connected=%s connects=%s disconnects=%s" % (
+    p["id"], str(p.get("connected")).lower(), p.get("connects"),
+    p.get("disconnects")) for p in doc if "connects" in p))'
+}
