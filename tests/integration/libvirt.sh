@@ -77,7 +77,7 @@ lv_domain_xml lv1 52:54:00:12:35:01 \
         <reconnect enabled='yes' timeout='1'/>
       </source>" "$TMP/vmlinuz" "$TMP/initrd.img" >"$TMP/lv1.xml"
 lv_define lv1 "$TMP/lv1.xml"
-T0=$(now_us)
+T0=$(now_us) # elapsed() counts from here (qemu.sh)
 lvirsh start lv1 >"$TMP/lv1.start" 2>&1 ||
 	fail "virsh start lv1: $(cat "$TMP/lv1.start")"
 pass "pairing 1 (mode='client' + reconnect): virsh start lv1 returned 0" \
@@ -94,7 +94,7 @@ lv_domain_xml lv2 52:54:00:12:35:02 \
 	"<source type='unix' path='$TMP/qemu/lv2.sock' mode='server'/>" \
 	"$TMP/vmlinuz" "$TMP/initrd.img" >"$TMP/lv2.xml"
 lv_define lv2 "$TMP/lv2.xml"
-T0=$(now_us)
+T0=$(now_us) # elapsed() counts from here (qemu.sh)
 lvirsh start lv2 >"$TMP/lv2.start" 2>&1 &
 start_pid=$!
 cleanup_add "kill $start_pid 2>/dev/null; wait $start_pid 2>/dev/null"

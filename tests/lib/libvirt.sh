@@ -33,6 +33,7 @@ if [ -n "${_VIOSWITCH_LIBVIRT_SH:-}" ]; then
 	return 0
 fi
 _VIOSWITCH_LIBVIRT_SH=1
+# shellcheck disable=SC2034 # QEMU_PID, QEMU_GUESTS, T0 are qemu.sh's
 
 declare -gA LV_PIDS=()
 LV=""

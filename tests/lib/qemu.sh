@@ -150,9 +150,12 @@ qemu_stop()
 # @$3:	vhost-user socket (the switch's, server=on)
 # @$4:	the vio.* keys of its kernel command line
 # @$5:	initrd (default $GUEST/initrd.img)
+# @$6:	more -chardev options (",reconnect=1"; ",server=on,wait=off" for a
+#	server=off port), default none
 qemu_start()
 {
 	local name=$1 mac=$2 sock=$3 initrd=${5:-$GUEST/initrd.img}
+	local chardev_opts=${6:-}
 	local vectors=",vectors=0" wrap=()
 
 	[ "$ACCEL" = tcg ] || vectors=""
@@ -164,7 +167,7 @@ qemu_start()
 		-numa node,memdev=mem0 \
 		-no-user-config -nodefaults -display none \
 		-serial "file:$TMP/$name.serial" \
-		-chardev "socket,id=c0,path=$sock" \
+		-chardev "socket,id=c0,path=$sock$chardev_opts" \
 		-netdev vhost-user,id=n0,chardev=c0 \
 		-device "virtio-net-pci,netdev=n0,mac=$mac$vectors" \
 		-kernel "$GUEST/vmlinuz" -initrd "$initrd" \
