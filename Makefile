@@ -35,7 +35,7 @@ SWITCH_SRC  := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	       switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
 	       switch/offload.c switch/offload_vnet.c switch/offload_tso.c \
 	       switch/mbuf_copy.c switch/mbuf_pool.c switch/pmd.c switch/vswitch.c \
-	       switch/storm.c
+	       switch/storm.c switch/thread_role.c
 PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       vhost/vhost_features.c tap/tap_port.c ebpf/tap_bpf.c \
 	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_call.c \

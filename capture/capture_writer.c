@@ -39,6 +39,7 @@
 #include "capture_output.h"
 #include "log.h"
 #include "offload.h"
+#include "thread_role.h"
 #include "vswitch.h"
 
 #define WRITER_BURST	   64
@@ -237,6 +238,7 @@ static void *writer_main(void *arg)
 	int idle_ms = WRITER_IDLE_MIN_MS;
 	unsigned int n;
 
+	thread_role_enter(THREAD_WORKER);
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
 		n = rte_ring_sc_dequeue_burst(s->ring, (void **)recs,
 					      WRITER_BURST, NULL);
