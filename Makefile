@@ -12,7 +12,7 @@ else
 Q :=
 endif
 
-PKGS     := libdpdk libpcap libbpf jansson
+PKGS     := libdpdk libpcap libbpf jansson libseccomp libcap-ng
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
 	    -Wno-address-of-packed-member -Iswitch -Ictl -Icapture -Ivioctl -Ivhost -Itap \
@@ -49,7 +49,7 @@ CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c
 	       capture/capture_output.c capture/capture_file.c \
 	       capture/capture_spec.c capture/capture_ctl.c
 CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_cmds.c \
-	       ctl/feature.c ctl/fd_budget.c
+	       ctl/feature.c ctl/fd_budget.c ctl/sandbox.c ctl/sandbox_filter.c
 # Everything but main(), shared by the daemon and the unit tests.
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
@@ -129,7 +129,8 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    libbpf-dev libslirp-dev libcmocka-dev libjansson-dev clang llvm \
 	    bpftool iproute2 procps ethtool tcpdump tshark iputils-ping iperf3 socat \
 	    python3 bridge-utils busybox-static util-linux qemu-system-x86 \
-	    dropbear-bin openssh-client slirp4netns passt
+	    dropbear-bin openssh-client slirp4netns passt libseccomp-dev \
+	    libcap-ng-dev libcap2-bin gdb
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

@@ -17,6 +17,7 @@
 #include "fdb.h"
 #include "feature.h"
 #include "port.h"
+#include "sandbox.h"
 #include "slirp_port.h"
 #include "vlan.h"
 #include "vswitch.h"
@@ -127,6 +128,7 @@ static json_t *cmd_port_add(json_t *req, char *err)
 	snprintf(id, sizeof(id), "%s", port->id);
 	if (vswitch_port_add(port, err, ERR_MAX))
 		return NULL;
+	sandbox_sweep(); /* threads a library started for the port */
 	return json_pack("{s:s}", "id", id);
 }
 

@@ -33,6 +33,8 @@ enum opt_id {
 	OPT_LEARN_LIMIT,
 	OPT_IDLE_US,
 	OPT_FLUSH_US,
+	OPT_SANDBOX,
+	OPT_USER,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_FEATURE = 1024, /* feature k's option: OPT_FEATURE + k */
@@ -50,6 +52,8 @@ static const struct option base_opts[] = {
 	{ "learn-limit", required_argument, NULL, OPT_LEARN_LIMIT },
 	{ "pmd-idle-us", required_argument, NULL, OPT_IDLE_US },
 	{ "tx-flush-us", required_argument, NULL, OPT_FLUSH_US },
+	{ "sandbox", required_argument, NULL, OPT_SANDBOX },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 };
@@ -91,6 +95,13 @@ static const char usage_tail[] =
 	"  --learn-limit N     default MACs learned per port (1024)\n"
 	"  --pmd-idle-us N     empty polling before a PMD sleeps (200)\n"
 	"  --tx-flush-us N     longest a partial output batch waits (0)\n"
+	"  --sandbox MODE      on (default): once the ports are open, drop\n"
+	"                        every capability but those run-time tap\n"
+	"                        ports need, set NoNewPrivs and a seccomp\n"
+	"                        allow-list; log: allow and log calls\n"
+	"                        outside it; off: none of it\n"
+	"  --user NAME[:GROUP] run as this user (and group) once the ports\n"
+	"                        are open, keeping those capabilities\n"
 	"  --help, --version\n";
 
 /**
@@ -318,6 +329,8 @@ static void parse_config(struct options *o, const char *path, int depth);
  */
 static void apply(struct options *o, int id, const char *arg, int depth)
 {
+	char err[256];
+
 	switch (id) {
 	case OPT_CTL:
 		if (strlen(arg) >= sizeof(o->ctl_path))
@@ -369,6 +382,14 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 		break;
 	case OPT_FLUSH_US:
 		o->cfg.flush_us = parse_u32("tx-flush-us", arg, 0, 1000000);
+		break;
+	case OPT_SANDBOX:
+		if (sandbox_mode_parse(arg, &o->sandbox.mode))
+			die("--sandbox %s: expected on, off or log", arg);
+		break;
+	case OPT_USER:
+		if (sandbox_user_parse(arg, &o->sandbox, err, sizeof(err)))
+			die("--user %s: %s", arg, err);
 		break;
 	case OPT_HELP:
 		usage();

@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "protocol.h"
+#include "sandbox.h"
 #include "vswitch.h"
 
 #define OPTIONS_MAX_NETDEVS	 PORT_TABLE_MAX
@@ -35,6 +36,7 @@ enum hugepages_mode {
  * @feature_args: values of the features' options (feature.h), in order
  * @n_feature_args: how many
  * @used_default: no port was given: the embedded default was used
+ * @sandbox:	--sandbox and --user
  */
 struct options {
 	char ctl_path[108];
@@ -51,6 +53,7 @@ struct options {
 	} feature_args[OPTIONS_MAX_FEATURE_ARGS];
 	unsigned int n_feature_args;
 	bool used_default;
+	struct sandbox_opts sandbox;
 };
 
 void options_parse(int argc, char **argv, struct options *o);
