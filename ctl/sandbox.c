@@ -17,8 +17,9 @@
  *   switch (PR_SET_KEEPCAPS); the control socket and the vhost-user
  *   sockets made at start are given to the user first.
  * - NoNewPrivs, and a seccomp allow-list for the whole process
- *   (sandbox_filter.c). Each NAT thread, which parses guest traffic
- *   through libslirp, stacks a narrower one on it.
+ *   (sandbox_filter.c). The threads that parse guest traffic stack a
+ *   narrower one on it: each NAT thread (libslirp) and each PMD thread
+ *   (virtio rings and headers, frames).
  *
  * Capabilities are per thread on Linux, and the threads started before
  * this point (EAL's interrupt thread, the PMD lcores, rte_vhost's threads,
@@ -35,13 +36,13 @@
  *      capabilities then, as they do not keep them across it);
  *   3. the process-wide filter is loaded with TSYNC: every thread has it
  *      at once;
- *   4. every other thread clears its capability sets, and a NAT thread
- *      stacks the NAT filter.
+ *   4. every other thread clears its capability sets, and a NAT or PMD
+ *      thread stacks the filter of its role.
  * Threads the switch starts afterwards inherit the control thread's
  * capabilities and the process filter; each calls thread_role_enter()
  * first thing (switch/thread_role.h), whose hook (registered before step
- * 4, so that no NAT thread slips between the two) clears them and, in a
- * NAT thread, stacks the NAT filter before libslirp sees a frame. Threads
+ * 4, so that no thread slips between the two) clears them and, in a NAT
+ * thread, stacks the NAT filter before libslirp sees a frame. Threads
  * a library starts later - rte_vhost's, when the first vhost-user port is
  * added at run time - get the signal from sandbox_sweep(), which runs
  * after each run-time `port add` and once a second and signals every
@@ -49,7 +50,7 @@
  *
  * A system call outside the lists raises SIGSYS (SCMP_ACT_TRAP). Its
  * handler writes "vioswitch: seccomp: forbidden system call NAME (NR) in
- * thread T (tid N)" to stderr with write(2) - names are resolved into a
+ * thread T (tid N, ROLE)" to stderr with write(2) - names are resolved into a
  * table beforehand - and aborts. --sandbox log has the kernel log and
  * allow such calls instead (SCMP_ACT_LOG: "audit: type=1326" lines in the
  * kernel log), to find missing entries; --sandbox off skips it all.
@@ -83,7 +84,7 @@
 #include "sandbox_filter.h"
 #include "thread_role.h"
 
-#define SANDBOX_SIG  (SIGRTMIN + 5) /* glibc keeps the first two for itself */
+#define SANDBOX_SIG  (SIGRTMIN + 5) /* a real-time signal no one else uses */
 #define SYS_NAMES    512 /* system call numbers with a name */
 #define SYS_NAME_LEN 24
 #define ACK_WAIT_US  2000000 /* a thread acknowledges within this */
@@ -94,7 +95,8 @@ static const unsigned int kept_caps[] = { CAP_NET_ADMIN, CAP_BPF };
 /**
  * enum step - what SANDBOX_SIG asks a thread to do
  * @STEP_BOUND:	set NoNewPrivs, empty the bounding set
- * @STEP_CLEAR:	clear the capability sets; a NAT thread stacks its filter
+ * @STEP_CLEAR:	clear the capability sets; a NAT or PMD thread stacks the
+ *		filter of its role
  */
 enum step {
 	STEP_BOUND,
@@ -109,7 +111,8 @@ enum step {
  * @arch:	the native seccomp architecture (an AUDIT_ARCH_ value)
  * @last_cap:	the kernel's highest capability number
  * @can_bound:	we may change bounding sets (CAP_SETPCAP)
- * @nat_prog:	the NAT filter as a BPF program, for seccomp(2)
+ * @prog:	the filter of each role that has one (NAT, PMD) as a BPF
+ *		program, for seccomp(2); .filter NULL for the others
  * @step:	what the signalled thread does
  * @ack:	tid of the last thread that did it
  * @ack_err:	its result, 0 or an errno
@@ -121,7 +124,7 @@ static struct sandbox {
 	uint32_t arch;
 	int last_cap;
 	bool can_bound;
-	struct sock_fprog nat_prog;
+	struct sock_fprog prog[THREAD_WORKER + 1];
 	enum step step;
 	pid_t ack;
 	int ack_err;
@@ -129,8 +132,8 @@ static struct sandbox {
 
 static char sys_names[SYS_NAMES][SYS_NAME_LEN];
 
-/* This NAT thread stacked the NAT filter already. */
-static __thread bool nat_filtered;
+/* This thread stacked the filter of its role already. */
+static __thread bool role_filtered;
 
 /**
  * sandbox_mode_parse() - parse --sandbox's value
@@ -154,7 +157,7 @@ int sandbox_mode_parse(const char *text, enum sandbox_mode *mode)
 
 /**
  * sandbox_user_parse() - parse --user NAME[:GROUP] into ids
- * @text:	user name or uid, then optionally a group name or gid
+ * @text:	a user name, then optionally ":" and a group name
  * @so:		filled: user, uid, gid
  * @err:	message buffer
  * @errlen:	its size
@@ -306,8 +309,9 @@ static int thread_bound(void)
 }
 
 /**
- * thread_clear() - this thread: clear the capability sets; in a NAT thread
- * also stack the NAT filter (once). Raw system calls only: it runs in the
+ * thread_clear() - this thread: clear the capability sets; in a NAT or PMD
+ * thread also stack the filter of its role (once). Raw system calls only:
+ * it runs in the
  * SANDBOX_SIG handler too.
  *
  * Return: 0, or an errno
@@ -322,11 +326,11 @@ static int thread_clear(void)
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capset, &hdr, data))
 		return errno;
-	if (thread_role == THREAD_NAT && !nat_filtered) {
+	if (sb.prog[thread_role].filter && !role_filtered) {
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
-			    &sb.nat_prog))
+			    &sb.prog[thread_role]))
 			return errno;
-		nat_filtered = true;
+		role_filtered = true;
 	}
 	return 0;
 }
@@ -356,7 +360,7 @@ static void on_sandbox_sig(int sig, siginfo_t *si, void *uc)
 
 /**
  * role_hook() - thread_role_enter()'s hook: a thread started after the
- * sandbox clears its capabilities and, for a NAT, stacks the NAT filter
+ * sandbox clears its capabilities and stacks the filter of its role
  * @role:	its role
  *
  * A thread that cannot is a hole in the sandbox: the process aborts.
@@ -441,7 +445,8 @@ static int thread_signal(pid_t tid, enum step step)
  * @privileged_only: only the threads that still hold a capability
  * @n:		threads signalled, added to
  *
- * Return: 0, or -errno of the first that failed (logged)
+ * Return: 0, -errno of the first that failed (logged), or -EMFILE and
+ * the like when /proc/self/task cannot be read (not logged)
  */
 static int threads_signal(enum step step, bool privileged_only, unsigned int *n)
 {
@@ -504,25 +509,28 @@ static int last_cap(void)
 }
 
 /**
- * nat_prog_build() - build the NAT filter as a BPF program in sb.nat_prog,
- * ready for seccomp(2) from a signal handler
+ * role_prog_build() - build the filter of @role as a BPF program in
+ * sb.prog[@role], ready for seccomp(2) from a signal handler
+ * @role:	THREAD_NAT or THREAD_PMD
+ * @kind:	its allow-list
  * @def:	action for system calls outside the list
  * @err:	message buffer
  * @errlen:	its size
  *
  * Return: 0, or -errno with a message
  */
-static int nat_prog_build(uint32_t def, char *err, size_t errlen)
+static int role_prog_build(enum thread_role role, enum sandbox_filter_kind kind,
+			   uint32_t def, char *err, size_t errlen)
 {
 	scmp_filter_ctx ctx;
 	struct stat st;
 	void *buf = NULL;
 	int fd, rc;
 
-	ctx = sandbox_filter_build(SANDBOX_FILTER_NAT, def, err, errlen);
+	ctx = sandbox_filter_build(kind, def, err, errlen);
 	if (!ctx)
 		return -EINVAL;
-	fd = memfd_create("vioswitch-nat-filter", MFD_CLOEXEC);
+	fd = memfd_create("vioswitch-filter", MFD_CLOEXEC);
 	rc = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
 	if (!rc && fstat(fd, &st))
 		rc = -errno;
@@ -535,13 +543,13 @@ static int nat_prog_build(uint32_t def, char *err, size_t errlen)
 	seccomp_release(ctx);
 	if (rc) {
 		free(buf);
-		snprintf(err, errlen, "cannot build the NAT filter: %s",
-			 strerror(-rc));
+		snprintf(err, errlen, "cannot build the %s filter: %s",
+			 thread_role_name(role), strerror(-rc));
 		return rc;
 	}
-	sb.nat_prog.len = (unsigned short)((size_t)st.st_size /
-					   sizeof(struct sock_filter));
-	sb.nat_prog.filter = buf;
+	sb.prog[role].len = (unsigned short)((size_t)st.st_size /
+					     sizeof(struct sock_filter));
+	sb.prog[role].filter = buf;
 	return 0;
 }
 
@@ -679,11 +687,11 @@ static int handlers_install(void)
  * threads_check() - check every thread: the others hold no capability,
  * all have the filters; count them
  * @n:		threads other than the control thread
- * @n_nat:	of which have the NAT filter stacked
+ * @n_narrow:	of which have a narrower filter stacked (NAT, PMD)
  *
  * Return: 0, or -EPERM (logged) when one is not restricted
  */
-static int threads_check(unsigned int *n, unsigned int *n_nat)
+static int threads_check(unsigned int *n, unsigned int *n_narrow)
 {
 	unsigned int filters, base = 0;
 	DIR *d = opendir("/proc/self/task");
@@ -691,7 +699,7 @@ static int threads_check(unsigned int *n, unsigned int *n_nat)
 	uint64_t prm;
 	int rc = 0;
 
-	*n = *n_nat = 0;
+	*n = *n_narrow = 0;
 	if (!d || task_caps(sb.control_tid, &prm, &base) || !base) {
 		if (d)
 			closedir(d);
@@ -706,7 +714,7 @@ static int threads_check(unsigned int *n, unsigned int *n_nat)
 			continue;
 		(*n)++;
 		if (filters > base)
-			(*n_nat)++;
+			(*n_narrow)++;
 		if (prm || filters < base) {
 			log_err("sandbox: thread %d is not restricted "
 				"(CapPrm %llx, %u filters)",
@@ -737,7 +745,10 @@ static int sandbox_init(uint32_t def, char *err, size_t errlen)
 	capng_get_caps_process();
 	sb.can_bound = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
 	names_init();
-	rc = nat_prog_build(def, err, errlen);
+	rc = role_prog_build(THREAD_NAT, SANDBOX_FILTER_NAT, def, err, errlen);
+	if (!rc)
+		rc = role_prog_build(THREAD_PMD, SANDBOX_FILTER_PMD, def, err,
+				     errlen);
 	if (rc)
 		return rc;
 	rc = handlers_install();
@@ -763,7 +774,7 @@ int sandbox_apply(const struct sandbox_opts *so, const char *const *paths,
 		  unsigned int n_paths, char *err, size_t errlen)
 {
 	uint32_t def = so->mode == SANDBOX_LOG ? SCMP_ACT_LOG : SCMP_ACT_TRAP;
-	unsigned int n = 0, n_nat = 0;
+	unsigned int n = 0, n_narrow = 0;
 	char kept[128];
 	int rc;
 
@@ -790,14 +801,14 @@ int sandbox_apply(const struct sandbox_opts *so, const char *const *paths,
 	sb.active = true;
 	thread_role_hook_set(role_hook);
 	if (threads_signal(STEP_CLEAR, false, &n) ||
-	    threads_check(&n, &n_nat)) {
+	    threads_check(&n, &n_narrow)) {
 		snprintf(err, errlen, "cannot restrict the other threads");
 		return -EPERM;
 	}
 	log_info("sandbox %s: control thread keeps %s; %u other thread(s) "
 		 "hold none; NoNewPrivs; seccomp allow-list in every thread, "
-		 "narrower in %u NAT thread(s)%s%s",
-		 so->mode == SANDBOX_LOG ? "log" : "on", kept, n, n_nat,
+		 "narrower in %u NAT and PMD thread(s)%s%s",
+		 so->mode == SANDBOX_LOG ? "log" : "on", kept, n, n_narrow,
 		 so->user[0] ? "; user " : "", so->user);
 	if (so->mode == SANDBOX_LOG)
 		log_warn("sandbox log: system calls outside the allow-lists "
@@ -813,12 +824,18 @@ int sandbox_apply(const struct sandbox_opts *so, const char *const *paths,
  */
 void sandbox_sweep(void)
 {
+	static struct log_ratelimit rl;
 	unsigned int n = 0;
+	int rc;
 
 	if (!sb.active)
 		return;
-	if (threads_signal(STEP_CLEAR, true, &n))
+	rc = threads_signal(STEP_CLEAR, true, &n);
+	if (rc && n && log_ratelimit_ok(&rl))
 		log_err("sandbox: a thread started since keeps capabilities");
+	else if (rc && log_ratelimit_ok(&rl))
+		log_debug("sandbox: cannot look at the threads: %s",
+			  strerror(-rc));
 	else if (n)
 		log_debug("sandbox: %u thread(s) started since restricted", n);
 }

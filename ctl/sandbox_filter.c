@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* sandbox_filter.c - the seccomp allow-lists: the process's, and the
- * narrower one each NAT thread stacks on it
+ * narrower ones the NAT and PMD threads stack on it
  *
  * The lists hold what the switch calls once it runs (the calls of start-up
  * - EAL, loading shared objects, creating the ports of the command line -
@@ -11,18 +11,23 @@
  * rte_vhost (memory, vhost-user messages, interrupt and control threads),
  * libslirp, libpcap, libbpf and jansson.
  *
- * Every thread: memory, time, polling, signals, its own exit. The process
- * adds what the control, vhost, PMD, pcap and capture threads need:
- * files, unix sockets, taps (a list of ioctl requests), BPF, new threads
- * (clone with CLONE_THREAD; clone3 fails with ENOSYS so that glibc falls
- * back to clone, whose flags a filter can see) and seccomp (a NAT thread
- * stacking its filter). A NAT thread, which parses guest traffic, gets
- * only inet sockets, read-only opens, FIONREAD, no executable mappings,
- * no new threads, no capabilities, no BPF and no tap requests.
+ * Every thread: memory, descriptors it has, time, waiting, signals, its
+ * own exit (rules_common). The process adds what the control, vhost,
+ * pcap and capture threads need: files, sockets, taps (a list of ioctl
+ * requests), BPF, new threads (clone with CLONE_THREAD; clone3 fails with
+ * ENOSYS so that glibc falls back to clone, whose flags a filter can see)
+ * and the sandbox's own calls. The threads that parse guest traffic stack
+ * a list of their own, so what they may do is the intersection:
+ * - a NAT thread (libslirp, the NAT's TCP and UDP paths): inet sockets,
+ *   read-only opens, FIONREAD; no executable mappings, no new threads, no
+ *   capability, BPF, tap or seccomp calls;
+ * - a PMD thread (virtio rings and headers, frames): only the descriptors
+ *   it was given (taps, eventfds, its epoll set); no sockets, no opens,
+ *   no executable mappings, no new threads.
  *
- * Hot paths stay unconditional rules (read, write, readv, writev,
- * epoll_wait, poll, sched_yield, futex): the kernel's seccomp action
- * cache then allows them without running the filter at all.
+ * Hot paths stay rules without argument checks (read, write, readv,
+ * writev, epoll_wait, poll, sched_yield, futex): the kernel's seccomp
+ * action cache then allows them without running the filter at all.
  */
 #include "sandbox_filter.h"
 
@@ -54,7 +59,7 @@ struct rule {
 	int nr;
 	uint32_t action;
 	unsigned int n_args;
-	struct scmp_arg_cmp arg[1];
+	struct scmp_arg_cmp arg[2];
 };
 
 #define ALLOW(call)                                                            \
@@ -72,6 +77,19 @@ struct rule {
 /* Argument @i equals @v (in its low 32 bits: ints and ioctl requests). */
 #define ALLOW_EQ(call, i, v)                                                   \
 	ALLOW_IF(call, i, SCMP_CMP_MASKED_EQ, 0xffffffffu, v)
+/* Arguments @i and @j equal @v and @w (low 32 bits). */
+#define ALLOW_EQ2(call, i, v, j, w)                                            \
+	{                                                                      \
+		.nr = SCMP_SYS(call), .n_args = 2,                             \
+		.arg = { { .arg = (i),                                         \
+			   .op = SCMP_CMP_MASKED_EQ,                           \
+			   .datum_a = 0xffffffffu,                             \
+			   .datum_b = (v) },                                   \
+			 { .arg = (j),                                         \
+			   .op = SCMP_CMP_MASKED_EQ,                           \
+			   .datum_a = 0xffffffffu,                             \
+			   .datum_b = (w) } }                                  \
+	}
 /* Argument @i is NULL. */
 #define ALLOW_NULL(call, i) ALLOW_IF(call, i, SCMP_CMP_EQ, 0, 0)
 /* Argument @i has none of the bits of @m set. */
@@ -79,14 +97,14 @@ struct rule {
 /* Argument @i has every bit of @m set. */
 #define ALLOW_ALL(call, i, m) ALLOW_IF(call, i, SCMP_CMP_MASKED_EQ, m, m)
 
-/* Every thread, the NAT's included. */
+/* Every thread, those that parse guest traffic included. */
 static const struct rule rules_common[] = {
 	/* memory (mmap and mprotect: each list) */
 	ALLOW(brk),
 	ALLOW(munmap),
 	ALLOW(mremap),
 	ALLOW(madvise),
-	/* descriptors */
+	/* the descriptors a thread has */
 	ALLOW(read),
 	ALLOW(write),
 	ALLOW(readv),
@@ -114,7 +132,7 @@ static const struct rule rules_common[] = {
 	ALLOW(clock_getres),
 	ALLOW(gettimeofday),
 	ALLOW(getrandom),
-	/* threads and signals */
+	/* threads and signals: abort() and the sandbox's handlers */
 	ALLOW(getpid),
 	ALLOW(gettid),
 	ALLOW(rt_sigreturn),
@@ -127,25 +145,18 @@ static const struct rule rules_common[] = {
 	ALLOW(exit),
 	ALLOW(exit_group),
 	ALLOW_EQ(prctl, 0, PR_GET_NAME),
-	/* sockets, any kind of thread */
-	ALLOW(connect),
-	ALLOW(accept),
-	ALLOW(accept4),
-	ALLOW(bind),
-	ALLOW(listen),
-	ALLOW(shutdown),
-	ALLOW(sendto),
-	ALLOW(recvfrom),
-	ALLOW(sendmsg),
-	ALLOW(recvmsg),
-	ALLOW(getsockname),
-	ALLOW(getpeername),
-	ALLOW(getsockopt),
-	ALLOW(setsockopt),
-	ALLOW_EQ(ioctl, 1, FIONREAD),
 };
 
-/* The rest of the process: control, vhost, PMD, pcap, capture threads. */
+/* The NAT's and the control thread's sockets. */
+static const struct rule rules_sockets[] = {
+	ALLOW(connect),	   ALLOW(accept),      ALLOW(accept4),
+	ALLOW(bind),	   ALLOW(listen),      ALLOW(shutdown),
+	ALLOW(sendto),	   ALLOW(recvfrom),    ALLOW(sendmsg),
+	ALLOW(recvmsg),	   ALLOW(getsockname), ALLOW(getpeername),
+	ALLOW(getsockopt), ALLOW(setsockopt),  ALLOW_EQ(ioctl, 1, FIONREAD),
+};
+
+/* The rest of the process: control, vhost, pcap, capture threads. */
 static const struct rule rules_process[] = {
 	/* memory: executable too (rte_bpf JITs capture filters) */
 	ALLOW(mmap),
@@ -219,11 +230,11 @@ static const struct rule rules_process[] = {
 	ALLOW(geteuid),
 	ALLOW(getgid),
 	ALLOW(getegid),
-	/* the sandbox: a new thread drops capabilities, a NAT thread
-	 * stacks its filter (never TSYNC from here) */
+	/* the sandbox: a new thread drops its capabilities and stacks the
+	 * filter of its role, for itself only */
 	ALLOW(capset),
 	ALLOW(capget),
-	ALLOW_EQ(seccomp, 0, SECCOMP_SET_MODE_FILTER),
+	ALLOW_EQ2(seccomp, 0, SECCOMP_SET_MODE_FILTER, 1, 0),
 	ALLOW_EQ(prctl, 0, PR_SET_NAME),
 	ALLOW_EQ(prctl, 0, PR_CAPBSET_READ),
 	/* the fd budget reads its limit, never sets it */
@@ -231,7 +242,7 @@ static const struct rule rules_process[] = {
 	ALLOW(getrlimit),
 };
 
-/* Only in a NAT thread. */
+/* Only in a NAT thread: rules_common, rules_sockets and these. */
 static const struct rule rules_nat[] = {
 	/* memory, never executable */
 	ALLOW_NONE(mmap, 2, PROT_EXEC),
@@ -241,6 +252,13 @@ static const struct rule rules_nat[] = {
 	ALLOW_EQ(socket, 0, AF_INET6),
 	/* /etc/resolv.conf, /etc/localtime: read-only */
 	ALLOW_NONE(openat, 2, O_ACCMODE | O_CREAT | O_TRUNC),
+};
+
+/* Only in a PMD thread: rules_common and these. */
+static const struct rule rules_pmd[] = {
+	/* memory, never executable */
+	ALLOW_NONE(mmap, 2, PROT_EXEC),
+	ALLOW_NONE(mprotect, 2, PROT_EXEC),
 };
 
 /**
@@ -278,9 +296,12 @@ static int rules_add(scmp_filter_ctx ctx, const struct rule *rules, size_t n,
 	return 0;
 }
 
+#define RULES_ADD(ctx, list, err, errlen)                                      \
+	rules_add(ctx, list, sizeof(list) / sizeof(list[0]), err, errlen)
+
 /**
  * sandbox_filter_build() - build one of the allow-lists
- * @kind:	the process's or the NAT thread's
+ * @kind:	the process's, or the one NAT or PMD threads stack
  * @def_action:	action for calls outside it (SCMP_ACT_TRAP or SCMP_ACT_LOG)
  * @err:	message buffer
  * @errlen:	its size
@@ -304,17 +325,15 @@ scmp_filter_ctx sandbox_filter_build(enum sandbox_filter_kind kind,
 	if (rc)
 		snprintf(err, errlen, "seccomp attributes: %s", strerror(-rc));
 	if (!rc)
-		rc = rules_add(ctx, rules_common,
-			       sizeof(rules_common) / sizeof(rules_common[0]),
-			       err, errlen);
+		rc = RULES_ADD(ctx, rules_common, err, errlen);
+	if (!rc && kind != SANDBOX_FILTER_PMD)
+		rc = RULES_ADD(ctx, rules_sockets, err, errlen);
 	if (!rc && kind == SANDBOX_FILTER_PROCESS)
-		rc = rules_add(ctx, rules_process,
-			       sizeof(rules_process) / sizeof(rules_process[0]),
-			       err, errlen);
+		rc = RULES_ADD(ctx, rules_process, err, errlen);
 	if (!rc && kind == SANDBOX_FILTER_NAT)
-		rc = rules_add(ctx, rules_nat,
-			       sizeof(rules_nat) / sizeof(rules_nat[0]), err,
-			       errlen);
+		rc = RULES_ADD(ctx, rules_nat, err, errlen);
+	if (!rc && kind == SANDBOX_FILTER_PMD)
+		rc = RULES_ADD(ctx, rules_pmd, err, errlen);
 	/* Signals only to our own threads (abort(), the sandbox's own). */
 	if (!rc) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,

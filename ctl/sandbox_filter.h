@@ -12,10 +12,12 @@
  * enum sandbox_filter_kind - which allow-list
  * @SANDBOX_FILTER_PROCESS:	every thread of the process
  * @SANDBOX_FILTER_NAT:		stacked on it in each NAT thread
+ * @SANDBOX_FILTER_PMD:		stacked on it in each PMD thread
  */
 enum sandbox_filter_kind {
 	SANDBOX_FILTER_PROCESS,
 	SANDBOX_FILTER_NAT,
+	SANDBOX_FILTER_PMD,
 };
 
 scmp_filter_ctx sandbox_filter_build(enum sandbox_filter_kind kind,
