@@ -780,12 +780,18 @@ int sandbox_apply(const struct sandbox_opts *so, const char *const *paths,
 
 	if (so->user[0] && (rc = chown_paths(so, paths, n_paths, err, errlen)))
 		return rc;
-	if (so->mode == SANDBOX_OFF) {
-		rc = so->user[0]
-			     ? control_caps(so, kept, sizeof(kept), err, errlen)
-			     : 0;
+	if (so->mode == SANDBOX_OFF && !so->user[0]) {
 		log_warn("sandbox off: every thread keeps its capabilities, "
-			 "no seccomp filter");
+			 "no NoNewPrivs, no seccomp filter");
+		return 0;
+	}
+	if (so->mode == SANDBOX_OFF) {
+		rc = control_caps(so, kept, sizeof(kept), err, errlen);
+		if (!rc)
+			log_warn(
+				"sandbox off: user %s, the control thread keeps "
+				"%s, no NoNewPrivs, no seccomp filter",
+				so->user, kept);
 		return rc;
 	}
 	if ((rc = sandbox_init(def, err, errlen)))
