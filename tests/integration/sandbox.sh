@@ -164,13 +164,16 @@ gone() { ! _pid_alive "$1"; }
 # named THREAD; the switch must die: its exit status goes to STATUS
 forbidden() {
 	STATUS=0
-	timeout 60 gdb -q -batch -nx -iex 'set auto-solib-add off' \
-		-p "$SWITCH_PID" -ex 'sharedlibrary libc\.so' \
-		-ex 'handle SIGSYS nostop noprint pass' \
-		-ex 'handle SIGABRT nostop noprint pass' \
-		-ex "python [t.switch() for t in gdb.selected_inferior().threads() if t.name == '$1']" \
-		-ex "call $2" >"$TMP/gdb.log" 2>&1 || true
-	wait_until 10 gone "$SWITCH_PID" ||
+	# (stderr away: bash would report the aborted job there)
+	{
+		timeout 60 gdb -q -batch -nx -iex 'set auto-solib-add off' \
+			-p "$SWITCH_PID" -ex 'sharedlibrary libc\.so' \
+			-ex 'handle SIGSYS nostop noprint pass' \
+			-ex 'handle SIGABRT nostop noprint pass' \
+			-ex "python [t.switch() for t in gdb.selected_inferior().threads() if t.name == '$1']" \
+			-ex "call $2" >"$TMP/gdb.log" 2>&1 || true
+		wait_until 10 gone "$SWITCH_PID"
+	} 2>/dev/null ||
 		fail "the switch survived $2 in $1: $(tail -3 "$TMP/gdb.log")"
 	wait "$SWITCH_PID" 2>/dev/null || STATUS=$?
 	SWITCH_PID=""
