@@ -12,7 +12,7 @@ else
 Q :=
 endif
 
-PKGS     := libdpdk libpcap libbpf jansson
+PKGS     := libdpdk libpcap libbpf jansson libseccomp libcap-ng
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
 	    -Wno-address-of-packed-member -Iswitch -Ictl -Icapture -Ivioctl -Ivhost -Itap \
@@ -35,7 +35,7 @@ SWITCH_SRC  := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	       switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
 	       switch/offload.c switch/offload_vnet.c switch/offload_tso.c \
 	       switch/mbuf_copy.c switch/mbuf_pool.c switch/pmd.c switch/vswitch.c \
-	       switch/storm.c
+	       switch/storm.c switch/thread_role.c
 PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       vhost/vhost_features.c vhost/vhost_socket.c tap/tap_port.c \
 	       ebpf/tap_bpf.c \
@@ -51,7 +51,8 @@ CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c
 	       capture/capture_spec.c capture/capture_ctl.c
 CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_clients.c \
 	       ctl/ctl_cmds.c ctl/ctl_fds.c ctl/utf8.c ctl/feature.c \
-	       ctl/fd_budget.c ctl/config_lines.c ctl/state.c
+	       ctl/fd_budget.c ctl/config_lines.c ctl/state.c ctl/sandbox.c \
+	       ctl/sandbox_filter.c
 # Everything but main(), shared by the daemon and the unit tests.
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
@@ -133,7 +134,8 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    bpftool iproute2 procps ethtool tcpdump tshark iputils-ping iperf3 socat \
 	    python3 bridge-utils busybox-static util-linux qemu-system-x86 \
 	    dropbear-bin openssh-client slirp4netns passt \
-	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
+	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu \
+	    libseccomp-dev libcap-ng-dev libcap2-bin gdb
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

@@ -47,7 +47,9 @@ enum cap_format {
  * @dir:	CAP_DIR_*
  * @filter:	tcpdump expression, empty for every frame
  * @path:	capture file, absolute; empty when writing to @fd
- * @fd:		stream to write to (e.g. vioctl's stdout), or -1
+ * @fd:		stream to write to (e.g. vioctl's stdout), or the file
+ *		@path as the client opened it (vioctl, so that the file is
+ *		the client's own), or -1
  * @format:	pcapng or pcap
  * @snaplen:	longest part of a frame kept
  * @count:	stop after this many frames written, 0: no limit

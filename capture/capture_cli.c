@@ -12,12 +12,14 @@
 #include "vioctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -96,6 +98,58 @@ static void set_file(json_t *req, const char *file)
 }
 
 /**
+ * refuse_file() - say why vioctl does not write @path, and exit
+ * @path:	capture file
+ * @why:	the reason
+ */
+static void __attribute__((noreturn))
+refuse_file(const char *path, const char *why)
+{
+	fprintf(stderr, "vioctl: refusing to write %s: %s\n", path, why);
+	exit(VIOCTL_EXIT_SWITCH);
+}
+
+/**
+ * open_own_file() - open the capture file as the user running vioctl and
+ * pass it with the request, so that the file is that user's, mode 0600,
+ * whatever user the switch runs as and whatever rights it kept: a new file
+ * is created, an existing one is reused only when it is a regular file of
+ * this user with no other link; a symlink is never followed. Anything else
+ * (a FIFO, say) is left for the switch to open.
+ * @req:	request with "file"
+ */
+static void open_own_file(json_t *req)
+{
+	const char *path = json_string_value(json_object_get(req, "file"));
+	struct stat st;
+	int fd;
+
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == ELOOP)
+		refuse_file(path, "it is a symbolic link (captures never "
+				  "follow one; give the real path)");
+	if (fd < 0 && errno == EACCES && !lstat(path, &st) &&
+	    st.st_uid != getuid())
+		refuse_file(path, "it belongs to another user; remove it or "
+				  "choose another name");
+	if (fd < 0)
+		refuse_file(path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		refuse_file(path, "it is not a regular file");
+	if (st.st_uid != getuid())
+		refuse_file(path, "it belongs to another user; remove it or "
+				  "choose another name");
+	if (st.st_nlink != 1)
+		refuse_file(path, "it has other hard links");
+	if (ftruncate(fd, 0) || fchmod(fd, 0600))
+		refuse_file(path, strerror(errno));
+	json_object_set_new(req, "file_opened", json_true());
+	vioctl_pass_fd = fd;
+}
+
+/**
  * common_option() - handle --dir and --filter
  * @req:	request
  * @args:	arguments
@@ -171,6 +225,8 @@ static void build_capture_start(const struct vioctl_cmd *cmd, json_t *req,
 				*c = '+';
 		set_file(req, file);
 	}
+	if (json_object_get(req, "file") && !json_object_get(req, "rotate"))
+		open_own_file(req);
 }
 
 /**

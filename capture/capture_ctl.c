@@ -228,6 +228,22 @@ static json_t *cmd_capture_start(json_t *req, char *err)
 		snprintf(err, CTL_ERR_MAX, "file '%.*s': give an absolute path",
 			 (int)utf8_cut(spec.path, 200), spec.path);
 		return NULL;
+	} else if (json_is_true(json_object_get(req, "file_opened"))) {
+		/* The client opened "file" itself, as its own user: the
+		 * switch writes to it and never opens another (no rotation),
+		 * so it needs no right to give files away. */
+		spec.fd = ctl_take_fd();
+		if (spec.fd < 0 || spec.rotate_mb) {
+			if (spec.fd >= 0)
+				close(spec.fd);
+			snprintf(err, CTL_ERR_MAX,
+				 spec.rotate_mb
+					 ? "\"file_opened\" cannot rotate"
+					 : "\"file_opened\" needs the file's "
+					   "descriptor passed with the "
+					   "request (SCM_RIGHTS)");
+			return NULL;
+		}
 	}
 	return started(&spec, CAP_KIND_CAPTURE, err);
 }

@@ -43,6 +43,7 @@
 #include "capture_output.h"
 #include "log.h"
 #include "offload.h"
+#include "thread_role.h"
 #include "vswitch.h"
 
 #define WRITER_BURST	   64
@@ -255,6 +256,7 @@ static void *writer_main(void *arg)
 	int idle_ms = WRITER_IDLE_MIN_MS;
 	unsigned int n;
 
+	thread_role_enter(THREAD_WORKER);
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
 		n = rte_ring_sc_dequeue_burst(s->ring, (void **)recs,
 					      WRITER_BURST, NULL);
@@ -318,9 +320,11 @@ int cap_writer_open(struct cap_session *s, int evfd, char *err, size_t errlen)
 		return cap_out_open(s, 0, err, errlen);
 	w->fd = s->spec.fd;
 	s->spec.fd = -1;
-	w->stream = true;
+	w->stream = true; /* never reopened, never rotated */
 	w->files = 1;
-	snprintf(w->path, sizeof(w->path), "-");
+	/* With a path, the descriptor is that file, opened by the client. */
+	snprintf(w->path, sizeof(w->path), "%s",
+		 s->spec.path[0] ? s->spec.path : "-");
 	fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) | O_NONBLOCK);
 	/* The header goes out from the writer thread, which may wait for a
 	 * slow reader; the control thread never does. */

@@ -17,6 +17,7 @@
 #include "fdb.h"
 #include "feature.h"
 #include "port.h"
+#include "sandbox.h"
 #include "slirp_port.h"
 #include "state.h"
 #include "utf8.h"
@@ -130,6 +131,7 @@ static json_t *cmd_port_add(json_t *req, char *err)
 	if (vswitch_port_add(port, err, ERR_MAX))
 		return NULL;
 	state_note_port(id, spec);
+	sandbox_sweep(); /* threads a library started for the port */
 	return json_pack("{s:s}", "id", id);
 }
 

@@ -158,6 +158,10 @@ int eal_start(const char *prog, const struct options *o, unsigned int *lcores,
 	}
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
 		 rte_eal_get_runtime_dir());
+	/* Without shared config EAL keeps nothing there: remove it now,
+	 * while we may (a --user switch loses the right to). */
+	if (!rmdir(runtime_dir))
+		runtime_dir[0] = '\0';
 	for (unsigned int i = 0; i < o->n_pmd_cpus; i++)
 		lcores[i] = i + 1;
 	log_debug("EAL started: %s, %u PMD thread(s)",

@@ -14,9 +14,11 @@
 #include "fd_budget.h"
 #include "feature.h"
 #include "log.h"
+#include "netdev.h"
 #include "offload.h"
 #include "options.h"
 #include "port.h"
+#include "sandbox.h"
 #include "state.h"
 #include "vswitch.h"
 
@@ -127,6 +129,51 @@ static void features_stop(void)
 }
 
 /**
+ * sandbox_start() - restrict the process now that the ports are open
+ * (ctl/sandbox.c), giving --user the control socket and the sockets of
+ * the vhost-user ports the switch listens on
+ * @o:		options
+ *
+ * Return: 0, or -1 after printing the error
+ */
+static int sandbox_start(const struct options *o)
+{
+	char *paths[OPTIONS_MAX_NETDEVS + 1] = { NULL };
+	struct netdev *nd = malloc(sizeof(*nd));
+	unsigned int n = 0;
+	char err[512];
+	bool oom;
+	int rc;
+
+	paths[n++] = strdup(o->ctl_path);
+	oom = !nd || !paths[0];
+	for (unsigned int i = 0; !oom && i < o->n_netdevs; i++) {
+		bool server = true;
+
+		if (netdev_parse(o->netdevs[i], nd, err, sizeof(err)) ||
+		    strcmp(nd->kind, "vhost-user") || !netdev_get(nd, "path") ||
+		    netdev_get_bool(nd, "server", &server, err, sizeof(err)) ||
+		    !server)
+			continue;
+		paths[n] = strdup(netdev_get(nd, "path"));
+		oom = !paths[n++];
+	}
+	if (oom) {
+		snprintf(err, sizeof(err), "out of memory");
+		rc = -ENOMEM;
+	} else {
+		rc = sandbox_apply(&o->sandbox, (const char *const *)paths, n,
+				   err, sizeof(err));
+	}
+	for (unsigned int i = 0; i < n; i++)
+		free(paths[i]);
+	free(nd);
+	if (rc)
+		fprintf(stderr, "vioswitch: sandbox: %s\n", err);
+	return rc ? -1 : 0;
+}
+
+/**
  * main() - the daemon
  * @argc:	argument count
  * @argv:	arguments
@@ -169,6 +216,8 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out_control;
 	}
+	if (sandbox_start(&o))
+		goto out_control;
 	print_banner(&o);
 	fd_budget_log();
 	sig = control_run();

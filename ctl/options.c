@@ -36,6 +36,8 @@ enum opt_id {
 	OPT_IDLE_US,
 	OPT_FLUSH_US,
 	OPT_CTL_IDLE,
+	OPT_SANDBOX,
+	OPT_USER,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_STATE,
@@ -63,6 +65,8 @@ static const struct option base_opts[] = {
 	{ "pmd-idle-us", required_argument, NULL, OPT_IDLE_US },
 	{ "tx-flush-us", required_argument, NULL, OPT_FLUSH_US },
 	{ "ctl-idle-timeout", required_argument, NULL, OPT_CTL_IDLE },
+	{ "sandbox", required_argument, NULL, OPT_SANDBOX },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "state", required_argument, NULL, OPT_STATE },
@@ -128,6 +132,13 @@ static const char usage_tail[] =
 	"                        restore it at start (default\n"
 	"                        $STATE_DIRECTORY/state under systemd's\n"
 	"                        StateDirectory=, else none)\n"
+	"  --sandbox MODE      on (default): once the ports are open, drop\n"
+	"                        every capability but those run-time tap\n"
+	"                        ports need, set NoNewPrivs and a seccomp\n"
+	"                        allow-list; log: allow and log calls\n"
+	"                        outside it; off: none of it\n"
+	"  --user NAME[:GROUP] run as this user (and group) once the ports\n"
+	"                        are open, keeping those capabilities\n"
 	"  --help, --version\n";
 
 /**
@@ -450,6 +461,8 @@ static void parse_config(struct options *o, const char *path, int depth);
  */
 static void apply(struct options *o, int id, const char *arg, int depth)
 {
+	char err[256];
+
 	switch (id) {
 	case OPT_CTL:
 		if (strlen(arg) >= sizeof(o->ctl_path))
@@ -505,6 +518,14 @@ static void apply(struct options *o, int id, const char *arg, int depth)
 	case OPT_CTL_IDLE:
 		ctl_idle_timeout =
 			parse_u32("ctl-idle-timeout", arg, 0, 86400 * 365);
+		break;
+	case OPT_SANDBOX:
+		if (sandbox_mode_parse(arg, &o->sandbox.mode))
+			die("--sandbox %s: expected on, off or log", arg);
+		break;
+	case OPT_USER:
+		if (sandbox_user_parse(arg, &o->sandbox, err, sizeof(err)))
+			die("--user %s: %s", arg, err);
 		break;
 	case OPT_HELP:
 		usage();

@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "protocol.h"
+#include "sandbox.h"
 #include "vswitch.h"
 
 #define OPTIONS_MAX_NETDEVS	 PORT_TABLE_MAX
@@ -42,6 +43,7 @@ enum hugepages_mode {
  *		their -del forms, --nat-lease), in order: applied once the
  *		ports are open, as the state file's lines are
  * @n_runtime:	how many
+ * @sandbox:	--sandbox and --user
  */
 struct options {
 	char ctl_path[108];
@@ -64,6 +66,7 @@ struct options {
 		char *arg;
 	} * runtime;
 	unsigned int n_runtime;
+	struct sandbox_opts sandbox;
 };
 
 void options_parse(int argc, char **argv, struct options *o);

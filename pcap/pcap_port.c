@@ -44,6 +44,7 @@
 #include "mbuf_copy.h"
 #include "netdev.h"
 #include "port.h"
+#include "thread_role.h"
 
 #define PCAP_RING_SIZE 1024
 #define PCAP_SNAPLEN   65535
@@ -387,6 +388,7 @@ static void *worker(void *arg)
 	struct pcap_port *pp = arg;
 	int64_t start = clock_mono_ns(), origin = pp->first_ts;
 
+	thread_role_enter(THREAD_WORKER);
 	counter_slot = SLOT_WORKER;
 	if (pp->shared) {
 		start = timeline.start;

@@ -41,6 +41,7 @@
 #include "clock.h"
 #include "log.h"
 #include "slirp_port.h"
+#include "thread_role.h"
 
 #define NAT_SPIN_US 50 /* keep polling this long after the last work */
 
@@ -257,6 +258,7 @@ static void *nat_main(void *arg)
 	struct slirp_port *sp = arg;
 	int64_t busy_until = 0;
 
+	thread_role_enter(THREAD_NAT);
 	counter_slot = SLOT_WORKER;
 	for (;;) {
 		uint32_t timeout = timers_due(sp);

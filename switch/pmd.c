@@ -43,6 +43,7 @@
 #include "egress.h"
 #include "fdb.h"
 #include "log.h"
+#include "thread_role.h"
 
 /* Empty polling before a PMD thread starts to yield, microseconds */
 #define PMD_SPIN_US 20
@@ -207,6 +208,7 @@ static int pmd_main(void *arg)
 	const struct pmd_rxqs *armed = NULL;
 	uint64_t last_busy = rte_rdtsc();
 
+	thread_role_enter(THREAD_PMD);
 	counter_slot = pmd->index;
 	rte_rcu_qsbr_thread_register(pmd->qsbr, pmd->index);
 	rte_rcu_qsbr_thread_online(pmd->qsbr, pmd->index);

@@ -110,6 +110,11 @@ int vioctl_request(const struct vioctl_opts *o, const json_t *req,
 		   json_t **result);
 void vioctl_cmds_register(struct vioctl_cmd_group *g);
 
+/* A descriptor to pass with the request (SCM_RIGHTS), or -1: a command's
+ * build step sets it (capture start's own file); "stream": true passes
+ * stdout instead. */
+extern int vioctl_pass_fd;
+
 int vioctl_bad(struct vioctl_reply *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int vioctl_items_check(struct vioctl_reply *r,

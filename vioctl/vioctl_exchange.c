@@ -25,6 +25,8 @@
 
 #define VIOCTL_REPLY_MAX (16u << 20) /* bytes, without the newline */
 
+int vioctl_pass_fd = -1;
+
 /**
  * deadline_set() - compute the end of the exchange
  * @deadline:	set to now plus @sec, on the monotonic clock
@@ -324,7 +326,8 @@ static int ctl_exchange(const struct vioctl_opts *o, const json_t *req,
 		return fd;
 	}
 	rc = ctl_send(fd, out, strlen(out),
-		      json_is_true(json_object_get(req, "stream"))
+		      vioctl_pass_fd >= 0 ? vioctl_pass_fd
+		      : json_is_true(json_object_get(req, "stream"))
 			      ? STDOUT_FILENO
 			      : -1,
 		      &deadline);

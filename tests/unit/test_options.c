@@ -289,6 +289,8 @@ static void test_defaults_without_arguments(void **state)
 	assert_int_equal(o.cfg.idle_us, 200);
 	assert_int_equal(o.cfg.flush_us, 0);
 	assert_true(o.used_default);
+	assert_int_equal(o.sandbox.mode, SANDBOX_ON);
+	assert_string_equal(o.sandbox.user, "");
 	options_free(&o);
 }
 
@@ -598,6 +600,42 @@ static void test_bad_values_named(void **state)
 }
 
 /**
+ * test_sandbox_options() - --sandbox MODE and --user NAME[:GROUP] land in
+ * their fields; bad ones are named
+ * @state:	unused
+ */
+static void test_sandbox_options(void **state)
+{
+	struct options o;
+
+	(void)state;
+	parse_ok(&o, "--sandbox", "off", "--netdev", "pcap,id=a", NULL);
+	assert_int_equal(o.sandbox.mode, SANDBOX_OFF);
+	options_free(&o);
+	parse_ok(&o, "--sandbox", "log", "--netdev", "pcap,id=a", NULL);
+	assert_int_equal(o.sandbox.mode, SANDBOX_LOG);
+	options_free(&o);
+	assert_dies("--sandbox maybe: expected on, off or log", "--sandbox",
+		    "maybe", NULL);
+	if (geteuid() != 0) {
+		assert_dies("only root", "--user", "nobody", NULL);
+		return;
+	}
+	parse_ok(&o, "--user", "nobody", "--netdev", "pcap,id=a", NULL);
+	assert_string_equal(o.sandbox.user, "nobody");
+	assert_int_equal(o.sandbox.uid, 65534);
+	options_free(&o);
+	parse_ok(&o, "--user", "nobody:root", "--netdev", "pcap,id=a", NULL);
+	assert_int_equal(o.sandbox.uid, 65534);
+	assert_int_equal(o.sandbox.gid, 0);
+	options_free(&o);
+	assert_dies("--user no-such-user-here: no user 'no-such-user-here'",
+		    "--user", "no-such-user-here", NULL);
+	assert_dies("no group 'no-such-group'", "--user",
+		    "nobody:no-such-group", NULL);
+}
+
+/**
  * test_ctl_path_too_long_named() - a socket path that does not fit
  * @state:	unused
  */
@@ -726,6 +764,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_netdev_named, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_values_named, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sandbox_options, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctl_path_too_long_named,
 						setup, teardown),
