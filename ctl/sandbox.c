@@ -83,6 +83,7 @@
 #include "log.h"
 #include "sandbox_filter.h"
 #include "thread_role.h"
+#include "vhost_port.h"
 
 #define SANDBOX_SIG  (SIGRTMIN + 5) /* a real-time signal no one else uses */
 #define SYS_NAMES    512 /* system call numbers with a name */
@@ -579,6 +580,35 @@ static int chown_paths(const struct sandbox_opts *so, const char *const *paths,
 }
 
 /**
+ * join_socket_group() - as root, join the group vhost-user sockets get by
+ * default (kvm), so that the sockets of ports added at run time still get
+ * it once CAP_CHOWN is gone: an owner may give its file to a group it
+ * belongs to. Without that group, or when joining fails, such sockets
+ * stay root's group and the port says so.
+ */
+static void join_socket_group(void)
+{
+	struct group *g = geteuid() ? NULL : getgrnam(VHOST_DEFAULT_GROUP);
+	gid_t groups[256];
+	int n;
+
+	if (!g)
+		return;
+	n = getgroups(RTE_DIM(groups) - 1, groups);
+	for (int i = 0; i < n; i++) {
+		if (groups[i] == g->gr_gid)
+			return;
+	}
+	if (n < 0)
+		return;
+	groups[n++] = g->gr_gid;
+	if (setgroups((size_t)n, groups))
+		log_warn("sandbox: cannot join group %s (%s): sockets of "
+			 "vhost-user ports added later keep group root",
+			 VHOST_DEFAULT_GROUP, strerror(errno));
+}
+
+/**
  * control_caps() - reduce the control thread to kept_caps (those it has)
  * and, with --user, switch the user, keeping them
  * @so:		options
@@ -592,6 +622,8 @@ static int chown_paths(const struct sandbox_opts *so, const char *const *paths,
 static int control_caps(const struct sandbox_opts *so, char *kept,
 			size_t keptlen, char *err, size_t errlen)
 {
+	if (!so->user[0])
+		join_socket_group();
 	bool keep[RTE_DIM(kept_caps)];
 	size_t off = 0;
 	int rc;

@@ -214,6 +214,12 @@ static const struct rule rules_process[] = {
 	ALLOW_EQ(ioctl, 1, SIOCGIFINDEX),
 	ALLOW_EQ(ioctl, 1, FIONBIO),
 	ALLOW_EQ(ioctl, 1, TCGETS),
+	ALLOW_EQ(ioctl, 1, SIOCOUTQ), /* a control client reading its reply */
+	ALLOW(rename),
+	ALLOW(renameat),
+	ALLOW(renameat2), /* the state file */
+	ALLOW(lchown),
+	ALLOW(fchownat), /* vhost-user sockets' group */
 	/* the tap ports' BPF programs (libbpf) */
 	ALLOW(bpf),
 	ALLOW(uname),

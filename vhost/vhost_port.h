@@ -11,6 +11,8 @@
 #include "port.h"
 
 #define VHOST_PATH_MAX 108
+/* The group of a server port's socket when root gives none (vhost_socket.c) */
+#define VHOST_DEFAULT_GROUP "kvm"
 
 /**
  * struct vhost_port - one vhost-user-net port

@@ -25,8 +25,6 @@
 #include "log.h"
 #include "vhost_port.h"
 
-#define VHOST_DEFAULT_GROUP "kvm"
-
 /**
  * parse_id() - a user or group, by name or number
  * @key:	"owner" or "group", for the message
