@@ -7,7 +7,10 @@
  * queues. One round: load the port table and the queue list (RCU
  * snapshots), receive a burst from every queue and switch it (forward.c),
  * send the output batches (egress.c), then report a quiescent state so the
- * control thread may free what it unpublished.
+ * control thread may free what it unpublished. With a flush interval
+ * (--tx-flush-us) a batch may outlive its round; every round sends the
+ * batches that became due, and the thread reports a quiescent state only
+ * once none is left, since a batch holds its output port.
  *
  * Idle: a round that receives nothing starts the idle clock. For the
  * first PMD_SPIN_US the thread polls flat out, as a bare forwarder does:
@@ -235,6 +238,10 @@ static int pmd_main(void *arg)
 				armed = NULL;
 			}
 		}
+		/* Batches the flush interval kept wait for no more frames:
+		 * send them once they are due, then we hold no port. */
+		if (ctx->n_dirty)
+			egress_flush(ctx, false);
 		if (ctx->n_dirty)
 			continue;
 		rte_rcu_qsbr_quiescent(pmd->qsbr, pmd->index);
