@@ -520,6 +520,60 @@ int ctl_take_fd(void)
 }
 
 /**
+ * utf8_len() - length of the valid UTF-8 sequence at @s (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF)
+ * @s:		text, NUL-terminated
+ *
+ * Return: 1 to 4, or 0 when @s does not start a valid sequence
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80	 ? 1
+		   : s[0] < 0xc2 ? 0
+		   : s[0] < 0xe0 ? 2
+		   : s[0] < 0xf0 ? 3
+		   : s[0] < 0xf5 ? 4
+				 : 0;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	for (size_t i = 1; i < n; i++) {
+		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xbf))
+			return 0;
+	}
+	return n;
+}
+
+/**
+ * utf8_repair() - make an error message valid UTF-8, which a JSON reply
+ * needs: a message cut at CTL_ERR_MAX (or by a "%.64s") may end inside a
+ * character, and a parser's message may quote the bad bytes; each byte
+ * that starts no valid sequence becomes '?'
+ * @s:		message, changed in place
+ */
+static void utf8_repair(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (!n) {
+			*p = '?';
+			n = 1;
+		}
+		p += n;
+	}
+}
+
+/**
  * ctl_handle() - answer one request line
  * @line:	request text (not NUL-terminated)
  * @len:	its length
@@ -542,12 +596,14 @@ json_t *ctl_handle(const char *line, size_t len, int *fd)
 			snprintf(err, ERR_MAX, "bad JSON at column %d: %s",
 				 jerr.column, jerr.text);
 		json_decref(req);
+		utf8_repair(err);
 		return json_pack("{s:b,s:s}", "ok", 0, "error", err);
 	}
 	request_fd = fd;
 	result = dispatch(req, err);
 	request_fd = NULL;
 	json_decref(req);
+	utf8_repair(err);
 	if (!result)
 		return json_pack("{s:b,s:s}", "ok", 0, "error",
 				 err[0] ? err : "failed");
