@@ -139,6 +139,8 @@ void slirp_thread_stop(struct slirp_port *sp);
 int slirp_call(struct slirp_port *sp, int (*fn)(void *, void *), void *arg);
 void slirp_call_run(struct slirp_port *sp);
 Slirp *slirp_instance_new(struct slirp_port *sp);
+uint32_t slirp_loop_fill(struct slirp_port *sp);
+bool slirp_loop_serve(struct slirp_port *sp, int rc);
 
 void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m);
 ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque);
