@@ -197,6 +197,25 @@ static void pmd_sleep(struct pmd *pmd)
 	pmd->st.sleeps++;
 }
 
+/* The queue list of a thread that has none: armed like any other, so the
+ * thread sleeps. */
+static const struct pmd_rxqs no_rxqs;
+
+/**
+ * rxqs_now() - the thread's current queue list (RCU: valid until its next
+ * quiescent state)
+ * @pmd:	thread
+ *
+ * Return: list, &no_rxqs when it has none
+ */
+static const struct pmd_rxqs *rxqs_now(struct pmd *pmd)
+{
+	const struct pmd_rxqs *r =
+		__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE);
+
+	return r ? r : &no_rxqs;
+}
+
 /**
  * pmd_main() - the PMD thread's loop
  * @arg:	struct pmd
@@ -214,8 +233,7 @@ static int pmd_main(void *arg)
 	rte_rcu_qsbr_thread_register(pmd->qsbr, pmd->index);
 	rte_rcu_qsbr_thread_online(pmd->qsbr, pmd->index);
 	while (!__atomic_load_n(&pmd->stop, __ATOMIC_ACQUIRE)) {
-		const struct pmd_rxqs *rxqs =
-			__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE);
+		const struct pmd_rxqs *rxqs = rxqs_now(pmd);
 		uint64_t t0 = rte_rdtsc(), t1, busy = pmd->st.busy_cycles;
 		uint32_t got;
 
@@ -256,8 +274,10 @@ static int pmd_main(void *arg)
 			continue;
 		}
 		if (!armed) {
-			set_armed(rxqs, true);
-			armed = rxqs;
+			/* Not @rxqs: since the quiescent state above the
+			 * control thread may have replaced and freed it. */
+			armed = rxqs_now(pmd);
+			set_armed(armed, true);
 			continue;
 		}
 		pmd_sleep(pmd);
