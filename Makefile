@@ -73,7 +73,7 @@ UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 # The libFuzzer targets (see "fuzzing" below).
 FUZZ_SECONDS ?= 60
 FUZZ_TARGET  ?= offload
-FUZZ_TARGETS := offload ctl
+FUZZ_TARGETS := offload ctl nat
 FUZZ_SRC := tests/fuzz/fuzz_offload.c switch/offload.c switch/offload_tso.c \
 	    switch/offload_vnet.c switch/mbuf_copy.c switch/log.c
 FUZZ_BIN := build/fuzz/fuzz_offload
@@ -198,10 +198,11 @@ bench: deps
 # libFuzzer targets, built with clang, ASan and UBSan (tests/fuzz/README.md):
 #   offload  virtio header validation and offload adaptation
 #   ctl      control requests on a live switch (ctl_handle())
+#   nat      guest frames into the NAT (slirp_frame_in()) and its loop
 # `make fuzz FUZZ_TARGET=T` runs one for FUZZ_SECONDS; seeds come from
 # tests/fuzz/corpus-T (offload: tests/fuzz/corpus), new inputs and crashes
 # go to build/fuzz/T/ (copy a crash into the seed corpus as regress-* to
-# keep it as a test). ctl runs inside tests/fuzz/sandbox.sh: only
+# keep it as a test). ctl and nat run inside tests/fuzz/sandbox.sh: only
 # loopback, every mount read-only but a throwaway tmpfs. `make test`
 # (and `make fuzz-replay`) replays every seed corpus once.
 FUZZ_OBJ      := build/fuzz/obj
@@ -209,7 +210,7 @@ FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API -g -O1 \
 		 -fno-omit-frame-pointer -Wall -Wextra \
 		 -Wno-address-of-packed-member -Iswitch -Ictl -Icapture \
 		 -Ivioctl -Ivhost -Itap -Islirp -Ipcap -Iebpf \
-		 -I/usr/include/slirp -Itests/fuzz
+		 -I/usr/include/slirp -Itests/fuzz -DVIOSWITCH_FUZZ_CLOCK
 FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(FUZZ_OBJ)/%.o)
 
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard switch/*.h)
@@ -229,14 +230,14 @@ $(FUZZ_OBJ)/%.o: %.c
 $(FUZZ_OBJ)/ebpf/tap_bpf.o: $(OBJ)/ebpf/tap_steer.skel.h \
 			    $(OBJ)/ebpf/tap_filter.skel.h
 
-build/fuzz/fuzz_ctl: build/fuzz/fuzz_%: \
+build/fuzz/fuzz_ctl build/fuzz/fuzz_nat: build/fuzz/fuzz_%: \
 		$(FUZZ_OBJ)/tests/fuzz/fuzz_%.o \
 		$(FUZZ_OBJ)/tests/fuzz/fuzz_sandbox.o $(FUZZ_CORE_OBJ)
 	$(if $(Q),@echo "  FUZZLD  $@")
 	$(Q)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_SW)
 
 -include $(FUZZ_CORE_OBJ:.o=.d) $(FUZZ_OBJ)/tests/fuzz/fuzz_ctl.d \
-	 $(FUZZ_OBJ)/tests/fuzz/fuzz_sandbox.d
+	 $(FUZZ_OBJ)/tests/fuzz/fuzz_nat.d $(FUZZ_OBJ)/tests/fuzz/fuzz_sandbox.d
 
 fuzz: deps build/fuzz/fuzz_$(FUZZ_TARGET)
 	$(Q)tests/fuzz/run.sh fuzz $(FUZZ_TARGET) $(FUZZ_SECONDS)

@@ -23,9 +23,13 @@
 #include "fuzz_sandbox.h"
 
 #include <net/if.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* What the targets add to the monotonic clock (switch/clock.h). */
+int64_t clock_fuzz_skew_ns;
 
 #define MOUNTS_MAX 1024
 #define PATH_LEN   4096
