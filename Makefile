@@ -43,7 +43,8 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
 	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c \
 	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
-	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c
+	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c \
+	       slirp/nat_reass.c
 CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
 	       capture/capture_filter.c capture/capture_writer.c \
 	       capture/capture_output.c capture/capture_file.c \
@@ -67,7 +68,7 @@ UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_storm test_slirp_inq \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control test_mbuf_pool test_nat_limits test_nat_bind \
-	      test_nat_dhcp test_pmd
+	      test_nat_dhcp test_pmd test_nat_reass
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The libFuzzer targets (see "fuzzing" below).

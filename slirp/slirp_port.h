@@ -16,6 +16,7 @@
 #include "hostfwd.h"
 #include "hostfwd_tcp.h"
 #include "nat_limits.h"
+#include "nat_reass.h"
 #include "nat_udp.h"
 #include "port.h"
 #include "slirp_census.h"
@@ -98,6 +99,7 @@ struct slirp_call {
  * @lim:	their accounting (NAT thread, once started)
  * @udp:	guests' IPv4 UDP on the NAT's own sockets (NAT thread)
  * @census:	caps on libslirp's own sockets (NAT thread)
+ * @reass:	guests' IPv4 fragments being reassembled (NAT thread)
  */
 struct slirp_port {
 	struct port port;
@@ -129,6 +131,7 @@ struct slirp_port {
 	struct nat_limits *lim;
 	struct nat_udp *udp;
 	struct slirp_census *census;
+	struct nat_reass *reass;
 	uint8_t buf[SLIRP_MTU + 64];
 };
 

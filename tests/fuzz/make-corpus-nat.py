@@ -412,6 +412,45 @@ def seeds():
         frame(eth(NAT_MAC, mac(1), 0x0800,
                   ipv4(G, '10.0.2.2', 17, b'b' * 16, ident=9, frag=3))),
         op(STEP)])
+    udp = struct.pack('!HHHH', 4040, 7, 8 + 2992, 0) + bytes(range(256)) * 11 + bytes(176)
+    ping = struct.pack('!BBHHH', 8, 0, 0, 0x4321, 1) + b'p' * 2992
+    ping = ping[:2] + struct.pack('!H', csum(ping)) + ping[4:]
+    put('fragments-udp-echo', KNOWN + [
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 17, udp[1480:2960], ident=11,
+                       frag=0x2000 | 185))),
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 17, udp[:1480], ident=11,
+                       frag=0x2000))),
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 17, udp[2960:], ident=11, frag=370))),
+        op(STEP), op(SERVE), op(WAIT, 2), op(STEP)])
+    put('fragments-ping', KNOWN + [
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 1, ping[:1480], ident=12,
+                       frag=0x2000))),
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 1, ping[1480:], ident=12,
+                       frag=185))), op(WAIT, 2)])
+    put('fragments-overlap', KNOWN + [
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 1, ping[:1480], ident=13,
+                       frag=0x2000))),
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 1, ping[8:1488], ident=13,
+                       frag=0x2001))), op(STEP)])
+    put('fragments-flood', [
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 17, b'f' * 8, ident=i,
+                       frag=0x2000)), i % 4) for i in range(40)] +
+        [adv(16000), op(STEP)])
+    # regressions (README.md): a lone last fragment killed libslirp 4.7.0
+    put('regress-lone-last-fragment', [
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 17, b'b' * 16, ident=9, frag=3))),
+        frame(eth(NAT_MAC, mac(1), 0x0800,
+                  ipv4(G, '10.0.2.2', 1, b'b' * 16, ident=9, frag=3))),
+        op(STEP)])
     put('vlan-tagged', [frame(b''.join([NAT_MAC, mac(1), b'\x81\x00\x00\x0a',
                                         arp(1, mac(1), G, '10.0.2.2')[12:]])),
                         op(STEP)])
