@@ -15,7 +15,8 @@
  *   one, linear or chained, with or without checksum or TSO offload flags;
  * - one iteration of the NAT thread's loop (slirp_loop_fill(), poll(),
  *   slirp_loop_serve()), without waiting or waiting a few milliseconds for
- *   the host's sockets, or after moving the NAT's clock forward by up to
+ *   the host's sockets (WAIT_BUDGET_MS in all per input, so inputs stay
+ *   fast), or after moving the NAT's clock forward by up to
  *   a minute (switch/clock.h's fuzz-build skew), so its timers, leases,
  *   bindings and flow timeouts come due; and the control thread's
  *   once-a-second tick;
@@ -69,14 +70,15 @@
 #include "slirp_port.h"
 #include "vswitch.h"
 
-#define MAX_OPS	    64
-#define MAX_CLIENTS 8
-#define MAX_SERVED  8
-#define SERVICE	    80 /* host TCP service guests reach at 10.0.2.2 */
-#define ECHO	    7 /* host UDP echo guests reach at 10.0.2.2 */
-#define UDP_RULE    5555
-#define GUEST_MTU   1500
-#define OUT_MAX	    512
+#define MAX_OPS	       64
+#define MAX_CLIENTS    8
+#define MAX_SERVED     8
+#define SERVICE	       80 /* host TCP service guests reach at 10.0.2.2 */
+#define ECHO	       7 /* host UDP echo guests reach at 10.0.2.2 */
+#define UDP_RULE       5555
+#define GUEST_MTU      1500
+#define OUT_MAX	       512
+#define WAIT_BUDGET_MS 12 /* real waiting per input: the rest is speed */
 
 /* The NAT configurations the first byte picks from. */
 static const char *const nat_specs[] = {
@@ -157,6 +159,7 @@ static struct {
 	struct last_tcp tcp;
 	uint8_t arp[42]; /* last ARP request toward the guests */
 	bool arp_valid;
+	int wait_left_ms; /* of WAIT_BUDGET_MS, for this input */
 } fz;
 
 /**
@@ -400,17 +403,24 @@ static void serve_host(void)
 
 /**
  * step() - one iteration of the NAT thread's loop, then the host side
- * @ms:		longest poll() may wait
+ * @ms:		longest poll() may wait; all the waits of an input together
+ *		take at most WAIT_BUDGET_MS
  */
 static void step(int ms)
 {
+	int64_t t0 = clock_mono_ns();
 	uint32_t timeout;
 	int rc;
 
+	ms = RTE_MIN(ms, fz.wait_left_ms);
 	fz.sp->n_pfds = 0;
 	timeout = slirp_loop_fill(fz.sp);
 	rc = poll(fz.sp->pfds, fz.sp->n_pfds,
 		  (int)RTE_MIN(timeout, (uint32_t)ms));
+	if (ms)
+		fz.wait_left_ms -=
+			RTE_MIN((int)((clock_mono_ns() - t0) / 1000000) + 1,
+				fz.wait_left_ms);
 	slirp_loop_serve(fz.sp, rc);
 	drain();
 	serve_host();
@@ -681,6 +691,7 @@ static void nat_open(const char *spec)
 	fz.sp->port.ops->tick(&fz.sp->port);
 	fz.tcp.valid = false;
 	fz.arp_valid = false;
+	fz.wait_left_ms = WAIT_BUDGET_MS;
 }
 
 /**
