@@ -74,7 +74,7 @@ UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 # The libFuzzer targets (see "fuzzing" below).
 FUZZ_SECONDS ?= 60
 FUZZ_TARGET  ?= offload
-FUZZ_TARGETS := offload ctl nat
+FUZZ_TARGETS := offload ctl nat vioctl
 FUZZ_SRC := tests/fuzz/fuzz_offload.c switch/offload.c switch/offload_tso.c \
 	    switch/offload_vnet.c switch/mbuf_copy.c switch/log.c
 FUZZ_BIN := build/fuzz/fuzz_offload
@@ -200,6 +200,7 @@ bench: deps
 #   offload  virtio header validation and offload adaptation
 #   ctl      control requests on a live switch (ctl_handle())
 #   nat      guest frames into the NAT (slirp_frame_in()) and its loop
+#   vioctl   vioctl's printers over fuzzed results
 # `make fuzz FUZZ_TARGET=T` runs one for FUZZ_SECONDS; seeds come from
 # tests/fuzz/corpus-T (offload: tests/fuzz/corpus), new inputs and crashes
 # go to build/fuzz/T/ (copy a crash into the seed corpus as regress-* to
@@ -237,8 +238,18 @@ build/fuzz/fuzz_ctl build/fuzz/fuzz_nat: build/fuzz/fuzz_%: \
 	$(if $(Q),@echo "  FUZZLD  $@")
 	$(Q)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_SW)
 
+# vioctl's printers: no EAL, no sandbox (nothing but memory is touched).
+FUZZ_VIOCTL_OBJ := $(filter-out $(FUZZ_OBJ)/vioctl/vioctl.o, \
+		     $(VIOCTL_SRC:%.c=$(FUZZ_OBJ)/%.o))
+
+build/fuzz/fuzz_vioctl: $(FUZZ_OBJ)/tests/fuzz/fuzz_vioctl.o $(FUZZ_VIOCTL_OBJ)
+	$(if $(Q),@echo "  FUZZLD  $@")
+	$(Q)clang -fsanitize=fuzzer,address,undefined -o $@ $^ \
+		$(shell pkg-config --libs jansson)
+
 -include $(FUZZ_CORE_OBJ:.o=.d) $(FUZZ_OBJ)/tests/fuzz/fuzz_ctl.d \
-	 $(FUZZ_OBJ)/tests/fuzz/fuzz_nat.d $(FUZZ_OBJ)/tests/fuzz/fuzz_sandbox.d
+	 $(FUZZ_OBJ)/tests/fuzz/fuzz_nat.d $(FUZZ_OBJ)/tests/fuzz/fuzz_sandbox.d \
+	 $(FUZZ_VIOCTL_OBJ:.o=.d) $(FUZZ_OBJ)/tests/fuzz/fuzz_vioctl.d
 
 fuzz: deps build/fuzz/fuzz_$(FUZZ_TARGET)
 	$(Q)tests/fuzz/run.sh fuzz $(FUZZ_TARGET) $(FUZZ_SECONDS)

@@ -12,7 +12,7 @@
 #   ctl          tests/integration/ctl.sh: control socket and options
 #   integration  every other tests/integration/*.sh
 set -u
-FUZZ_TARGETS="offload ctl nat"
+FUZZ_TARGETS="offload ctl nat vioctl"
 BUILD=${1:?usage: run-suites.sh BUILD_DIR SUITE...}
 shift
 cd "$(dirname "$0")/.." || exit 1

@@ -220,8 +220,7 @@ static bool check_reply(json_t *reply)
 	if (!text)
 		fail("reply cannot be encoded");
 	if (verbose)
-		fprintf(stderr, "> %.*s\n< %.300s\n", (int)cur_len, cur_line,
-			text);
+		fprintf(stderr, "> %.*s\n< %s\n", (int)cur_len, cur_line, text);
 	free(text);
 	json_decref(reply);
 	return json_is_true(ok);

@@ -5,7 +5,7 @@
 # Usage: tests/fuzz/run.sh fuzz TARGET SECONDS
 #        tests/fuzz/run.sh replay TARGET...
 #
-# TARGET is offload, ctl or nat (binaries build/fuzz/fuzz_TARGET, seeds
+# TARGET is offload, ctl, nat or vioctl (binaries build/fuzz/fuzz_TARGET, seeds
 # tests/fuzz/corpus-TARGET, offload's tests/fuzz/corpus). `fuzz` runs one
 # job for SECONDS and keeps new inputs in build/fuzz/TARGET/corpus and
 # crashes in build/fuzz/TARGET/; `replay` runs every seed once. ctl and nat
@@ -31,10 +31,10 @@ wrap() {
 	local t=$1
 	shift
 	case $t in
-	offload) ;;
+	offload | vioctl) ;;
 	ctl | nat) echo tests/fuzz/sandbox.sh "$@" -- ;;
 	*)
-		echo "run.sh: unknown target '$t' (offload, ctl, nat)" >&2
+		echo "run.sh: unknown target '$t' (offload, ctl, nat, vioctl)" >&2
 		return 2
 		;;
 	esac
@@ -47,6 +47,7 @@ options() {
 	ctl) echo -timeout=60 -max_len=4096 -dict=tests/fuzz/ctl.dict \
 		-rss_limit_mb=6144 ;;
 	nat) echo -timeout=60 -max_len=20000 -rss_limit_mb=6144 ;;
+	vioctl) echo -timeout=10 -max_len=8192 ;;
 	esac
 }
 
