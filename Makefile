@@ -44,7 +44,8 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
 	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c \
 	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
-	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c
+	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c \
+	       slirp/nat_reass.c
 CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
 	       capture/capture_filter.c capture/capture_writer.c \
 	       capture/capture_output.c capture/capture_file.c \
@@ -70,14 +71,17 @@ UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_storm test_slirp_inq \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control test_mbuf_pool test_nat_limits test_nat_bind \
-	      test_nat_dhcp test_config_lines
+	      test_nat_dhcp test_config_lines test_pmd test_nat_reass
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-# The libFuzzer target (see "fuzzing" below).
+# The libFuzzer targets (see "fuzzing" below).
 FUZZ_SECONDS ?= 60
+FUZZ_TARGET  ?= offload
+FUZZ_TARGETS := offload ctl nat vioctl
 FUZZ_SRC := tests/fuzz/fuzz_offload.c switch/offload.c switch/offload_tso.c \
 	    switch/offload_vnet.c switch/mbuf_copy.c switch/log.c
 FUZZ_BIN := build/fuzz/fuzz_offload
+FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 
 ALL_OBJ := $(CORE_OBJ) $(DAEMON_OBJ) $(VIOCTL_OBJ) \
 	   $(UNIT_TESTS:%=$(OBJ)/tests/unit/%.o) $(OBJ)/tests/unit/eal_fixture.o
@@ -171,7 +175,7 @@ endif
 SAN_ENV := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-check: all $(UNIT_BINS) $(FUZZ_BIN)
+check: all $(UNIT_BINS) $(FUZZ_BINS)
 	$(Q)$(if $(SANITIZE),$(SAN_ENV)) \
 		tests/run-suites.sh $(BUILD) layout unit replay fuzz ctl integration
 
@@ -198,10 +202,24 @@ bench: deps
 	$(Q)tests/bench/run.sh $(BUILD)
 
 # ---- fuzzing -----------------------------------------------------------
-# libFuzzer over virtio header validation and offload adaptation. The seed
-# corpus lives in tests/fuzz/corpus; new inputs go to build/fuzz/corpus,
-# crashes to build/fuzz/ (copy a crash into tests/fuzz/corpus to keep it
-# as a test). `make test` replays the corpus once.
+# libFuzzer targets, built with clang, ASan and UBSan (tests/fuzz/README.md):
+#   offload  virtio header validation and offload adaptation
+#   ctl      control requests on a live switch (ctl_handle())
+#   nat      guest frames into the NAT (slirp_frame_in()) and its loop
+#   vioctl   vioctl's printers over fuzzed results
+# `make fuzz FUZZ_TARGET=T` runs one for FUZZ_SECONDS; seeds come from
+# tests/fuzz/corpus-T (offload: tests/fuzz/corpus), new inputs and crashes
+# go to build/fuzz/T/ (copy a crash into the seed corpus as regress-* to
+# keep it as a test). ctl and nat run inside tests/fuzz/sandbox.sh: only
+# loopback, every mount read-only but a throwaway tmpfs. `make test`
+# (and `make fuzz-replay`) replays every seed corpus once.
+FUZZ_OBJ      := build/fuzz/obj
+FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API -g -O1 \
+		 -fno-omit-frame-pointer -Wall -Wextra \
+		 -Wno-address-of-packed-member -Iswitch -Ictl -Icapture \
+		 -Ivioctl -Ivhost -Itap -Islirp -Ipcap -Iebpf \
+		 -I/usr/include/slirp -Itests/fuzz -DVIOSWITCH_FUZZ_CLOCK
+FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(FUZZ_OBJ)/%.o)
 
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard switch/*.h)
 	@mkdir -p $(dir $@)
@@ -210,15 +228,40 @@ $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard switch/*.h)
 		-fsanitize=fuzzer,address,undefined -Iswitch $(DEPCFLAGS) \
 		-o $@ $(FUZZ_SRC) $(LDLIBS_SW)
 
-fuzz: deps $(FUZZ_BIN)
-	@mkdir -p build/fuzz/corpus
-	$(Q)ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
-		$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-		-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus
+# The core, instrumented for coverage, for the targets that need all of it.
+$(FUZZ_OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZCC  $<")
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		-I$(OBJ)/ebpf $(DEPCFLAGS) -MMD -MP -c -o $@ $<
 
-fuzz-replay: $(FUZZ_BIN)
-	$(Q)ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
-		$(FUZZ_BIN) -runs=0 tests/fuzz/corpus
+$(FUZZ_OBJ)/ebpf/tap_bpf.o: $(OBJ)/ebpf/tap_steer.skel.h \
+			    $(OBJ)/ebpf/tap_filter.skel.h
+
+build/fuzz/fuzz_ctl build/fuzz/fuzz_nat: build/fuzz/fuzz_%: \
+		$(FUZZ_OBJ)/tests/fuzz/fuzz_%.o \
+		$(FUZZ_OBJ)/tests/fuzz/fuzz_sandbox.o $(FUZZ_CORE_OBJ)
+	$(if $(Q),@echo "  FUZZLD  $@")
+	$(Q)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_SW)
+
+# vioctl's printers: no EAL, no sandbox (nothing but memory is touched).
+FUZZ_VIOCTL_OBJ := $(filter-out $(FUZZ_OBJ)/vioctl/vioctl.o, \
+		     $(VIOCTL_SRC:%.c=$(FUZZ_OBJ)/%.o))
+
+build/fuzz/fuzz_vioctl: $(FUZZ_OBJ)/tests/fuzz/fuzz_vioctl.o $(FUZZ_VIOCTL_OBJ)
+	$(if $(Q),@echo "  FUZZLD  $@")
+	$(Q)clang -fsanitize=fuzzer,address,undefined -o $@ $^ \
+		$(shell pkg-config --libs jansson)
+
+-include $(FUZZ_CORE_OBJ:.o=.d) $(FUZZ_OBJ)/tests/fuzz/fuzz_ctl.d \
+	 $(FUZZ_OBJ)/tests/fuzz/fuzz_nat.d $(FUZZ_OBJ)/tests/fuzz/fuzz_sandbox.d \
+	 $(FUZZ_VIOCTL_OBJ:.o=.d) $(FUZZ_OBJ)/tests/fuzz/fuzz_vioctl.d
+
+fuzz: deps build/fuzz/fuzz_$(FUZZ_TARGET)
+	$(Q)tests/fuzz/run.sh fuzz $(FUZZ_TARGET) $(FUZZ_SECONDS)
+
+fuzz-replay: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh replay $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build
@@ -226,7 +269,7 @@ clean:
 FORMAT_SRC = $(wildcard switch/*.c switch/*.h ctl/*.c ctl/*.h capture/*.c \
 	       capture/*.h vioctl/*.c vioctl/*.h pcap/*.c vhost/*.c vhost/*.h \
 	       tap/*.c slirp/*.c slirp/*.h \
-	       tests/unit/*.c tests/unit/*.h)
+	       tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fuzz/*.h)
 
 format:
 	clang-format -i $(FORMAT_SRC)

@@ -233,7 +233,8 @@ void nat_dhcp_free(struct nat_dhcp *d)
 
 /**
  * nat_dhcp_is_request() - whether a frame is a guest's DHCP message to
- * this server: IPv4 UDP to port 67, to the broadcast or the host address
+ * this server: unfragmented IPv4 UDP to port 67, to the broadcast or the
+ * host address
  * @f:		the frame's first bytes, at least the headers when it is one
  * @len:	how many
  * @host:	the NAT host's address, network order
@@ -248,6 +249,10 @@ bool nat_dhcp_is_request(const uint8_t *f, uint32_t len, uint32_t host)
 
 	if (len < ETH_LEN + 20 + UDP_LEN || f[12] != 0x08 || f[13] != 0x00 ||
 	    (ip->version_ihl >> 4) != 4 || ip->next_proto_id != IPPROTO_UDP)
+		return false;
+	/* A fragment is no message: it is reassembled first (nat_reass.c). */
+	if (ip->fragment_offset &
+	    rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
 		return false;
 	ihl = (ip->version_ihl & 0xf) * 4u;
 	if (ihl < 20 || ETH_LEN + ihl + UDP_LEN > len)

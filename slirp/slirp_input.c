@@ -10,7 +10,8 @@
  * the pseudo-header sum), and the MSS option of a SYN or SYN-ACK is raised
  * to what slirp's MTU allows, so slirp may send large segments to the
  * guest. Before anything else, slirp_nat.c drops a frame whose source
- * address belongs to another guest and answers DHCP. A TCP segment of a
+ * address belongs to another guest and answers DHCP, and IPv4 fragments
+ * are reassembled (nat_reass.c): what follows sees whole datagrams only. A TCP segment of a
  * hostfwd connection the NAT splices itself (hostfwd_tcp.c), and a guest's
  * IPv4 UDP datagram the NAT carries on its own sockets (nat_udp.c), are
  * taken out here, before libslirp sees them; a frame that would make
@@ -25,7 +26,9 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "clock.h"
 #include "hostfwd_tcp.h"
+#include "nat_reass.h"
 #include "nat_udp.h"
 #include "slirp_census.h"
 #include "slirp_port.h"
@@ -110,6 +113,21 @@ static void fix_l4(uint8_t *buf, uint32_t len, uint32_t ptype,
 }
 
 /**
+ * police() - the binding checks and the DHCP server (slirp_nat.c)
+ * @sp:		port
+ * @m:		frame; consumed when this returns true
+ *
+ * Return: true when the frame was taken (spoofed source dropped, or DHCP
+ *	   answered)
+ */
+static bool police(struct slirp_port *sp, struct rte_mbuf *m)
+{
+	uint32_t n = RTE_MIN(m->pkt_len, 64u);
+
+	return slirp_nat_input(sp, m, rte_pktmbuf_read(m, 0, n, sp->buf), n);
+}
+
+/**
  * slirp_frame_in() - hand a frame from the switch to libslirp (NAT thread)
  * @sp:		port
  * @m:		frame, consumed
@@ -118,17 +136,24 @@ void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m)
 {
 	uint32_t len = m->pkt_len, ptype;
 	struct rte_net_hdr_lens hl;
+	struct rte_mbuf *whole;
 	const void *d;
 
 	if (len > SLIRP_MTU + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN) {
 		port_drop(&sp->port, DROP_TOO_BIG, &m, 1);
 		return;
 	}
+	if (police(sp, m))
+		return;
+	/* Fragments come back only as whole datagrams: libslirp's own
+	 * reassembly crashes (nat_reass.c). */
+	whole = nat_reass_input(sp->reass, m, clock_mono_ns());
+	if (!whole || (whole != m && police(sp, whole)))
+		return;
+	m = whole;
+	len = m->pkt_len;
 	/* The spliced TCP reads the frame where it is; libslirp gets a
 	 * linear copy it may write into. */
-	d = rte_pktmbuf_read(m, 0, RTE_MIN(len, 64u), sp->buf);
-	if (slirp_nat_input(sp, m, d, RTE_MIN(len, 64u)))
-		return; /* spoofed source dropped, or DHCP answered */
 	if (hostfwd_tcp_input(sp->hft, m) || nat_udp_input(sp->udp, m)) {
 		rte_pktmbuf_free(m);
 		return;

@@ -217,6 +217,7 @@ static void user_close(struct port *port)
 	hostfwd_tcp_free(sp->hft);
 	nat_udp_free(sp->udp);
 	slirp_census_free(sp->census);
+	nat_reass_free(sp->reass);
 	free(sp->lim);
 	if (sp->slirp)
 		slirp_cleanup(sp->slirp);
@@ -258,6 +259,9 @@ static void user_info(struct port *port, json_t *obj)
 				    hostfwd_tcp_stats(sp->hft));
 	if (sp->udp)
 		json_object_set_new(obj, "nat_udp", nat_udp_stats(sp->udp));
+	if (sp->reass)
+		json_object_set_new(obj, "nat_reass",
+				    nat_reass_stats(sp->reass));
 	if (sp->lim)
 		json_object_set_new(obj, "limits", nat_limits_json(sp->lim));
 	if (sp->nat)
@@ -603,7 +607,8 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 	sp->hft = sp->lim ? hostfwd_tcp_new(sp) : NULL;
 	sp->udp = sp->lim ? nat_udp_new(sp) : NULL;
 	sp->census = sp->lim ? slirp_census_new(sp) : NULL;
-	if (!sp->hft || !sp->udp || !sp->census) {
+	sp->reass = nat_reass_new(SLIRP_MTU);
+	if (!sp->hft || !sp->udp || !sp->census || !sp->reass) {
 		snprintf(err, errlen, "out of memory");
 		goto err;
 	}

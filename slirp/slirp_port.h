@@ -16,6 +16,7 @@
 #include "hostfwd.h"
 #include "hostfwd_tcp.h"
 #include "nat_limits.h"
+#include "nat_reass.h"
 #include "nat_udp.h"
 #include "port.h"
 #include "slirp_census.h"
@@ -99,6 +100,7 @@ struct slirp_call {
  * @lim:	their accounting (NAT thread, once started)
  * @udp:	guests' IPv4 UDP on the NAT's own sockets (NAT thread)
  * @census:	caps on libslirp's own sockets (NAT thread)
+ * @reass:	guests' IPv4 fragments being reassembled (NAT thread)
  */
 struct slirp_port {
 	struct port port;
@@ -130,6 +132,7 @@ struct slirp_port {
 	struct nat_limits *lim;
 	struct nat_udp *udp;
 	struct slirp_census *census;
+	struct nat_reass *reass;
 	uint8_t buf[SLIRP_MTU + 64];
 };
 
@@ -140,6 +143,8 @@ void slirp_thread_stop(struct slirp_port *sp);
 int slirp_call(struct slirp_port *sp, int (*fn)(void *, void *), void *arg);
 void slirp_call_run(struct slirp_port *sp);
 Slirp *slirp_instance_new(struct slirp_port *sp);
+uint32_t slirp_loop_fill(struct slirp_port *sp);
+bool slirp_loop_serve(struct slirp_port *sp, int rc);
 
 void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m);
 ssize_t slirp_frame_out(const void *buf, size_t len, void *opaque);

@@ -14,7 +14,10 @@
  * queued on the input queue (slirp_inq.c: its lanes in turn, so every
  * sending port gets its share), fire due timers and run a pending call.
  * Frames from libslirp go out through slirp_frame_out() onto the
- * from_slirp ring.
+ * from_slirp ring. The iteration's two halves around poll(),
+ * slirp_loop_fill() and slirp_loop_serve(), are all of it but the
+ * eventfds, so a test can drive a NAT without its thread
+ * (tests/fuzz/fuzz_nat.c).
  *
  * After an iteration that did work (a socket was ready or frames came in)
  * the thread polls without sleeping for NAT_SPIN_US (50 us) before it
@@ -248,6 +251,45 @@ static void drain(int fd)
 }
 
 /**
+ * slirp_loop_fill() - the first half of one NAT loop iteration: fire due
+ * timers, then add libslirp's sockets, the spliced TCP connections' and
+ * the UDP flows' to the poll set, after what the caller put there
+ * @sp:		port
+ *
+ * Return: milliseconds poll() may sleep, or UINT32_MAX for no limit
+ */
+uint32_t slirp_loop_fill(struct slirp_port *sp)
+{
+	uint32_t timeout = timers_due(sp);
+
+	slirp_pollfds_fill(sp->slirp, &timeout, add_poll, sp);
+	hostfwd_tcp_pollfds(sp->hft, &timeout);
+	nat_udp_pollfds(sp->udp, &timeout);
+	return timeout;
+}
+
+/**
+ * slirp_loop_serve() - the second half, after poll(): libslirp, the
+ * spliced TCP and the UDP flows serve their sockets, the queued frames
+ * are fed, the census counts, a pending call runs
+ * @sp:		port
+ * @rc:		what poll() returned
+ *
+ * Return: true when there was work (a socket ready or frames fed)
+ */
+bool slirp_loop_serve(struct slirp_port *sp, int rc)
+{
+	bool work;
+
+	slirp_pollfds_poll(sp->slirp, rc < 0, get_revents, sp);
+	work = hostfwd_tcp_poll(sp->hft) + nat_udp_poll(sp->udp) + feed(sp) ||
+	       rc > 0;
+	slirp_census_tick(sp->census);
+	slirp_call_run(sp);
+	return work;
+}
+
+/**
  * nat_main() - the NAT thread
  * @arg:	struct slirp_port
  *
@@ -261,17 +303,15 @@ static void *nat_main(void *arg)
 	thread_role_enter(THREAD_NAT);
 	counter_slot = SLOT_WORKER;
 	for (;;) {
-		uint32_t timeout = timers_due(sp);
 		bool spin = clock_mono_ns() < busy_until;
+		uint32_t timeout;
 		int rc;
 
 		sp->n_pfds = 0;
 		add_poll(sp->stop_efd, SLIRP_POLL_IN, sp);
 		add_poll(sp->in_efd, SLIRP_POLL_IN, sp);
 		add_poll(sp->call_efd, SLIRP_POLL_IN, sp);
-		slirp_pollfds_fill(sp->slirp, &timeout, add_poll, sp);
-		hostfwd_tcp_pollfds(sp->hft, &timeout);
-		nat_udp_pollfds(sp->udp, &timeout);
+		timeout = slirp_loop_fill(sp);
 		/* Say we may sleep, then look: a frame queued after the look
 		 * sees the flag and writes in_efd (user_tx_burst). */
 		if (!spin)
@@ -288,13 +328,8 @@ static void *nat_main(void *arg)
 			drain(sp->in_efd);
 		if (sp->pfds[2].revents)
 			drain(sp->call_efd);
-		slirp_pollfds_poll(sp->slirp, rc < 0, get_revents, sp);
-		if (hostfwd_tcp_poll(sp->hft) + nat_udp_poll(sp->udp) +
-			    feed(sp) ||
-		    rc > 0)
+		if (slirp_loop_serve(sp, rc))
 			busy_until = clock_mono_ns() + NAT_SPIN_US * 1000;
-		slirp_census_tick(sp->census);
-		slirp_call_run(sp);
 	}
 	return NULL;
 }

@@ -7,7 +7,10 @@
  * queues. One round: load the port table and the queue list (RCU
  * snapshots), receive a burst from every queue and switch it (forward.c),
  * send the output batches (egress.c), then report a quiescent state so the
- * control thread may free what it unpublished.
+ * control thread may free what it unpublished. With a flush interval
+ * (--tx-flush-us) a batch may outlive its round; every round sends the
+ * batches that became due, and the thread reports a quiescent state only
+ * once none is left, since a batch holds its output port.
  *
  * Idle: a round that receives nothing starts the idle clock. For the
  * first PMD_SPIN_US the thread polls flat out, as a bare forwarder does:
@@ -195,6 +198,25 @@ static void pmd_sleep(struct pmd *pmd)
 	pmd->st.sleeps++;
 }
 
+/* The queue list of a thread that has none: armed like any other, so the
+ * thread sleeps. */
+static const struct pmd_rxqs no_rxqs;
+
+/**
+ * rxqs_now() - the thread's current queue list (RCU: valid until its next
+ * quiescent state)
+ * @pmd:	thread
+ *
+ * Return: list, &no_rxqs when it has none
+ */
+static const struct pmd_rxqs *rxqs_now(struct pmd *pmd)
+{
+	const struct pmd_rxqs *r =
+		__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE);
+
+	return r ? r : &no_rxqs;
+}
+
 /**
  * pmd_main() - the PMD thread's loop
  * @arg:	struct pmd
@@ -213,8 +235,7 @@ static int pmd_main(void *arg)
 	rte_rcu_qsbr_thread_register(pmd->qsbr, pmd->index);
 	rte_rcu_qsbr_thread_online(pmd->qsbr, pmd->index);
 	while (!__atomic_load_n(&pmd->stop, __ATOMIC_ACQUIRE)) {
-		const struct pmd_rxqs *rxqs =
-			__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE);
+		const struct pmd_rxqs *rxqs = rxqs_now(pmd);
 		uint64_t t0 = rte_rdtsc(), t1, busy = pmd->st.busy_cycles;
 		uint32_t got;
 
@@ -237,6 +258,10 @@ static int pmd_main(void *arg)
 				armed = NULL;
 			}
 		}
+		/* Batches the flush interval kept wait for no more frames:
+		 * send them once they are due, then we hold no port. */
+		if (ctx->n_dirty)
+			egress_flush(ctx, false);
 		if (ctx->n_dirty)
 			continue;
 		rte_rcu_qsbr_quiescent(pmd->qsbr, pmd->index);
@@ -251,8 +276,10 @@ static int pmd_main(void *arg)
 			continue;
 		}
 		if (!armed) {
-			set_armed(rxqs, true);
-			armed = rxqs;
+			/* Not @rxqs: since the quiescent state above the
+			 * control thread may have replaced and freed it. */
+			armed = rxqs_now(pmd);
+			set_armed(armed, true);
 			continue;
 		}
 		pmd_sleep(pmd);

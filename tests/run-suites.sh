@@ -7,10 +7,12 @@
 #                architecture (README.md, Layout)
 #   unit         every cmocka binary BUILD_DIR/tests/test_*
 #   replay       tests/replay/run.sh: pcap-samples through pcap ports
-#   fuzz         replay tests/fuzz/corpus through the libFuzzer target
+#   fuzz         replay each libFuzzer target's seed corpus (tests/fuzz/run.sh;
+#                ctl and nat inside tests/fuzz/sandbox.sh, so as root)
 #   ctl          tests/integration/ctl.sh: control socket and options
 #   integration  every other tests/integration/*.sh
 set -u
+FUZZ_TARGETS="offload ctl nat vioctl"
 BUILD=${1:?usage: run-suites.sh BUILD_DIR SUITE...}
 shift
 cd "$(dirname "$0")/.." || exit 1
@@ -45,9 +47,9 @@ for suite in "$@"; do
 		run_one "replay" tests/replay/run.sh "$BUILD"
 		;;
 	fuzz)
-		run_one "fuzz corpus" env ASAN_OPTIONS=detect_leaks=0 \
-			UBSAN_OPTIONS=halt_on_error=1 \
-			build/fuzz/fuzz_offload -runs=0 tests/fuzz/corpus
+		for t in $FUZZ_TARGETS; do
+			run_one "fuzz $t corpus" tests/fuzz/run.sh replay "$t"
+		done
 		;;
 	ctl)
 		run_one "ctl" tests/integration/ctl.sh "$BUILD"

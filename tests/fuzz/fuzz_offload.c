@@ -55,9 +55,18 @@ static void cleanup(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char prefix[64];
-	char *eal[] = { "fuzz", "--no-huge", "--no-shconf", "-m", "512",
-			"--no-pci", "--no-telemetry", "--log-level=error",
-			prefix, "-l", "0", NULL };
+	char *eal[] = { "fuzz",
+			"--no-huge",
+			"--no-shconf",
+			"-m",
+			"512",
+			"--no-pci",
+			"--no-telemetry",
+			"--log-level=error",
+			prefix,
+			"-l",
+			"0",
+			NULL };
 
 	(void)argc;
 	(void)argv;
@@ -67,9 +76,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
 		 rte_eal_get_runtime_dir());
 	atexit(cleanup);
-	port_mbuf_pool = rte_pktmbuf_pool_create("fuzz", 8192, 0, 0,
-						 RTE_MBUF_DEFAULT_BUF_SIZE,
-						 SOCKET_ID_ANY);
+	port_mbuf_pool = rte_pktmbuf_pool_create(
+		"fuzz", 8192, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (!port_mbuf_pool)
 		abort();
 	offload_init(port_mbuf_pool);

@@ -4,8 +4,9 @@
  * Theory of operation
  * -------------------
  * fixture_eal_setup() starts DPDK's EAL the way the switch does without
- * hugepages (--no-huge --no-shconf), on lcore 0 only, with a --file-prefix
- * of its own so concurrent test runs never meet, then creates the mbuf pool
+ * hugepages (--no-huge --no-shconf), on lcore 0 only (or the lcores a test
+ * sets in fixture_lcores), with a --file-prefix of its own so concurrent
+ * test runs never meet, then creates the mbuf pool
  * the switch core allocates from (port_mbuf_pool, offload_init()).
  * fixture_eal_teardown() frees the pool, cleans EAL up and removes EAL's
  * runtime directory. Frames are built byte by byte (so a test can compare
@@ -30,6 +31,10 @@
 #define FIXTURE_POOL_MBUFS 8191
 #define FIXTURE_POOL_CACHE 256
 
+/* EAL's lcores: lcore 0 only, unless a test binary sets another list
+ * before the group setup (test_pmd.c runs a PMD thread on lcore 1). */
+const char *fixture_lcores = "--lcores=0";
+
 static bool eal_started;
 static unsigned int mbufs_baseline;
 
@@ -52,8 +57,7 @@ int fixture_eal_setup(void **state)
 		"--no-telemetry",
 		"--log-level=error",
 		prefix,
-		"-l",
-		"0",
+		(char *)fixture_lcores,
 		NULL,
 	};
 	int argc = (int)(sizeof(argv) / sizeof(*argv)) - 1;

@@ -49,6 +49,8 @@ struct fixture_frame {
 	cmocka_unit_test_setup_teardown(fn, fixture_mbuf_mark,                 \
 					fixture_mbuf_check)
 
+extern const char *fixture_lcores;
+
 int fixture_eal_setup(void **state);
 int fixture_eal_teardown(void **state);
 int fixture_mbuf_mark(void **state);

@@ -230,6 +230,38 @@ static void test_unknown_cmd_named(void **state)
 }
 
 /**
+ * test_error_cut_in_character() - an error message cut inside a multibyte
+ * character (at its 512 bytes, or at 64 for an unknown command) still
+ * makes a reply that encodes (found by tests/fuzz/fuzz_ctl.c)
+ * @state:	unused
+ */
+static void test_error_cut_in_character(void **state)
+{
+	static const char *const fmts[] = {
+		"{\"cmd\":\"port-del\",\"id\":\"%s\"}",
+		"{\"cmd\":\"%s\"}",
+	};
+	char text[2 + 2 * 300] = "a";
+
+	(void)state;
+	for (unsigned int i = 0; i < 300; i++)
+		strcat(text, "\xc3\xa9"); /* U+00E9, two bytes */
+	/* Both alignments: one of them cuts inside a character. */
+	for (unsigned int f = 0; f < 2; f++) {
+		for (unsigned int skew = 0; skew < 2; skew++) {
+			json_t *r = ctl(fmts[f], text + skew);
+			char *out = json_dumps(r, JSON_COMPACT);
+
+			assert_false(json_is_true(json_object_get(r, "ok")));
+			assert_non_null(json_object_get(r, "error"));
+			assert_non_null(out);
+			free(out);
+			json_decref(r);
+		}
+	}
+}
+
+/**
  * test_version() - our version and DPDK's
  * @state:	unused
  */
@@ -824,6 +856,7 @@ int main(void)
 		ctl_test(test_json_array_refused),
 		ctl_test(test_missing_cmd),
 		ctl_test(test_unknown_cmd_named),
+		ctl_test(test_error_cut_in_character),
 		ctl_test(test_version),
 		ctl_test(test_port_add_list_del),
 		ctl_test(test_port_del_twice_fails),

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* fuzz_sandbox.h - fuzz targets refuse to run outside tests/fuzz/sandbox.sh */
+#ifndef VIOSWITCH_FUZZ_SANDBOX_H
+#define VIOSWITCH_FUZZ_SANDBOX_H
+
+#include <stdbool.h>
+
+void fuzz_sandbox_require(const char *target, bool files);
+
+#endif /* VIOSWITCH_FUZZ_SANDBOX_H */
