@@ -41,7 +41,9 @@ guest_build
 guest_ssh_setup
 cp "$GUEST/vmlinuz" "$TMP/vmlinuz" # libvirt relabels them: our copies
 read -r P1 P2 < <(free_ports 2)
-install -d -o libvirt-qemu -g kvm -m 0750 "$TMP/qemu"
+# setgid: QEMU's socket gets group kvm, which the switch (root without
+# CAP_DAC_OVERRIDE under its sandbox) belongs to and may connect with.
+install -d -o libvirt-qemu -g kvm -m 2750 "$TMP/qemu"
 libvirt_start
 
 start_switch --netdev "vhost-user,id=lv1,path=$TMP/lv1.sock" \
