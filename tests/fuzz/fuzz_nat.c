@@ -734,6 +734,7 @@ static void start_switch(void)
 		 (int)getpid());
 	if (rte_eal_init((int)(sizeof(eal) / sizeof(*eal)) - 1, eal) < 0)
 		fail("cannot start EAL");
+	fuzz_remove_at_exit(rte_eal_get_runtime_dir());
 	port_mbuf_pool = mbuf_pool_create("fuzz_nat", 8191, 0, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE);
 	if (!port_mbuf_pool || !port_jumbo_pool_create())

@@ -18,10 +18,13 @@
  *   output). Of several mounts on one mount point only the last listed,
  *   the one on top, is reachable.
  * Either check failing ends the process with a message saying how to run
- * the target.
+ * the target. The file also holds what the targets share besides: the
+ * clock skew of fuzz builds, and the removal of EAL's runtime directory
+ * at exit (a target run by hand outside sandbox.sh leaves none behind).
  */
 #include "fuzz_sandbox.h"
 
+#include <ftw.h>
 #include <net/if.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -220,4 +223,38 @@ void fuzz_sandbox_require(const char *target, bool files)
 		"  tests/fuzz/sandbox.sh [-w OUTDIR] -- build/fuzz/fuzz_%s ...\n",
 		target, why, files ? " and writes files" : "", target, target);
 	exit(1);
+}
+
+static char runtime_dir[PATH_LEN];
+
+/**
+ * rm_entry() - nftw() callback: remove one file or empty directory
+ */
+static int rm_entry(const char *path, const struct stat *sb, int type,
+		    struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/**
+ * remove_runtime_dir() - atexit(): remove EAL's runtime directory
+ */
+static void remove_runtime_dir(void)
+{
+	nftw(runtime_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/**
+ * fuzz_remove_at_exit() - remove EAL's runtime directory when the target
+ * exits
+ * @dir:	rte_eal_get_runtime_dir()
+ */
+void fuzz_remove_at_exit(const char *dir)
+{
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", dir);
+	atexit(remove_runtime_dir);
 }
