@@ -114,8 +114,9 @@ refuse_file(const char *path, const char *why)
  * pass it with the request, so that the file is that user's, mode 0600,
  * whatever user the switch runs as and whatever rights it kept: a new file
  * is created, an existing one is reused only when it is a regular file of
- * this user with no other link; a symlink is never followed. Anything else
- * (a FIFO, say) is left for the switch to open.
+ * this user with no other link; a symlink is never followed; a character
+ * device (/dev/null) is opened as this user may. A FIFO is left for the
+ * switch to open (it refuses one nobody reads).
  * @req:	request with "file"
  */
 static void open_own_file(json_t *req)
@@ -124,6 +125,15 @@ static void open_own_file(json_t *req)
 	struct stat st;
 	int fd;
 
+	if (!lstat(path, &st) && S_ISCHR(st.st_mode)) {
+		/* e.g. /dev/null: whatever this user may open for writing */
+		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			refuse_file(path, strerror(errno));
+		json_object_set_new(req, "file_opened", json_true());
+		vioctl_pass_fd = fd;
+		return;
+	}
 	if (!lstat(path, &st) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
 		return;
 	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
