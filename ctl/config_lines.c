@@ -24,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feature.h"
+#include "hostfwd.h"
+
 /**
  * parse_mac() - a unicast MAC
  * @text:	"02:00:00:00:00:01"
@@ -497,4 +500,68 @@ void cfg_model_diff(const struct cfg_model *base, const struct cfg_model *cur,
 	}
 	free(b);
 	free(c);
+}
+
+/**
+ * cfg_feature_opt() - the feature whose option (or its -del form) is
+ * @name
+ * @name:	option
+ * @del:	set when @name is the -del form
+ *
+ * Return: the feature, or NULL
+ */
+const struct ctl_feature *cfg_feature_opt(const char *name, bool *del)
+{
+	size_t n = strlen(name);
+
+	CTL_FEATURE_FOREACH(f)
+	{
+		size_t k = f->option ? strlen(f->option) : 0;
+
+		if (!f->config_add || strncmp(name, f->option, k))
+			continue;
+		*del = n == k + 4 && !strcmp(name + k, "-del");
+		if (n == k || *del)
+			return f;
+	}
+	return NULL;
+}
+
+/**
+ * cfg_value_check() - check the syntax of a runtime option's value, as
+ * the command line is parsed
+ * @name:	option, without dashes
+ * @value:	its value
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message
+ */
+int cfg_value_check(const char *name, const char *value, char *err,
+		    size_t errlen)
+{
+	const struct ctl_feature *f;
+	struct hostfwd_rule r;
+	char nat[PORT_ID_MAX];
+	struct cfg_lease l;
+	struct cfg_fdb fdb;
+	const char *rule;
+	bool del;
+
+	if (!strcmp(name, "nat-lease"))
+		return cfg_lease_parse(value, &l, err, errlen);
+	if (!strcmp(name, "fdb") || !strcmp(name, "fdb-del"))
+		return cfg_fdb_parse(value, !name[3], &fdb, err, errlen);
+	if ((f = cfg_feature_opt(name, &del)))
+		return f->option_check
+			       ? f->option_check(value, NULL, 0, err, errlen)
+			       : 0;
+	if (strcmp(name, "hostfwd") && strcmp(name, "hostfwd-del")) {
+		snprintf(err, errlen, "not a runtime option");
+		return -EINVAL;
+	}
+	if (cfg_pair_parse(value, nat, &rule, err, errlen))
+		return -EINVAL;
+	return name[7] ? hostfwd_parse_listen(rule, &r, err, errlen)
+		       : hostfwd_parse(rule, &r, err, errlen);
 }

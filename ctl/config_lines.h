@@ -95,4 +95,9 @@ void cfg_model_show(const struct cfg_model *m, FILE *out);
 void cfg_model_diff(const struct cfg_model *base, const struct cfg_model *cur,
 		    FILE *out);
 
+struct ctl_feature;
+const struct ctl_feature *cfg_feature_opt(const char *name, bool *del);
+int cfg_value_check(const char *name, const char *value, char *err,
+		    size_t errlen);
+
 #endif /* VIOSWITCH_CONFIG_LINES_H */

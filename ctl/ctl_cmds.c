@@ -19,7 +19,6 @@
 #include "port.h"
 #include "sandbox.h"
 #include "slirp_port.h"
-#include "state.h"
 #include "utf8.h"
 #include "vlan.h"
 #include "vswitch.h"
@@ -130,7 +129,6 @@ static json_t *cmd_port_add(json_t *req, char *err)
 	snprintf(id, sizeof(id), "%s", port->id);
 	if (vswitch_port_add(port, err, ERR_MAX))
 		return NULL;
-	state_note_port(id, spec);
 	sandbox_sweep(); /* threads a library started for the port */
 	return json_pack("{s:s}", "id", id);
 }
@@ -506,8 +504,13 @@ static json_t *dispatch(json_t *req, char *err)
 		return NULL;
 	}
 	result = c->fn(req, err);
-	if (result && c->changes)
-		state_changed();
+	if (result && c->changes) {
+		CTL_FEATURE_FOREACH(f)
+		{
+			if (f->changed)
+				f->changed(c, req, result);
+		}
+	}
 	return result;
 }
 

@@ -67,6 +67,8 @@ typedef void ctl_config_emit_fn(void *ctx, const char *value);
  * @stop:	stop everything the feature runs (shutdown)
  * @event_fd:	fd the control loop watches, or -1 with errno
  * @event:	@event_fd is readable, or a second passed
+ * @changed:	a command that changes the running configuration (its
+ *		ctl_cmd's @changes) succeeded: @req asked, @result answered
  * @cmds:	control commands, ending with an entry whose @name is NULL
  * @config_add:	apply one value of @option at run time (after the ports
  *		open). Return: 0, or -errno with a message in @err
@@ -87,6 +89,7 @@ struct ctl_feature {
 	void (*stop)(void);
 	int (*event_fd)(void);
 	void (*event)(void);
+	void (*changed)(const struct ctl_cmd *cmd, json_t *req, json_t *result);
 	const struct ctl_cmd *cmds;
 	int (*config_add)(const char *arg, char *err, size_t errlen);
 	int (*config_del)(const char *arg, char *err, size_t errlen);

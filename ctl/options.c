@@ -21,7 +21,7 @@
 #include "control.h"
 #include "feature.h"
 #include "netdev.h"
-#include "state.h"
+#include "config_lines.h"
 
 enum opt_id {
 	OPT_CTL = 256,
@@ -295,7 +295,7 @@ static void add_runtime(struct options *o, const char *name, const char *arg)
 	struct options_runtime *r;
 	char err[512];
 
-	if (state_value_check(name, arg, err, sizeof(err)))
+	if (cfg_value_check(name, arg, err, sizeof(err)))
 		die("--%s %s: %s", name, arg, err);
 	if (o->n_runtime == OPTIONS_MAX_RUNTIME)
 		die("more than %d runtime options (--hostfwd, --fdb, ...)",
@@ -659,6 +659,26 @@ static int default_pmd_cpu(void)
 			return c;
 	}
 	return 0;
+}
+
+/**
+ * state_default_path() - the state file when --state did not name one:
+ * $STATE_DIRECTORY/state when systemd's StateDirectory= set it (its first
+ * directory), else none; `--state none` means none
+ * @path:	--state's value or "", replaced
+ * @len:	its size
+ */
+static void state_default_path(char *path, size_t len)
+{
+	const char *dir = getenv("STATE_DIRECTORY");
+
+	if (!strcmp(path, OPTIONS_STATE_NONE)) {
+		path[0] = '\0';
+		return;
+	}
+	if (path[0] || !dir || dir[0] != '/')
+		return;
+	snprintf(path, len, "%.*s/state", (int)strcspn(dir, ":"), dir);
 }
 
 /**

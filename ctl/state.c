@@ -89,31 +89,11 @@ static struct state {
 } st;
 
 /**
- * state_default_path() - the state file when --state did not name one:
- * $STATE_DIRECTORY/state when systemd's StateDirectory= set it (its first
- * directory), else none; `--state none` means none
- * @path:	--state's value or "", replaced
- * @len:	its size
- */
-void state_default_path(char *path, size_t len)
-{
-	const char *dir = getenv("STATE_DIRECTORY");
-
-	if (!strcmp(path, OPTIONS_STATE_NONE)) {
-		path[0] = '\0';
-		return;
-	}
-	if (path[0] || !dir || dir[0] != '/')
-		return;
-	snprintf(path, len, "%.*s/state", (int)strcspn(dir, ":"), dir);
-}
-
-/**
  * state_note_port() - remember the spec a port was opened with
  * @id:		its id
  * @spec:	"TYPE,id=ID,..."
  */
-void state_note_port(const char *id, const char *spec)
+static void state_note_port(const char *id, const char *spec)
 {
 	int free_slot = -1;
 
@@ -267,7 +247,7 @@ static int model_build(struct cfg_model *m)
  *
  * Return: 0, or -ENOMEM
  */
-int state_config_text(char **text, size_t *len)
+static int state_config_text(char **text, size_t *len)
 {
 	struct cfg_model m = { 0 };
 	FILE *out = open_memstream(text, len);
@@ -418,7 +398,7 @@ out_dir:
  * state_changed() - bring the state file up to date with what runs; does
  * nothing when it already is, or when there is no state file
  */
-void state_changed(void)
+static void state_changed(void)
 {
 	static struct log_ratelimit rl;
 	char *text;
@@ -478,30 +458,6 @@ static int request(json_t *req, char *warn, char *err, size_t errlen)
 	}
 	json_decref(reply);
 	return rc;
-}
-
-/**
- * feature_opt() - the feature whose option (or its -del form) is @name
- * @name:	option
- * @del:	set when @name is the -del form
- *
- * Return: the feature, or NULL
- */
-static const struct ctl_feature *feature_opt(const char *name, bool *del)
-{
-	size_t n = strlen(name);
-
-	CTL_FEATURE_FOREACH(f)
-	{
-		size_t k = f->option ? strlen(f->option) : 0;
-
-		if (!f->config_add || strncmp(name, f->option, k))
-			continue;
-		*del = n == k + 4 && !strcmp(name + k, "-del");
-		if (n == k || *del)
-			return f;
-	}
-	return NULL;
 }
 
 /**
@@ -602,7 +558,7 @@ static int apply_value(const char *name, const char *value, char *err,
 	err[0] = '\0';
 	if (!strcmp(name, "nat-lease"))
 		return lease_restore(value, err, errlen);
-	if ((f = feature_opt(name, &del)))
+	if ((f = cfg_feature_opt(name, &del)))
 		return del ? f->config_del(value, err, errlen)
 			   : f->config_add(value, err, errlen);
 	if (!strcmp(name, "netdev"))
@@ -623,45 +579,6 @@ static int apply_value(const char *name, const char *value, char *err,
 	if (!rc && warn[0])
 		log_info("%s %s: %s", name, value, warn);
 	return rc;
-}
-
-/**
- * state_value_check() - check the syntax of a runtime option's value, as
- * the command line is parsed
- * @name:	option, without dashes
- * @value:	its value
- * @err:	message buffer
- * @errlen:	its size
- *
- * Return: 0, or -EINVAL with a message
- */
-int state_value_check(const char *name, const char *value, char *err,
-		      size_t errlen)
-{
-	const struct ctl_feature *f;
-	struct hostfwd_rule r;
-	char nat[PORT_ID_MAX];
-	struct cfg_lease l;
-	struct cfg_fdb fdb;
-	const char *rule;
-	bool del;
-
-	if (!strcmp(name, "nat-lease"))
-		return cfg_lease_parse(value, &l, err, errlen);
-	if (!strcmp(name, "fdb") || !strcmp(name, "fdb-del"))
-		return cfg_fdb_parse(value, !name[3], &fdb, err, errlen);
-	if ((f = feature_opt(name, &del)))
-		return f->option_check
-			       ? f->option_check(value, NULL, 0, err, errlen)
-			       : 0;
-	if (strcmp(name, "hostfwd") && strcmp(name, "hostfwd-del")) {
-		snprintf(err, errlen, "not a runtime option");
-		return -EINVAL;
-	}
-	if (cfg_pair_parse(value, nat, &rule, err, errlen))
-		return -EINVAL;
-	return name[7] ? hostfwd_parse_listen(rule, &r, err, errlen)
-		       : hostfwd_parse(rule, &r, err, errlen);
 }
 
 /**
@@ -810,10 +727,28 @@ static const struct ctl_cmd state_cmds[] = {
 	{ NULL, NULL, false },
 };
 
+/**
+ * on_change() - a command changed the running configuration: note the
+ * spec a port was added with, and write the state file
+ * @cmd:	the command
+ * @req:	its request
+ * @result:	its result
+ */
+static void on_change(const struct ctl_cmd *cmd, json_t *req, json_t *result)
+{
+	const char *id = json_string_value(json_object_get(result, "id"));
+	const char *spec = json_string_value(json_object_get(req, "netdev"));
+
+	if (!strcmp(cmd->name, "port-add") && id && spec)
+		state_note_port(id, spec);
+	state_changed();
+}
+
 static struct ctl_feature state_feature = {
 	.name = "state",
 	.stop = state_stop,
 	.event = state_changed,
+	.changed = on_change,
 	.cmds = state_cmds,
 };
 
