@@ -12,7 +12,8 @@
 #   and /dev/shm (source "vioswitch-fuzz", gone when CMD ends: EAL's
 #   runtime directory, captures and sockets fuzzed requests make) and each
 #   DIR given with -w (libFuzzer's output corpus and crash files; not under
-#   those four).
+#   those four). A repository below one of the four stays visible there,
+#   read-only.
 # The targets check both at start (tests/fuzz/fuzz_sandbox.c) and refuse
 # to run outside, so a direct run cannot slip past this script.
 set -eu
@@ -71,10 +72,23 @@ while read -r mp; do
 	fi
 done < <(awk '{ print $5 }' /proc/self/mountinfo)
 
+# The repository (the target, its seeds) may itself live below one of
+# those four (a clone in /tmp): keep it visible at its path, read-only,
+# through a descriptor opened before the tmpfs covers it.
+repo=$(cd "$(dirname "$0")/../.." && pwd -P)
+exec 9<"$repo"
 for d in /tmp /run /var/tmp /dev/shm; do
 	[ -d "$d" ] && [ ! -L "$d" ] || continue
 	mount -t tmpfs -o mode=1777,size=1g vioswitch-fuzz "$d"
+	case $repo/ in
+	"$(realpath "$d")"/*)
+		mkdir -p "$repo"
+		mount --no-canonicalize --bind /proc/self/fd/9 "$repo"
+		mount -o remount,bind,ro "$repo"
+		;;
+	esac
 done
+exec 9<&-
 for d in "${rw[@]+"${rw[@]}"}"; do
 	mount --bind "$d" "$d"
 	mount -o remount,bind,rw "$d"
