@@ -108,6 +108,8 @@ struct nu_fwd {
  * @to_guest:	datagrams sent to guests
  * @send_errors: datagrams the host socket refused
  * @icmp_errors: errors the host network reported on a flow (ICMP)
+ * @malformed:	guest datagrams dropped: lengths that do not add up
+ * @bad_csum:	guest datagrams dropped: a wrong UDP checksum
  */
 struct nu_stats {
 	uint64_t opened;
@@ -117,6 +119,8 @@ struct nu_stats {
 	uint64_t to_guest;
 	uint64_t send_errors;
 	uint64_t icmp_errors;
+	uint64_t malformed;
+	uint64_t bad_csum;
 };
 
 /**
@@ -512,13 +516,17 @@ bool nat_udp_input(struct nat_udp *nu, const struct rte_mbuf *m)
 		return false;
 	ulen = rte_be_to_cpu_16(uh->dgram_len);
 	if (tot < ihl + 8 || RTE_ETHER_HDR_LEN + tot > m->pkt_len || ulen < 8 ||
-	    ulen > tot - ihl)
-		return true; /* malformed: libslirp would drop it too */
+	    ulen > tot - ihl) {
+		nu->st.malformed++; /* libslirp would drop it too */
+		return true;
+	}
 	if (uh->dgram_cksum && !(m->ol_flags & RTE_MBUF_F_TX_L4_MASK) &&
 	    !(m->ol_flags & RTE_MBUF_F_TX_UDP_SEG) && ulen == tot - ihl &&
 	    rte_ipv4_udptcp_cksum_mbuf_verify(m, (const void *)ip,
-					      RTE_ETHER_HDR_LEN + ihl))
+					      RTE_ETHER_HDR_LEN + ihl)) {
+		nu->st.bad_csum++;
 		return true;
+	}
 	fl = flow_find(nu, ip->src_addr, uh->src_port, ip->dst_addr,
 		       uh->dst_port);
 	if (!fl)
@@ -704,12 +712,14 @@ void nat_udp_fwd_set(struct nat_udp *nu, uint32_t gip, uint16_t gport, bool add)
  */
 json_t *nat_udp_stats(const struct nat_udp *nu)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
 			 (json_int_t)nu->n, "opened", (json_int_t)nu->st.opened,
 			 "expired", (json_int_t)nu->st.expired, "evicted",
 			 (json_int_t)nu->st.evicted, "to_host",
 			 (json_int_t)nu->st.to_host, "to_guest",
 			 (json_int_t)nu->st.to_guest, "send_errors",
 			 (json_int_t)nu->st.send_errors, "icmp_errors",
-			 (json_int_t)nu->st.icmp_errors);
+			 (json_int_t)nu->st.icmp_errors, "malformed",
+			 (json_int_t)nu->st.malformed, "bad_csum",
+			 (json_int_t)nu->st.bad_csum);
 }
