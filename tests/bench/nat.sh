@@ -25,7 +25,8 @@
 #
 # Environment: BENCH_SECS (iperf3 seconds and the conn/s time budget,
 # default 3), BENCH_CONNS (default 2000), BENCH_PINGS (default 2000),
-# BENCH_ROUNDS (default 3).
+# BENCH_ROUNDS (default 3), BENCH_NAT_SANDBOX_OFF=1 (also measure a second
+# switch run with --sandbox off, as one more baseline).
 set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
@@ -193,25 +194,50 @@ new_ns() {
 
 # ---- ours -----------------------------------------------------------------
 
-TAPIF=vnb$$
-FWD=$((base + 1))
-start_switch --netdev "tap,id=g,ifname=$TAPIF,mtu=1500" \
-	--netdev "user,id=nat,hostfwd=tcp::$FWD-:$GPORT"
-new_ns ours
-ip link set "$TAPIF" netns "$(ns_name ours)"
-ns_exec ours ip link set "$TAPIF" up
 cat >"$TMP/udhcpc.sh" <<EOS
 #!/bin/sh
 [ "\$1" = bound ] || exit 0
 ip addr add "\$ip/\${mask:-24}" dev "\$interface"
 ip route add default via "\${router%% *}" dev "\$interface"
-echo "\$ip \${router%% *}" >"$TMP/lease"
+echo "\$ip \${router%% *}" >"\$LEASE"
 EOS
 chmod +x "$TMP/udhcpc.sh"
-ns_exec ours busybox udhcpc -i "$TAPIF" -q -n -t 5 -T 1 -s "$TMP/udhcpc.sh" \
-	>/dev/null 2>&1 || fail "no DHCP lease from the NAT"
-read -r _ gw <"$TMP/lease"
-setup ours ours "$FWD" "$gw"
+
+# ours_guest KEY TAPIF FWD - move a switch's tap TAPIF into a new namespace
+# KEY, take a lease from the NAT there, and add the setup
+ours_guest() {
+	local gw
+	new_ns "$1"
+	ip link set "$2" netns "$(ns_name "$1")"
+	ns_exec "$1" ip link set "$2" up
+	LEASE=$TMP/$1.lease ns_exec "$1" busybox udhcpc -i "$2" -q -n -t 5 \
+		-T 1 -s "$TMP/udhcpc.sh" >/dev/null 2>&1 ||
+		fail "$1: no DHCP lease from the NAT"
+	read -r _ gw <"$TMP/$1.lease"
+	setup "$1" "$1" "$3" "$gw"
+}
+
+TAPIF=vnb$$
+FWD=$((base + 1))
+start_switch --netdev "tap,id=g,ifname=$TAPIF,mtu=1500" \
+	--netdev "user,id=nat,hostfwd=tcp::$FWD-:$GPORT"
+ours_guest ours "$TAPIF" "$FWD"
+
+# With BENCH_NAT_SANDBOX_OFF=1 a second switch, the same but for
+# --sandbox off, is one more setup: its rows show what the sandbox costs.
+if [ "${BENCH_NAT_SANDBOX_OFF:-0}" = 1 ]; then
+	FWD=$((base + 5))
+	"$BUILD/vioswitch" --ctl "$TMP/off.sock" --pmd-cpus 1 \
+		--log-level warning --sandbox off \
+		--netdev "tap,id=g,ifname=vnc$$,mtu=1500" \
+		--netdev "user,id=nat,hostfwd=tcp::$FWD-:$GPORT" \
+		>"$TMP/off.log" 2>&1 &
+	off_pid=$!
+	cleanup_add "kill $off_pid 2>/dev/null; wait $off_pid 2>/dev/null"
+	wait_until 20 "$BUILD/vioctl" --ctl "$TMP/off.sock" version ||
+		fail "vioswitch --sandbox off did not start: $(tail -n 3 "$TMP/off.log")"
+	ours_guest off "vnc$$" "$FWD"
+fi
 
 # ---- slirp4netns ----------------------------------------------------------
 
@@ -317,6 +343,7 @@ done
 # ---- report ---------------------------------------------------------------
 
 declare -A WHAT=(
+	[off]="vioswitch --sandbox off"
 	[s4n1500]="slirp4netns --mtu=1500"
 	[s4n65520]="slirp4netns --mtu=65520"
 	[pasta]="pasta -m 65520 (splice)"
