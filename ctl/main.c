@@ -207,7 +207,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vioswitch: cannot start the datapath\n");
 		goto out_switch;
 	}
-	if (control_open(o.ctl_path, err, sizeof(err))) {
+	if ((o.run_dir[0] && ctl_run_dir_make(o.run_dir, err, sizeof(err))) ||
+	    control_open(o.ctl_path, err, sizeof(err))) {
 		fprintf(stderr, "vioswitch: %s\n", err);
 		goto out_switch;
 	}

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "feature.h"
@@ -85,10 +86,11 @@ static const struct option base_opts[] = {
 static struct option long_opts[N_BASE_OPTS + 2 * OPTIONS_MAX_FEATURES + 1];
 static char del_names[OPTIONS_MAX_FEATURES][48];
 
-/* The embedded default of `vioswitch` without ports: see README.md. */
+/* The embedded default of `vioswitch` without ports: see README.md. A
+ * "%s" is the directory of the default sockets (protocol.h). */
 static const char *const default_netdevs[] = {
 	"user,id=nat,hostfwd=tcp:127.0.0.1:2222-:22",
-	"vhost-user,id=vm1,path=/run/vioswitch/vm1.sock",
+	"vhost-user,id=vm1,path=%s/vm1.sock",
 	NULL,
 };
 
@@ -108,8 +110,10 @@ static const char usage_head[] =
 	"                      what each does):\n";
 static const char usage_tail[] =
 	"  --config FILE       read options from FILE, one per line\n"
-	"  --ctl PATH          control socket (default $VIOSWITCH_CTL or\n"
-	"                        " CTL_PATH_DEFAULT ")\n"
+	"  --ctl PATH          control socket (default $VIOSWITCH_CTL, else\n"
+	"                        " CTL_PATH_DEFAULT " as root,\n"
+	"                        " CTL_PATH_USER "\n"
+	"                        otherwise)\n"
 	"  --ctl-idle-timeout SEC  drop control clients that send no\n"
 	"                        request for SEC seconds (60; 0: never)\n"
 	"  --pmd-cpus LIST     CPUs of the datapath threads, e.g. 1 or 0-1\n"
@@ -436,12 +440,17 @@ static void long_opts_init(void)
  */
 static void usage(void)
 {
+	const char *dir = geteuid() ? "$XDG_RUNTIME_DIR/" CTL_RUN_DIR_NAME
+				    : CTL_RUN_DIR_ROOT;
+
 	fputs(usage_head, stdout);
 	port_kinds_usage(stdout, 24, 79);
 	printf("                      without --netdev, the embedded default:\n");
-	for (unsigned int i = 0; default_netdevs[i]; i++)
-		printf("                        --netdev %s\n",
-		       default_netdevs[i]);
+	for (unsigned int i = 0; default_netdevs[i]; i++) {
+		printf("                        --netdev ");
+		printf(default_netdevs[i], dir);
+		putchar('\n');
+	}
 	CTL_FEATURE_FOREACH(f)
 	{
 		if (f->option_help)
@@ -682,6 +691,63 @@ static void state_default_path(char *path, size_t len)
 }
 
 /**
+ * run_dir() - the directory of the default sockets, kept in @o->run_dir
+ * for main() to create; exit 2 when the rule finds none (protocol.h)
+ * @o:		options
+ *
+ * Return: @o->run_dir
+ */
+static const char *run_dir(struct options *o)
+{
+	char err[512];
+
+	if (!o->run_dir[0] &&
+	    ctl_run_dir(o->run_dir, sizeof(o->run_dir), err, sizeof(err)))
+		die("no directory for the default sockets: %s", err);
+	return o->run_dir;
+}
+
+/**
+ * add_default_netdevs() - the embedded default, its sockets in run_dir()
+ * @o:		options, without --netdev
+ */
+static void add_default_netdevs(struct options *o)
+{
+	char spec[NETDEV_SPEC_MAX];
+
+	for (unsigned int i = 0; default_netdevs[i]; i++) {
+		if ((size_t)snprintf(spec, sizeof(spec), default_netdevs[i],
+				     run_dir(o)) >= sizeof(spec))
+			die("%s: path too long", run_dir(o));
+		add_netdev(o, spec);
+	}
+	o->used_default = true;
+}
+
+/**
+ * ctl_default() - the control socket when --ctl did not name one:
+ * $VIOSWITCH_CTL, else CTL_SOCK_NAME in run_dir()
+ * @o:		options
+ */
+static void ctl_default(struct options *o)
+{
+	const char *env = getenv(CTL_PATH_ENV);
+
+	if (o->ctl_path[0])
+		return;
+	if (env && *env) {
+		if (strlen(env) >= sizeof(o->ctl_path))
+			die("%s=%s: path longer than %zu bytes", CTL_PATH_ENV,
+			    env, sizeof(o->ctl_path) - 1);
+		snprintf(o->ctl_path, sizeof(o->ctl_path), "%s", env);
+		return;
+	}
+	if ((size_t)snprintf(o->ctl_path, sizeof(o->ctl_path), "%s/%s",
+			     run_dir(o), CTL_SOCK_NAME) >= sizeof(o->ctl_path))
+		die("%s/%s: path too long", run_dir(o), CTL_SOCK_NAME);
+}
+
+/**
  * options_parse() - parse the command line (and config files) or exit 2
  * @argc:	argument count
  * @argv:	arguments
@@ -689,12 +755,9 @@ static void state_default_path(char *path, size_t len)
  */
 void options_parse(int argc, char **argv, struct options *o)
 {
-	const char *env = getenv(CTL_PATH_ENV);
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	snprintf(o->ctl_path, sizeof(o->ctl_path), "%s",
-		 env && *env ? env : CTL_PATH_DEFAULT);
 	o->log_level = LOG_LVL_INFO;
 	o->cfg = (struct vswitch_config){
 		.fdb_age = 300,
@@ -718,11 +781,9 @@ void options_parse(int argc, char **argv, struct options *o)
 		o->pmd_cpus[0] = default_pmd_cpu();
 		o->n_pmd_cpus = 1;
 	}
-	if (!o->n_netdevs) {
-		for (unsigned int i = 0; default_netdevs[i]; i++)
-			add_netdev(o, default_netdevs[i]);
-		o->used_default = true;
-	}
+	if (!o->n_netdevs)
+		add_default_netdevs(o);
+	ctl_default(o);
 	check_feature_args(o);
 }
 

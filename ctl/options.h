@@ -38,6 +38,8 @@ enum hugepages_mode {
  * @feature_args: values of the features' options (feature.h), in order
  * @n_feature_args: how many
  * @used_default: no port was given: the embedded default was used
+ * @run_dir:	directory of the default sockets (protocol.h) when the
+ *		control socket or the embedded default uses it, else ""
  * @state_path:	state file (ctl/state.c), "" for none
  * @runtime:	values of the runtime options (--hostfwd, --fdb, --mirror,
  *		their -del forms, --nat-lease), in order: applied once the
@@ -60,6 +62,7 @@ struct options {
 	} feature_args[OPTIONS_MAX_FEATURE_ARGS];
 	unsigned int n_feature_args;
 	bool used_default;
+	char run_dir[96];
 	char state_path[4096];
 	struct options_runtime {
 		char *name;

@@ -209,6 +209,7 @@ static const struct rule rules_process[] = {
 	ALLOW_EQ(ioctl, 1, SIOCSIFFLAGS),
 	ALLOW_EQ(ioctl, 1, SIOCGIFMTU),
 	ALLOW_EQ(ioctl, 1, SIOCSIFMTU),
+	ALLOW_EQ(ioctl, 1, SIOCGIFTXQLEN),
 	ALLOW_EQ(ioctl, 1, SIOCSIFTXQLEN),
 	ALLOW_EQ(ioctl, 1, SIOCGIFHWADDR),
 	ALLOW_EQ(ioctl, 1, SIOCGIFINDEX),

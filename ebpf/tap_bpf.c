@@ -7,7 +7,8 @@
  * written into the program's read-only data before loading - and attaches
  * it to the tap with TUNSETSTEERINGEBPF / TUNSETFILTEREBPF. Loading needs
  * CAP_BPF (or root) and a kernel with these ioctls; when it fails, the
- * caller carries on without the program and says so once.
+ * caller carries on without the program and says so once (a load refused
+ * with EPERM names CAP_BPF).
  */
 #include "tap_bpf.h"
 
@@ -43,6 +44,17 @@ static int quiet(enum libbpf_print_level level, const char *fmt,
 	(void)fmt;
 	(void)args;
 	return 0;
+}
+
+/**
+ * cap_hint() - what a load refused with @err lacked
+ * @err:	errno of the load
+ *
+ * Return: " (needs CAP_BPF)" for EPERM, else ""
+ */
+static const char *cap_hint(int err)
+{
+	return err == EPERM ? " (needs CAP_BPF)" : "";
 }
 
 /**
@@ -87,8 +99,8 @@ int tap_bpf_steer(int tapfd, struct tap_bpf **out, char *why, size_t len)
 	b->steer = tap_steer__open_and_load();
 	if (!b->steer) {
 		rc = -errno;
-		snprintf(why, len, "cannot load the steering program: %s",
-			 strerror(errno));
+		snprintf(why, len, "cannot load the steering program: %s%s",
+			 strerror(errno), cap_hint(errno));
 		goto err;
 	}
 	rc = attach(tapfd, TUNSETSTEERINGEBPF,
@@ -131,8 +143,8 @@ int tap_bpf_filter(int tapfd, const uint8_t mac[6], struct tap_bpf **out,
 	memcpy((void *)b->filter->rodata->allowed_mac, mac, 6);
 	rc = tap_filter__load(b->filter);
 	if (rc) {
-		snprintf(why, len, "cannot load the filter program: %s",
-			 strerror(-rc));
+		snprintf(why, len, "cannot load the filter program: %s%s",
+			 strerror(-rc), cap_hint(-rc));
 		goto err;
 	}
 	rc = attach(tapfd, TUNSETFILTEREBPF,

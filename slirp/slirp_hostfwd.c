@@ -5,7 +5,8 @@
  * (slirp_call): TCP rules toward an IPv4 guest by the NAT itself
  * (hostfwd_tcp.c, past libslirp's TCP), the others with libslirp's
  * hostxfwd calls. A rule that cannot bind says
- * why - port in use, address not on this host - and changes nothing else.
+ * why - port in use, address not on this host, a port below 1024 without
+ * CAP_NET_BIND_SERVICE - and changes nothing else.
  * A guest address of 0.0.0.0 (not given) means the NAT's first DHCP
  * address, as in QEMU.
  *
@@ -147,8 +148,13 @@ int slirp_rule_apply(struct slirp_port *sp, const struct hostfwd_rule *r,
 		return 0;
 	hostfwd_host_str(r, host, sizeof(host));
 	if (add)
-		snprintf(err, errlen, "hostfwd=%s: cannot listen on %s: %s",
-			 r->text, host, strerror(op.err));
+		snprintf(err, errlen, "hostfwd=%s: cannot listen on %s: %s%s",
+			 r->text, host, strerror(op.err),
+			 op.err == EACCES ? " (a port below 1024 needs "
+					    "CAP_NET_BIND_SERVICE, or a lower "
+					    "net.ipv4.ip_unprivileged_port_"
+					    "start)"
+					  : "");
 	else
 		snprintf(err, errlen, "hostfwd=%s: cannot remove it", r->text);
 	return add ? -op.err : -ENOENT;

@@ -67,6 +67,7 @@ struct tap_queue {
  * @ifname:	interface name
  * @vnet_hdr:	frames carry a virtio_net_hdr
  * @created:	the switch created the interface
+ * @left_down:	the link is down and bringing it up needs CAP_NET_ADMIN
  * @queues:	queues (fds)
  * @steer:	flow-steering program, or NULL
  * @filter:	anti-spoofing filter, or NULL
@@ -78,6 +79,7 @@ struct tap_port {
 	char ifname[IFNAMSIZ];
 	bool vnet_hdr;
 	bool created;
+	bool left_down;
 	uint16_t queues;
 	struct tap_bpf *steer;
 	struct tap_bpf *filter;
@@ -350,9 +352,25 @@ static int open_queue(struct tap_port *tp, uint16_t q, char *err, size_t errlen)
 			(tp->queues > 1 ? IFF_MULTI_QUEUE : 0);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", tp->ifname);
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
-		snprintf(err, errlen, "ifname=%s: cannot create or attach: %s",
-			 tp->ifname, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		if (e == EPERM)
+			snprintf(err, errlen,
+				 "ifname=%s: %s needs CAP_NET_ADMIN (root "
+				 "can make one yours: ip tuntap add mode tap "
+				 "user USER name %s)",
+				 tp->ifname,
+				 tp->created ? "creating a tap"
+					     : "attaching to a tap of "
+					       "another user",
+				 tp->created && strchr(tp->ifname, '%')
+					 ? "NAME"
+					 : tp->ifname);
+		else
+			snprintf(err, errlen,
+				 "ifname=%s: cannot create or attach: %s",
+				 tp->ifname, strerror(e));
+		return -e;
 	}
 	snprintf(tp->ifname, sizeof(tp->ifname), "%s", ifr.ifr_name);
 	if (!tp->vnet_hdr)
@@ -369,7 +387,39 @@ static int open_queue(struct tap_port *tp, uint16_t q, char *err, size_t errlen)
 }
 
 /**
- * link_setup() - set MTU, txqueuelen and the up flag as asked
+ * link_set() - set one link attribute with @req unless it already has
+ * the value; refused for want of CAP_NET_ADMIN, say so
+ * @s:		socket for the ioctls
+ * @ifr:	interface name, and the value read by the caller's get request
+ * @req:	SIOCSIFMTU, SIOCSIFTXQLEN or SIOCSIFFLAGS
+ * @what:	"mtu=1500", "txqueuelen=1000" or "up=on", for the message
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -errno with a message
+ */
+static int link_set(int s, struct ifreq *ifr, unsigned long req,
+		    const char *what, char *err, size_t errlen)
+{
+	if (!ioctl(s, req, ifr))
+		return 0;
+	if (errno == EPERM)
+		snprintf(err, errlen, "ifname=%s: %s needs CAP_NET_ADMIN",
+			 ifr->ifr_name, what);
+	else
+		snprintf(err, errlen, "ifname=%s: %s: %s", ifr->ifr_name, what,
+			 strerror(errno));
+	return -errno;
+}
+
+/**
+ * link_setup() - set MTU, txqueuelen and the up flag as asked, each only
+ * when the link does not have it yet: a tap the user owns needs no
+ * capability unless something must change. A mtu= or txqueuelen= or
+ * up=on that needs CAP_NET_ADMIN refuses the port; bringing the link up
+ * by default does not: without the capability the tap stays down, as
+ * its owner or a namespace it is moved to sets it (@tp->left_down: the
+ * log says so once the port is accepted).
  * @tp:		port, its queues open
  * @nd:		specification
  * @err:	message buffer
@@ -383,6 +433,7 @@ static int link_setup(struct tap_port *tp, const struct netdev *nd, char *err,
 	uint32_t mtu = 0, qlen = 0;
 	bool up = true;
 	struct ifreq ifr = { 0 };
+	char what[32];
 	int s, rc = 0;
 
 	if (netdev_get_u32(nd, "mtu", 68, 65521, &mtu, err, errlen) ||
@@ -390,25 +441,34 @@ static int link_setup(struct tap_port *tp, const struct netdev *nd, char *err,
 	    netdev_get_bool(nd, "up", &up, err, errlen))
 		return -EINVAL;
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		snprintf(err, errlen, "ifname=%s: socket: %s", tp->ifname,
+			 strerror(errno));
+		return -errno;
+	}
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", tp->ifname);
-	if (mtu && (ifr.ifr_mtu = (int)mtu, ioctl(s, SIOCSIFMTU, &ifr)))
-		rc = -errno;
+	snprintf(what, sizeof(what), "mtu=%u", mtu);
+	if (mtu && (ioctl(s, SIOCGIFMTU, &ifr) || ifr.ifr_mtu != (int)mtu))
+		rc = (ifr.ifr_mtu = (int)mtu,
+		      link_set(s, &ifr, SIOCSIFMTU, what, err, errlen));
+	snprintf(what, sizeof(what), "txqueuelen=%u", qlen);
 	if (!rc && qlen &&
-	    (ifr.ifr_qlen = (int)qlen, ioctl(s, SIOCSIFTXQLEN, &ifr)))
-		rc = -errno;
-	if (!rc && !ioctl(s, SIOCGIFFLAGS, &ifr) && up) {
+	    (ioctl(s, SIOCGIFTXQLEN, &ifr) || ifr.ifr_qlen != (int)qlen))
+		rc = (ifr.ifr_qlen = (int)qlen,
+		      link_set(s, &ifr, SIOCSIFTXQLEN, what, err, errlen));
+	if (!rc && up && !ioctl(s, SIOCGIFFLAGS, &ifr) &&
+	    !(ifr.ifr_flags & IFF_UP)) {
 		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr))
-			rc = -errno;
+		rc = link_set(s, &ifr, SIOCSIFFLAGS, "up=on", err, errlen);
+		tp->left_down = rc == -EPERM && !netdev_get(nd, "up");
+		if (tp->left_down)
+			rc = 0;
 	}
 	if (!rc && !ioctl(s, SIOCGIFMTU, &ifr))
 		mtu = (uint32_t)ifr.ifr_mtu;
 	close(s);
-	if (rc) {
-		snprintf(err, errlen, "ifname=%s: link set-up: %s", tp->ifname,
-			 strerror(-rc));
+	if (rc)
 		return rc;
-	}
 	tp->port.max_frame = mtu + RTE_ETHER_HDR_LEN;
 	return 0;
 }
@@ -437,7 +497,8 @@ static int tap_mac(const struct tap_port *tp, uint8_t mac[6])
 
 /**
  * bpf_setup() - attach the steering and filter programs asked for; where
- * BPF cannot load the port works without them and says so once
+ * BPF cannot load the port works without them and says so once (naming
+ * CAP_BPF when that is what it lacked)
  * @tp:		port, its queues open
  * @nd:		specification
  * @err:	message buffer
@@ -527,6 +588,10 @@ static struct port *tap_open(const struct netdev *nd, char *err, size_t errlen)
 	}
 	if (link_setup(tp, nd, err, errlen) || bpf_setup(tp, nd, err, errlen))
 		goto err;
+	if (tp->left_down)
+		log_warn("port %s: tap %s left down: bringing it up needs "
+			 "CAP_NET_ADMIN (its owner may: ip link set %s up)",
+			 tp->port.id, tp->ifname, tp->ifname);
 	tp->port.caps = PORT_CAP_MULTISEG |
 			(tp->vnet_hdr ? PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
 						PORT_CAP_TSO6

@@ -254,13 +254,15 @@ static void usage(void)
 	printf("Usage: vioctl [--ctl PATH] [--json] [--timeout SEC] "
 	       "COMMAND...\n\n"
 	       "Options:\n"
-	       "  --ctl PATH     control socket (default: $VIOSWITCH_CTL, or\n"
-	       "                 %s)\n"
+	       "  --ctl PATH     control socket (default: $VIOSWITCH_CTL, "
+	       "else\n"
+	       "                 %s as root,\n"
+	       "                 %s otherwise)\n"
 	       "  --json         print the result as JSON\n"
 	       "  --timeout SEC  give up after SEC seconds (default: %g)\n"
 	       "  -h, --help     print this help\n\n"
 	       "Commands:\n",
-	       CTL_PATH_DEFAULT, VIOCTL_DEFAULT_TIMEOUT);
+	       CTL_PATH_DEFAULT, CTL_PATH_USER, VIOCTL_DEFAULT_TIMEOUT);
 	CMD_FOREACH(g, i)
 	printf("  %s\n", g->cmds[i].usage);
 	printf("  help\n\n"
@@ -294,13 +296,21 @@ static double opt_timeout(const char *arg)
 /**
  * opt_ctl_default() - the socket path when --ctl is not given
  *
- * Return: $VIOSWITCH_CTL if set and not empty, else the default path
+ * Return: $VIOSWITCH_CTL if set and not empty, else the switch's own rule
+ * (protocol.h: /run/vioswitch/ctl.sock for root, else in the user's
+ * runtime directory); exits with status 2 when that rule finds none
  */
 static const char *opt_ctl_default(void)
 {
+	static char path[108];
 	const char *env = getenv(CTL_PATH_ENV);
+	char err[256];
 
-	return env && *env ? env : CTL_PATH_DEFAULT;
+	if (env && *env)
+		return env;
+	if (ctl_run_path(CTL_SOCK_NAME, path, sizeof(path), err, sizeof(err)))
+		vioctl_usage_error("no default control socket: %s", err);
+	return path;
 }
 
 /**

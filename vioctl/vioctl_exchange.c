@@ -253,6 +253,12 @@ static void ctl_connect_error(const struct vioctl_opts *o, int err)
 
 	if (err == -ENOENT || err == -ECONNREFUSED)
 		hint = " (is vioswitch running?)";
+	/* A user's default is in their runtime directory (protocol.h);
+	 * root's switch listens elsewhere. */
+	if (err == -ENOENT && geteuid() && strcmp(o->ctl, CTL_PATH_DEFAULT) &&
+	    !access(CTL_PATH_DEFAULT, F_OK))
+		hint = " (root's switch listens on " CTL_PATH_DEFAULT
+		       ": --ctl " CTL_PATH_DEFAULT ")";
 	fprintf(stderr, "vioctl: cannot connect to %s: %s%s\n", o->ctl,
 		strerror(-err), hint);
 }

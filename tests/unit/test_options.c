@@ -8,6 +8,7 @@
  */
 #include "eal_fixture.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -636,6 +637,79 @@ static void test_sandbox_options(void **state)
 }
 
 /**
+ * run_dir_as_user() - in a child with effective uid 65534: the default
+ * sockets by the rule of protocol.h, for three values of XDG_RUNTIME_DIR
+ *
+ * Return: 0 if every check held, else the number of the first that failed
+ */
+static int run_dir_as_user(void)
+{
+	char buf[128], err[512];
+	struct options o;
+	const char *argv[] = { "vioswitch", NULL };
+
+	if (seteuid(65534))
+		return 1;
+	setenv("XDG_RUNTIME_DIR", "/xdg/1000", 1);
+	if (ctl_run_dir(buf, sizeof(buf), err, sizeof(err)) ||
+	    strcmp(buf, "/xdg/1000/vioswitch"))
+		return 2;
+	options_parse(1, (char **)argv, &o);
+	if (strcmp(o.ctl_path, "/xdg/1000/vioswitch/ctl.sock") ||
+	    strcmp(o.run_dir, "/xdg/1000/vioswitch") ||
+	    !strstr(o.netdevs[1], "path=/xdg/1000/vioswitch/vm1.sock"))
+		return 3;
+	setenv("XDG_RUNTIME_DIR", "relative/dir", 1);
+	if (ctl_run_dir(buf, sizeof(buf), err, sizeof(err)) != -ENOENT ||
+	    !strstr(err, "XDG_RUNTIME_DIR is not absolute"))
+		return 4;
+	unsetenv("XDG_RUNTIME_DIR");
+	if (ctl_run_path(CTL_SOCK_NAME, buf, sizeof(buf), err, sizeof(err)) !=
+		    -ENOENT ||
+	    !strstr(err, "XDG_RUNTIME_DIR is not set") ||
+	    !strstr(err, "--ctl PATH"))
+		return 5;
+	return 0;
+}
+
+/**
+ * test_default_sockets_by_user() - root's default sockets are in
+ * /run/vioswitch, anyone else's in $XDG_RUNTIME_DIR/vioswitch, and
+ * without one the rule says what to set (run as root: the user's half
+ * runs in a child that changed its effective uid)
+ * @state:	unused
+ */
+static void test_default_sockets_by_user(void **state)
+{
+	struct options o;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	setenv("XDG_RUNTIME_DIR", "/xdg/0", 1);
+	parse_ok(&o, NULL);
+	assert_string_equal(o.ctl_path, CTL_RUN_DIR_ROOT "/" CTL_SOCK_NAME);
+	assert_string_equal(o.run_dir, CTL_RUN_DIR_ROOT);
+	assert_non_null(strstr(o.netdevs[1], "path=/run/vioswitch/vm1.sock"));
+	options_free(&o);
+	parse_ok(&o, "--ctl", "/elsewhere.sock", "--netdev", "pcap,id=a", NULL);
+	assert_string_equal(o.run_dir, "");
+	options_free(&o);
+	unsetenv("XDG_RUNTIME_DIR");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		_exit(run_dir_as_user());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/**
  * test_ctl_path_too_long_named() - a socket path that does not fit
  * @state:	unused
  */
@@ -787,6 +861,8 @@ int main(void)
 			test_runtime_option_errors_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_default, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_default_sockets_by_user,
+						setup, teardown),
 	};
 
 	/* Option parsing needs no EAL and no mbufs: no group fixture. */
