@@ -118,6 +118,18 @@ static int features_apply(const struct options *o, bool ready)
 }
 
 /**
+ * features_running() - tell every feature that the switch serves
+ */
+static void features_running(void)
+{
+	CTL_FEATURE_FOREACH(f)
+	{
+		if (f->running)
+			f->running();
+	}
+}
+
+/**
  * features_stop() - stop what every feature runs
  */
 static void features_stop(void)
@@ -223,6 +235,7 @@ int main(int argc, char **argv)
 		goto out_control;
 	print_banner(&o);
 	fd_budget_log();
+	features_running();
 	sig = control_run();
 	log_info("%s: shutting down", strsignal(sig));
 	rc = 0;
