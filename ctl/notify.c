@@ -144,7 +144,8 @@ static void count_port(struct kind_count *kinds, unsigned int *n,
 
 /**
  * summary() - the one-line STATUS= text: ports by kind with their links,
- * learned MACs, and any PMD thread the watchdog found stuck, e.g.
+ * learned MACs (static FDB entries are not learned), and any PMD thread
+ * the watchdog found stuck, e.g.
  * "4 ports: 2 vhost-user (1 connected), 1 tap, 1 user; 3 MACs learned"
  * @buf:	output
  * @len:	its size
@@ -152,11 +153,13 @@ static void count_port(struct kind_count *kinds, unsigned int *n,
 static void summary(char *buf, size_t len)
 {
 	struct kind_count kinds[NOTIFY_KINDS_MAX];
-	unsigned int n = 0, macs = fdb_count(vsw.fdb);
+	unsigned int n = 0, macs = 0;
 	size_t off;
 
-	for (unsigned int i = 0; i < vsw.table->n; i++)
+	for (unsigned int i = 0; i < vsw.table->n; i++) {
 		count_port(kinds, &n, vsw.table->list[i]);
+		macs += fdb_port_learned(vsw.fdb, vsw.table->list[i]->index);
+	}
 	off = (size_t)snprintf(buf, len, "%u port%s", vsw.table->n,
 			       vsw.table->n == 1 ? "" : "s");
 	for (unsigned int k = 0; k < n && off < len; k++) {

@@ -112,13 +112,19 @@ testpmd_start tp 0 --vdev "net_virtio_user0,path=$TMP/vm1.sock,mac=$A" -- -i
 testpmd_ready tp 30
 want_status "3 ports: 1 user, 2 vhost-user (1 connected); 0 MACs learned" \
 	"a front-end connects to vm1"
+"$BUILD/vioctl" --ctl "$TMP/ctl.sock" fdb add 02:00:00:00:0a:99 vm2 >/dev/null
+testpmd_cmd tp "start tx_first"
+want_status "3 ports: 1 user, 2 vhost-user (1 connected); 1 MAC learned" \
+	"it sends from $A (a static FDB entry is not learned)"
+testpmd_cmd tp "stop"
 testpmd_stop tp
-want_status "3 ports: 1 user, 2 vhost-user (0 connected); 0 MACs learned" \
+want_status "3 ports: 1 user, 2 vhost-user (0 connected); 1 MAC learned" \
 	"it quits"
 "$BUILD/vioctl" --ctl "$TMP/ctl.sock" port del vm2 >/dev/null
+"$BUILD/vioctl" --ctl "$TMP/ctl.sock" fdb flush >/dev/null
 want_status "2 ports: 1 user, 1 vhost-user (0 connected); 0 MACs learned" \
-	"port del vm2"
-pass "READY=1 once the control socket answers; STATUS= on port add, link up and down, port del"
+	"port del vm2, fdb flush"
+pass "READY=1 once the control socket answers; STATUS= on port add, link up and down, MAC learned, port del"
 
 wait_until 5 sh -c "[ \$($PY -c 'import sys; print(sum(1 for l in open(sys.argv[1]) if \"WATCHDOG\" in l))' '$NLOG') -ge 6 ]" ||
 	fail "fewer than 6 WATCHDOG=1 in 5 s"
