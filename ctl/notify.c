@@ -28,7 +28,9 @@
  *   did not beat for longer is stuck, the pings stop (logged once, naming
  *   the thread and its lcore) and systemd restarts the switch. The pings
  *   come from the control thread, so a stuck control loop stops them too;
- * - stop: STOPPING=1 at shutdown, or a STATUS= saying the start failed.
+ * - stop: STOPPING=1 at shutdown; after a start that failed once the
+ *   control socket existed (a port that cannot open, say), a STATUS= with
+ *   the error that ended it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -355,14 +357,20 @@ static void notify_changed(const struct ctl_cmd *cmd, json_t *req,
 
 /**
  * notify_stop() - STOPPING=1 at shutdown; after a failed start, a STATUS=
- * that says so (systemd sees the exit status too)
+ * that says why, for `systemctl status` (systemd sees the exit status too)
  */
 static void notify_stop(void)
 {
+	char msg[NOTIFY_STATUS_MAX + 64];
+	const char *why = log_last_error();
+
 	if (nt.ready)
-		send_msg("STOPPING=1\nSTATUS=Stopping");
+		snprintf(msg, sizeof(msg), "STOPPING=1\nSTATUS=Stopping");
 	else
-		send_msg("STOPPING=1\nSTATUS=Start failed: see the log");
+		snprintf(msg, sizeof(msg),
+			 "STOPPING=1\nSTATUS=Start failed: %s",
+			 why[0] ? why : "see the log");
+	send_msg(msg);
 	if (nt.timerfd >= 0)
 		close(nt.timerfd);
 	nt.timerfd = -1;

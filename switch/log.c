@@ -22,6 +22,9 @@ enum log_level log_threshold = LOG_LVL_INFO;
 
 static enum log_style log_style = LOG_STYLE_TIME;
 
+/* The last error log_line() printed (control thread only) */
+static char last_error[1024];
+
 static const char *const log_names[] = {
 	[LOG_LVL_ERR] = "error",
 	[LOG_LVL_WARN] = "warning",
@@ -137,7 +140,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 /**
  * log_line() - print one line to stderr as it is, whatever the threshold:
  * the daemon's start-up and option errors ("vioswitch: --netdev ...: ..."),
- * with the priority prefix of @lvl in the journal style
+ * with the priority prefix of @lvl in the journal style; control thread
+ * only. An error is also kept for log_last_error()
  * @lvl:	severity
  * @fmt:	printf format, without trailing newline
  */
@@ -150,6 +154,19 @@ void log_line(enum log_level lvl, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "%s%s\n", log_prefix(lvl), line);
+	if (lvl == LOG_LVL_ERR)
+		snprintf(last_error, sizeof(last_error), "%s", line);
+}
+
+/**
+ * log_last_error() - the last error log_line() printed, e.g. for a
+ * service manager's status line after a failed start (control thread)
+ *
+ * Return: the line without its newline, "" when there was none
+ */
+const char *log_last_error(void)
+{
+	return last_error;
 }
 
 /**

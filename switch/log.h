@@ -37,6 +37,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void log_line(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+const char *log_last_error(void);
 
 #define log_err(...)  log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)

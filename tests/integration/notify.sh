@@ -174,6 +174,21 @@ stop_switch || fail "exit status $? on SIGTERM"
 	fail "the last notification is not STOPPING=1: $(tail -1 "$NLOG")"
 pass "STOPPING=1 on SIGTERM, clean exit; time-stamped log when JOURNAL_STREAM names another file"
 
+# A start that fails once the control socket exists says why, not READY.
+: >"$NLOG"
+status=0
+env NOTIFY_SOCKET="$TMP/notify.sock" timeout 30 "$BUILD/vioswitch" \
+	--ctl "$TMP/ctl.sock" --pmd-cpus 1 \
+	--netdev "pcap,id=bad,rx=$TMP/missing.pcap" >"$TMP/fail.log" 2>&1 ||
+	status=$?
+[ "$status" = 2 ] || fail "a port that cannot open: exit status $status, not 2"
+wait_until 3 grep -q STOPPING "$NLOG" || fail "no STOPPING=1 after a failed start"
+[ "$(count READY)" = 0 ] || fail "READY=1 from a start that failed"
+msgs STATUS | grep -q "^Start failed: vioswitch: --netdev pcap,id=bad,rx=$TMP/missing.pcap: " ||
+	fail "STATUS does not say why the start failed: $(msgs STATUS)"
+echo "  STATUS=$(msgs STATUS | tail -1)"
+pass "a failed start: STOPPING=1 and STATUS= with the error, no READY=1"
+
 # ---- 2: abstract socket, --user nobody, journald log format ------------
 mv "$TMP/switch.log" "$TMP/switch1.log"
 tmpdir_make UTMP
