@@ -11,8 +11,11 @@
  *   checks each value as it is parsed, then once more against the ids of
  *   every --netdev;
  * - main.c starts each value before the ports open (so a capture sees a
- *   port's first frames), checks it again once they are open, and stops the
- *   feature at shutdown;
+ *   port's first frames), checks it again once they are open, tells every
+ *   feature once that the switch serves (the ports of the command line
+ *   are open, the sandbox is applied, the control socket listens and the
+ *   control loop is about to run), and stops the feature at shutdown (or
+ *   when the start failed after the control socket was made);
  * - the control loop watches its event fd and calls its event handler
  *   when the fd is readable and once a second;
  * - ctl_cmds.c dispatches its control commands as it does its own;
@@ -64,7 +67,10 @@ typedef void ctl_config_emit_fn(void *ctx, const char *value);
  *		parsed. Return: 0, or -errno with a message in @err
  * @start:	act on one value of @option, before the ports open
  * @ports_ready: check one value of @option once the ports are open
- * @stop:	stop everything the feature runs (shutdown)
+ * @running:	the switch serves: called once, with or without @option,
+ *		right before the control loop runs
+ * @stop:	stop everything the feature runs (shutdown, or a start that
+ *		failed once the control socket existed)
  * @event_fd:	fd the control loop watches, or -1 with errno
  * @event:	@event_fd is readable, or a second passed
  * @changed:	a command that changes the running configuration (its
@@ -86,6 +92,7 @@ struct ctl_feature {
 			    unsigned int n_ids, char *err, size_t errlen);
 	int (*start)(const char *arg, char *err, size_t errlen);
 	int (*ports_ready)(const char *arg, char *err, size_t errlen);
+	void (*running)(void);
 	void (*stop)(void);
 	int (*event_fd)(void);
 	void (*event)(void);

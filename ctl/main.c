@@ -13,6 +13,7 @@
 #include "eal.h"
 #include "fd_budget.h"
 #include "feature.h"
+#include "journal.h"
 #include "log.h"
 #include "netdev.h"
 #include "offload.h"
@@ -40,8 +41,8 @@ static int open_ports(const struct options *o)
 	for (i = 0; i < o->n_netdevs; i++) {
 		ports[i] = port_open(o->netdevs[i], err, sizeof(err));
 		if (!ports[i]) {
-			fprintf(stderr, "vioswitch: --netdev %s: %s\n",
-				o->netdevs[i], err);
+			log_line(LOG_LVL_ERR, "vioswitch: --netdev %s: %s",
+				 o->netdevs[i], err);
 			goto err;
 		}
 	}
@@ -50,8 +51,8 @@ static int open_ports(const struct options *o)
 
 		ports[i] = NULL;
 		if (vswitch_port_add(p, err, sizeof(err))) {
-			fprintf(stderr, "vioswitch: --netdev %s: %s\n",
-				o->netdevs[i], err);
+			log_line(LOG_LVL_ERR, "vioswitch: --netdev %s: %s",
+				 o->netdevs[i], err);
 			goto err;
 		}
 	}
@@ -108,12 +109,24 @@ static int features_apply(const struct options *o, bool ready)
 			ready ? fa->feature->ports_ready : fa->feature->start;
 
 		if (hook && hook(fa->arg, err, sizeof(err))) {
-			fprintf(stderr, "vioswitch: --%s %s: %s\n",
-				fa->feature->option, fa->arg, err);
+			log_line(LOG_LVL_ERR, "vioswitch: --%s %s: %s",
+				 fa->feature->option, fa->arg, err);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/**
+ * features_running() - tell every feature that the switch serves
+ */
+static void features_running(void)
+{
+	CTL_FEATURE_FOREACH(f)
+	{
+		if (f->running)
+			f->running();
+	}
 }
 
 /**
@@ -169,7 +182,7 @@ static int sandbox_start(const struct options *o)
 		free(paths[i]);
 	free(nd);
 	if (rc)
-		fprintf(stderr, "vioswitch: sandbox: %s\n", err);
+		log_line(LOG_LVL_ERR, "vioswitch: sandbox: %s", err);
 	return rc ? -1 : 0;
 }
 
@@ -187,29 +200,31 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc = 1, sig;
 
+	journal_setup();
 	options_parse(argc, argv, &o);
 	log_threshold = o.log_level;
 	fd_budget_raise();
 	control_block_signals();
 	if (eal_start(argv[0], &o, lcores, err, sizeof(err))) {
-		fprintf(stderr, "vioswitch: %s\n", err);
+		log_line(LOG_LVL_ERR, "vioswitch: %s", err);
 		return 1;
 	}
 	port_mbuf_pool = eal_pool_create(o.n_netdevs);
 	if (!port_mbuf_pool) {
-		fprintf(stderr, "vioswitch: cannot create the mbuf pool: %s\n",
-			rte_strerror(rte_errno));
+		log_line(LOG_LVL_ERR,
+			 "vioswitch: cannot create the mbuf pool: %s",
+			 rte_strerror(rte_errno));
 		goto out_eal;
 	}
 	offload_init(port_mbuf_pool);
 	if (vswitch_init(&o.cfg, lcores, o.pmd_cpus, o.n_pmd_cpus) ||
 	    vswitch_start()) {
-		fprintf(stderr, "vioswitch: cannot start the datapath\n");
+		log_line(LOG_LVL_ERR, "vioswitch: cannot start the datapath");
 		goto out_switch;
 	}
 	if ((o.run_dir[0] && ctl_run_dir_make(o.run_dir, err, sizeof(err))) ||
 	    control_open(o.ctl_path, err, sizeof(err))) {
-		fprintf(stderr, "vioswitch: %s\n", err);
+		log_line(LOG_LVL_ERR, "vioswitch: %s", err);
 		goto out_switch;
 	}
 	if (features_apply(&o, false) || open_ports(&o) ||
@@ -221,6 +236,7 @@ int main(int argc, char **argv)
 		goto out_control;
 	print_banner(&o);
 	fd_budget_log();
+	features_running();
 	sig = control_run();
 	log_info("%s: shutting down", strsignal(sig));
 	rc = 0;
@@ -232,5 +248,6 @@ out_switch:
 out_eal:
 	options_free(&o);
 	eal_stop();
+	journal_close();
 	return rc;
 }

@@ -152,13 +152,13 @@ static const char usage_tail[] =
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("vioswitch: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputs("\n", stderr);
+	log_line(LOG_LVL_ERR, "vioswitch: %s", msg);
 	exit(2);
 }
 

@@ -273,7 +273,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	if (prctl(PR_GET_NAME, comm, 0, 0, 0))
 		comm[0] = '?', comm[1] = '\0';
 	comm[16] = '\0';
-	off = msg_add(msg, 0, sizeof(msg),
+	off = msg_add(msg, 0, sizeof(msg), log_prefix(LOG_LVL_ERR));
+	off = msg_add(msg, off, sizeof(msg),
 		      "vioswitch: seccomp: forbidden system call ");
 	off = msg_add(msg, off, sizeof(msg), name);
 	off = msg_add(msg, off, sizeof(msg), " (");

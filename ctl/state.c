@@ -663,15 +663,15 @@ int state_start(const struct options *o)
 		const struct options_runtime *r = &o->runtime[i];
 
 		if (apply_value(r->name, r->arg, err, sizeof(err))) {
-			fprintf(stderr, "vioswitch: --%s %s: %s\n", r->name,
-				r->arg, err);
+			log_line(LOG_LVL_ERR, "vioswitch: --%s %s: %s", r->name,
+				 r->arg, err);
 			return -1;
 		}
 	}
 	st.wall_off_ns = (int64_t)clock_wall_ns() - clock_mono_ns();
 	snprintf(st.path, sizeof(st.path), "%s", o->state_path);
 	if (model_build(&st.base)) {
-		fprintf(stderr, "vioswitch: out of memory\n");
+		log_line(LOG_LVL_ERR, "vioswitch: out of memory");
 		return -1;
 	}
 	st.running = true;

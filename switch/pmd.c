@@ -24,6 +24,13 @@
  * eventfd. On wake-up it disarms the queues and polls again. So an idle
  * switch sleeps, and a loaded one never makes a syscall for notifications.
  *
+ * Heartbeat: every round counts itself in st.iterations, the one store
+ * the loop makes anyway, and a sleep ends after sleep_ms at the latest
+ * (PMD_SLEEP_MS; the daemon shortens it under a service watchdog), so a
+ * healthy thread's count moves at least that often, asleep or not. The
+ * control thread reads it (pmd_heartbeat()) to tell a stuck datapath from
+ * an idle one.
+ *
  * Statistics follow dpdk-testpmd's --record-core-cycles: cycles of rounds
  * that received frames are busy cycles; busy cycles over received frames is
  * the cost per packet.
@@ -50,6 +57,8 @@
 
 /* Empty polling before a PMD thread starts to yield, microseconds */
 #define PMD_SPIN_US 20
+/* Longest sleep, milliseconds, unless pmd_set_sleep_max() says less */
+#define PMD_SLEEP_MS 1000
 
 /**
  * pmd_create() - allocate a PMD thread's state (not yet running)
@@ -72,6 +81,7 @@ struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu,
 	pmd->index = index;
 	pmd->lcore = lcore;
 	pmd->cpu = cpu;
+	pmd->sleep_ms = PMD_SLEEP_MS;
 	pmd->qsbr = env->qsbr;
 	pmd->table = env->table;
 	pmd->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -190,7 +200,9 @@ static void pmd_sleep(struct pmd *pmd)
 	uint64_t v;
 
 	rte_rcu_qsbr_thread_offline(pmd->qsbr, pmd->index);
-	if (epoll_wait(pmd->epfd, ev, 16, 1000) < 0 && errno != EINTR)
+	if (epoll_wait(pmd->epfd, ev, 16,
+		       __atomic_load_n(&pmd->sleep_ms, __ATOMIC_RELAXED)) < 0 &&
+	    errno != EINTR)
 		log_warn("pmd %u: epoll_wait: %s", pmd->index, strerror(errno));
 	if (read(pmd->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		log_warn("pmd %u: wake fd: %s", pmd->index, strerror(errno));
@@ -366,4 +378,19 @@ struct pmd_rxqs *pmd_set_rxqs(struct pmd *pmd, struct pmd_rxqs *rxqs)
 	__atomic_store_n(&pmd->rxqs, rxqs, __ATOMIC_RELEASE);
 	pmd_wake(pmd);
 	return old;
+}
+
+/**
+ * pmd_set_sleep_max() - bound the thread's sleeps, so that its heartbeat
+ * moves at least every @ms (control thread)
+ * @pmd:	thread
+ * @ms:		longest sleep, milliseconds; 0 restores the default
+ *		(PMD_SLEEP_MS), larger values are cut to it
+ */
+void pmd_set_sleep_max(struct pmd *pmd, unsigned int ms)
+{
+	if (!ms || ms > PMD_SLEEP_MS)
+		ms = PMD_SLEEP_MS;
+	__atomic_store_n(&pmd->sleep_ms, (int)ms, __ATOMIC_RELAXED);
+	pmd_wake(pmd); /* a sleep already begun ends now */
 }

@@ -46,7 +46,8 @@ struct pmd_rxqs {
  * struct pmd_stats - written by the PMD thread only
  * @rx_packets:	frames received
  * @tx_packets:	frames accepted by output ports
- * @iterations:	polling rounds
+ * @iterations:	polling rounds; also the thread's heartbeat, which
+ *		the control thread reads (pmd_heartbeat())
  * @busy_cycles: TSC cycles of queue polls that received frames, with the
  *		switching and sending of those frames (as testpmd's
  *		--record-core-cycles counts)
@@ -74,6 +75,8 @@ struct pmd_stats {
  * @stop:	set by the control thread to end the loop
  * @spin_cycles: empty polling before it starts yielding, TSC cycles
  * @idle_cycles: empty polling before it sleeps, TSC cycles
+ * @sleep_ms:	longest sleep, milliseconds: a sleeping thread still runs
+ *		a round (a heartbeat) this often (pmd_set_sleep_max())
  * @ctx:	forwarding state
  * @qsbr:	RCU state of the switch (struct pmd_env)
  * @table:	where the switch publishes its port table (struct pmd_env)
@@ -89,6 +92,7 @@ struct pmd {
 	bool stop;
 	uint64_t spin_cycles;
 	uint64_t idle_cycles;
+	int sleep_ms;
 	struct fwd_ctx *ctx;
 	struct rte_rcu_qsbr *qsbr;
 	struct port_table *const *table;
@@ -102,5 +106,19 @@ int pmd_launch(struct pmd *pmd);
 void pmd_stop(struct pmd *pmd);
 void pmd_wake(struct pmd *pmd);
 struct pmd_rxqs *pmd_set_rxqs(struct pmd *pmd, struct pmd_rxqs *rxqs);
+void pmd_set_sleep_max(struct pmd *pmd, unsigned int ms);
+
+/**
+ * pmd_heartbeat() - the thread's heartbeat: a count that grows with every
+ * round of its loop, a round after each sleep included, so it stands
+ * still only while the thread is stuck (any thread may read it)
+ * @pmd:	thread
+ *
+ * Return: rounds run so far
+ */
+static inline uint64_t pmd_heartbeat(const struct pmd *pmd)
+{
+	return __atomic_load_n(&pmd->st.iterations, __ATOMIC_RELAXED);
+}
 
 #endif /* VIOSWITCH_PMD_H */

@@ -110,6 +110,49 @@ static void test_pmd_without_queues_sleeps(void **state)
 }
 
 /**
+ * test_sleeping_pmd_beats() - an idle PMD thread, asleep, still moves its
+ * heartbeat: once per sleep bound, which pmd_set_sleep_max() shortens
+ * (the service watchdog relies on it) and 0 restores
+ * @state:	unused
+ */
+static void test_sleeping_pmd_beats(void **state)
+{
+	uint64_t beat[3], sleeps[3];
+	struct pmd *pmd;
+
+	(void)state;
+	start(0);
+	pmd = vsw.pmds[0];
+	pmd_set_sleep_max(pmd, 20);
+	assert_int_equal(pmd->sleep_ms, 20);
+	sleep_ms(100); /* asleep by now */
+	for (int i = 0; i < 3; i++) {
+		if (i)
+			sleep_ms(100);
+		beat[i] = pmd_heartbeat(pmd);
+		sleeps[i] = __atomic_load_n(&pmd->st.sleeps, __ATOMIC_RELAXED);
+	}
+	/* Five sleeps of 20 ms per 100 ms (a loaded machine may run
+	 * fewer), each ended by a round: the heartbeat never stands. */
+	for (int i = 1; i < 3; i++) {
+		if (beat[i] == beat[i - 1] || sleeps[i] - sleeps[i - 1] < 2 ||
+		    sleeps[i] - sleeps[i - 1] > 6) {
+			vswitch_fini();
+			fail_msg("100 ms with 20 ms sleeps: %llu rounds, "
+				 "%llu sleeps",
+				 (unsigned long long)(beat[i] - beat[i - 1]),
+				 (unsigned long long)(sleeps[i] -
+						      sleeps[i - 1]));
+		}
+	}
+	pmd_set_sleep_max(pmd, 0);
+	assert_int_equal(pmd->sleep_ms, 1000);
+	pmd_set_sleep_max(pmd, 5000);
+	assert_int_equal(pmd->sleep_ms, 1000);
+	vswitch_fini();
+}
+
+/**
  * test_flush_interval_sends_last_batch() - with --tx-flush-us, the last
  * partial batch of a replay still leaves once due, with no frame after it
  * (it used to wait for the next frame, and the thread never reported a
@@ -170,6 +213,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pmd_without_queues_sleeps),
+		cmocka_unit_test(test_sleeping_pmd_beats),
 		cmocka_unit_test(test_flush_interval_sends_last_batch),
 	};
 
