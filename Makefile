@@ -12,7 +12,7 @@ else
 Q :=
 endif
 
-PKGS     := libdpdk libpcap libbpf jansson libseccomp libcap-ng
+PKGS     := libdpdk libpcap libbpf jansson libseccomp libcap-ng libmicrohttpd
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
 	    -Wno-address-of-packed-member -Iswitch -Ictl -Icapture -Ivioctl -Ivhost -Itap \
@@ -53,7 +53,7 @@ CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c
 CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_clients.c \
 	       ctl/ctl_cmds.c ctl/ctl_fds.c ctl/utf8.c ctl/feature.c \
 	       ctl/fd_budget.c ctl/config_lines.c ctl/state.c ctl/sandbox.c \
-	       ctl/sandbox_filter.c
+	       ctl/sandbox_filter.c ctl/metrics.c ctl/metrics_http.c
 # Everything but main(), shared by the daemon and the unit tests.
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
@@ -139,7 +139,8 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    python3 bridge-utils busybox-static util-linux qemu-system-x86 \
 	    dropbear-bin openssh-client slirp4netns passt \
 	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu \
-	    libseccomp-dev libcap-ng-dev libcap2-bin gdb
+	    libseccomp-dev libcap-ng-dev libcap2-bin gdb \
+	    libmicrohttpd-dev python3-prometheus-client curl
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
