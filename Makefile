@@ -58,7 +58,7 @@ CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_clients.c \
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
 VIOCTL_SRC := vioctl/vioctl.c vioctl/vioctl_exchange.c vioctl/vioctl_print.c \
-	      vioctl/vioctl_table.c vioctl/vioctl_nat.c \
+	      vioctl/vioctl_table.c vioctl/vioctl_nat.c vioctl/vioctl_top.c \
 	      capture/capture_cli.c
 
 # Objects mirror the source tree under $(OBJ); programs go to $(BUILD).

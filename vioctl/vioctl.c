@@ -245,6 +245,8 @@ static const struct vioctl_cmd vioctl_cmds[] = {
 	  "stats [ID] [--format json|prometheus]", NULL },
 	{ "pmd", "stats", "pmd-stats", 0, 0, NULL, vioctl_print_pmds,
 	  "pmd stats", NULL },
+	{ "top", NULL, "pmd-stats", 0, 2, vioctl_top_build, vioctl_print_top,
+	  "top [-n N|--count N]", vioctl_top },
 	{ "config", "show", "config-show", 0, 0, NULL, vioctl_print_config,
 	  "config show", NULL },
 	{ "version", NULL, "version", 0, 0, NULL, vioctl_print_version,
