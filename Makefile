@@ -53,7 +53,8 @@ CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c
 CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_clients.c \
 	       ctl/ctl_cmds.c ctl/ctl_fds.c ctl/utf8.c ctl/feature.c \
 	       ctl/fd_budget.c ctl/config_lines.c ctl/state.c ctl/sandbox.c \
-	       ctl/sandbox_filter.c ctl/metrics.c ctl/metrics_http.c
+	       ctl/sandbox_filter.c ctl/metrics.c ctl/metrics_http.c \
+	       ctl/telemetry.c
 # Everything but main(), shared by the daemon and the unit tests.
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
