@@ -186,7 +186,11 @@ void eal_stop(void)
 	if (runtime_dir[0] && telemetry_enabled())
 		unlink(sock);
 	if (runtime_dir[0] && rmdir(runtime_dir) && errno != ENOENT)
-		log_warn("cannot remove %s: %s", runtime_dir, strerror(errno));
+		log_warn("cannot remove %s: %s%s", runtime_dir, strerror(errno),
+			 telemetry_enabled() && errno == EACCES
+				 ? " (its telemetry socket: --telemetry on "
+				   "with --user; remove it as root)"
+				 : "");
 }
 
 /**
