@@ -119,34 +119,55 @@ bad:
 }
 
 /**
+ * url_of() - the URL a listener serves
+ * @ss:		its address
+ * @buf:	output
+ * @len:	its size
+ */
+static void url_of(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "http://[%s]:%u/metrics", a,
+			 ntohs(s6->sin6_port));
+	} else {
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "http://%s:%u/metrics", a,
+			 ntohs(s4->sin_port));
+	}
+}
+
+/**
  * listen_on() - make the listening socket of a --metrics value
  * @arg:	its value
- * @family:	set to the socket's address family
+ * @ss:		its address, set
  * @err:	message buffer
  * @errlen:	its size
  *
  * Return: fd, or -errno with a message
  */
-static int listen_on(const char *arg, int *family, char *err, size_t errlen)
+static int listen_on(const char *arg, struct sockaddr_storage *ss, char *err,
+		     size_t errlen)
 {
-	struct sockaddr_storage ss;
 	socklen_t len;
 	int fd, one = 1, rc;
 
-	rc = addr_parse(arg, &ss, &len, err, errlen);
+	rc = addr_parse(arg, ss, &len, err, errlen);
 	if (rc)
 		return rc;
-	*family = ss.ss_family;
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 		    0);
 	if (fd < 0)
 		goto fail;
-	if (ss.ss_family == AF_INET6 &&
+	if (ss->ss_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
 		goto fail;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&ss, len) ||
-	    listen(fd, METRICS_BACKLOG))
+	    bind(fd, (struct sockaddr *)ss, len) || listen(fd, METRICS_BACKLOG))
 		goto fail;
 	return fd;
 fail:
@@ -310,20 +331,22 @@ static int metrics_http_check(const char *arg, const char *const *ids,
 static int metrics_http_start(const char *arg, char *err, size_t errlen)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
-	struct MHD_Daemon *d;
-	int fd, family = AF_INET;
 	const union MHD_DaemonInfo *info;
+	struct sockaddr_storage ss;
+	struct MHD_Daemon *d;
+	char url[INET6_ADDRSTRLEN + 32];
+	int fd;
 
 	if (http.epfd < 0 || http.n >= METRICS_LISTENERS) {
 		snprintf(err, errlen, "no room for another listener");
 		return -ENOSPC;
 	}
-	fd = listen_on(arg, &family, err, errlen);
+	fd = listen_on(arg, &ss, err, errlen);
 	if (fd < 0)
 		return fd;
 	d = MHD_start_daemon(
 		MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-			(family == AF_INET6 ? MHD_USE_IPv6 : 0),
+			(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 		0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_CONNS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)METRICS_TIMEOUT,
@@ -340,7 +363,8 @@ static int metrics_http_start(const char *arg, char *err, size_t errlen)
 		return -EIO;
 	}
 	http.d[http.n++] = d;
-	log_info("metrics: serving http://%s/metrics", arg);
+	url_of(&ss, url, sizeof(url));
+	log_info("metrics: serving %s", url);
 	return 0;
 }
 
