@@ -49,7 +49,8 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
 	       capture/capture_filter.c capture/capture_writer.c \
 	       capture/capture_output.c capture/capture_file.c \
-	       capture/capture_spec.c capture/capture_ctl.c
+	       capture/capture_spec.c capture/capture_ctl.c \
+	       capture/capture_metrics.c
 CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_clients.c \
 	       ctl/ctl_cmds.c ctl/ctl_fds.c ctl/utf8.c ctl/feature.c \
 	       ctl/fd_budget.c ctl/config_lines.c ctl/state.c ctl/sandbox.c \

@@ -16,7 +16,9 @@
  * _total; a drop is labelled by its reason, an FDB event by its name, an
  * offload path by its name, a receive queue by its number. NAT ports
  * (type "user") add the NAT's own counters and gauges from their
- * "port list" entry, named in nat_metrics[] below. Label values (port ids
+ * "port list" entry, named in port_metrics[] below. Features add their
+ * own families through their @metrics hook (feature.h): the capture
+ * feature its captures' and mirrors' counts. Label values (port ids
  * are the user's) are escaped as the format says: backslash, double quote
  * and newline.
  */
@@ -32,6 +34,7 @@
 
 #include "control.h"
 #include "fdb.h"
+#include "feature.h"
 #include "vswitch.h"
 
 /**
@@ -452,6 +455,62 @@ static void switch_families(FILE *f, const struct metrics_src *src)
 }
 
 /**
+ * name_valid() - may @s name a metric family?
+ * @s:		name without the vioswitch_ prefix
+ *
+ * Return: true if it is made of letters, digits and '_'
+ */
+static bool name_valid(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * feature_family() - one family a feature gave (feature.h, @metrics)
+ * @f:		output
+ * @fam:	{"name", "type", "help", "samples": [{"labels", "value"}]}
+ */
+static void feature_family(FILE *f, json_t *fam)
+{
+	const char *name = json_string_value(json_object_get(fam, "name"));
+	const char *type = json_string_value(json_object_get(fam, "type"));
+	const char *help = json_string_value(json_object_get(fam, "help"));
+	json_t *samples = json_object_get(fam, "samples"), *s;
+	const char *labels[2 * 8 + 1];
+	size_t i;
+
+	if (!name_valid(name) || !type ||
+	    (strcmp(type, "counter") && strcmp(type, "gauge")) ||
+	    !json_array_size(samples))
+		return;
+	family(f, name, type, help && !strpbrk(help, "\\\n") ? help : name);
+	json_array_foreach(samples, i, s)
+	{
+		unsigned int n = 0;
+		const char *key;
+		json_t *v;
+
+		json_object_foreach(json_object_get(s, "labels"), key, v)
+		{
+			if (n + 2 >= RTE_DIM(labels) || !name_valid(key) ||
+			    !json_is_string(v))
+				continue;
+			labels[n++] = key;
+			labels[n++] = json_string_value(v);
+		}
+		labels[n] = NULL;
+		sample(f, name, labels, json_object_get(s, "value"));
+	}
+}
+
+/**
  * metrics_render() - write every family
  * @f:		output
  * @src:	inputs
@@ -463,6 +522,14 @@ static void metrics_render(FILE *f, const struct metrics_src *src)
 		port_family(f, src, &port_metrics[i]);
 	for (size_t i = 0; i < RTE_DIM(pmd_metrics); i++)
 		pmd_family(f, src, &pmd_metrics[i]);
+	CTL_FEATURE_FOREACH(feat)
+	{
+		json_t *fams = feat->metrics ? feat->metrics() : NULL, *fam;
+		size_t i;
+
+		json_array_foreach(fams, i, fam) feature_family(f, fam);
+		json_decref(fams);
+	}
 }
 
 /**

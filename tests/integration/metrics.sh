@@ -22,7 +22,7 @@ HTTP6=$(free_port)
 start_switch --metrics "$HTTP" --metrics "[::1]:$HTTP6" --telemetry on \
 	--netdev "pcap,id=p0,rx=$S/learn-p0.pcap,tx=$TMP/p0.pcap" \
 	--netdev "pcap,id=gen-1,rx=$S/bcast-mcast.pcap,loop=0,pps=2000" \
-	--netdev "user,id=nat"
+	--netdev "user,id=nat" --capture "gen-1,w=$TMP/gen.pcapng,count=50"
 wait_until 10 sh -c "'$BUILD/vioctl' --ctl '$TMP/ctl.sock' --json port list | grep -q '\"rx_done\": true'" ||
 	fail "p0's replay did not finish"
 
@@ -105,6 +105,14 @@ stats_json "$TMP/s2.json"
 check_scrape "$TMP/p.txt" "$TMP/s1.json" "$TMP/s2.json" ||
 	fail "vioctl stats --format prometheus disagrees with vioctl --json stats"
 pass "vioctl stats --format prometheus parses and equals vioctl --json stats"
+
+# The capture feature's counts, through its metrics hook
+wait_until 10 sh -c "'$BUILD/vioctl' --ctl '$TMP/ctl.sock' --json capture list | grep -q '\"state\": \"ended\"'" ||
+	fail "capture of 50 frames did not end"
+"$BUILD/vioctl" --ctl "$TMP/ctl.sock" stats --format prometheus |
+	grep -qx 'vioswitch_capture_written_total{kind="capture",id="1",ports="gen-1"} 50' ||
+	fail "no vioswitch_capture_written_total of 50 for capture 1"
+pass "capture counts: vioswitch_capture_written_total{kind=\"capture\",id=\"1\",ports=\"gen-1\"} 50"
 
 # -- GET /metrics, IPv4 and IPv6 ------------------------------------------
 stats_json "$TMP/s1.json"
