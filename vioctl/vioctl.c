@@ -532,6 +532,12 @@ int main(int argc, char **argv)
 
 	first = opts_parse(argc, argv, &o);
 	r.req = cmd_parse(argv + first, argc - first, &cmd);
+	/* A live view has no JSON form. */
+	if (o.json && cmd->follow == vioctl_top)
+		vioctl_usage_error("'%s' has no --json form: use "
+				   "'vioctl --json stats' or 'vioctl stats "
+				   "--format prometheus'",
+				   cmd->group);
 	rc = vioctl_request(&o, r.req, &r.result);
 	if (rc == VIOCTL_EXIT_OK)
 		rc = result_print(&o, cmd, &r);
