@@ -133,15 +133,20 @@ static json_t *json_path(json_t *o, const char *path)
 /**
  * port_type() - a port's type, from its "port list" entry
  * @src:	inputs
+ * @pos:	the port's position in the list it comes from (both lists
+ *		follow the port table: it is the same in the other)
  * @id:		port id
  *
  * Return: the type ("vhost-user", "tap", "user", "pcap"), or ""
  */
-static const char *port_type(const struct metrics_src *src, const char *id)
+static const char *port_type(const struct metrics_src *src, size_t pos,
+			     const char *id)
 {
+	json_t *p = json_array_get(src->ports, pos);
 	size_t i;
-	json_t *p;
 
+	if (!strcmp(json_string_value(json_object_get(p, "id")) ?: "", id))
+		return json_string_value(json_object_get(p, "type")) ?: "";
 	json_array_foreach(src->ports, i, p)
 	{
 		if (!strcmp(json_string_value(json_object_get(p, "id")) ?: "",
@@ -335,7 +340,7 @@ static void port_family(FILE *f, const struct metrics_src *src,
 	json_array_foreach(list, i, p)
 	{
 		const char *id = json_string_value(json_object_get(p, "id"));
-		const char *type = port_type(src, id ?: "");
+		const char *type = port_type(src, i, id ?: "");
 		json_t *v = json_path(p, m->key);
 
 		if (!id || !v || (m->kind && strcmp(type, m->kind)))

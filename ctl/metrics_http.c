@@ -389,6 +389,8 @@ static void metrics_http_event(void)
 	struct epoll_event ev[METRICS_LISTENERS];
 	int n;
 
+	if (!http.n)
+		return;
 	/* Drain the readiness of our set; MHD_run() does the work. */
 	n = epoll_wait(http.epfd, ev, METRICS_LISTENERS, 0);
 	(void)n;
