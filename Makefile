@@ -12,7 +12,8 @@ else
 Q :=
 endif
 
-PKGS     := libdpdk libpcap libbpf jansson libseccomp libcap-ng libsystemd
+PKGS     := libdpdk libpcap libbpf jansson libseccomp libcap-ng libsystemd \
+	    libmicrohttpd
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
 	    -Wno-address-of-packed-member -Iswitch -Ictl -Icapture -Ivioctl -Ivhost -Itap \
@@ -49,16 +50,18 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
 	       capture/capture_filter.c capture/capture_writer.c \
 	       capture/capture_output.c capture/capture_file.c \
-	       capture/capture_spec.c capture/capture_ctl.c
+	       capture/capture_spec.c capture/capture_ctl.c \
+	       capture/capture_metrics.c
 CTL_SRC     := ctl/eal.c ctl/options.c ctl/control.c ctl/ctl_clients.c \
 	       ctl/ctl_cmds.c ctl/ctl_fds.c ctl/utf8.c ctl/feature.c \
 	       ctl/fd_budget.c ctl/config_lines.c ctl/state.c ctl/sandbox.c \
-	       ctl/sandbox_filter.c ctl/run_dir.c ctl/notify.c ctl/journal.c
+	       ctl/sandbox_filter.c ctl/run_dir.c ctl/notify.c ctl/journal.c \
+	       ctl/metrics.c ctl/metrics_http.c ctl/telemetry.c
 # Everything but main(), shared by the daemon and the unit tests.
 CORE_SRC   := $(SWITCH_SRC) $(PORTS_SRC) $(CAPTURE_SRC) $(CTL_SRC)
 DAEMON_SRC := ctl/main.c
 VIOCTL_SRC := vioctl/vioctl.c vioctl/vioctl_exchange.c vioctl/vioctl_print.c \
-	      vioctl/vioctl_table.c vioctl/vioctl_nat.c \
+	      vioctl/vioctl_table.c vioctl/vioctl_nat.c vioctl/vioctl_top.c \
 	      capture/capture_cli.c ctl/run_dir.c
 
 # Objects mirror the source tree under $(OBJ); programs go to $(BUILD).
@@ -139,7 +142,8 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    python3 bridge-utils busybox-static util-linux qemu-system-x86 \
 	    dropbear-bin openssh-client slirp4netns passt \
 	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu \
-	    libseccomp-dev libcap-ng-dev libcap2-bin gdb libsystemd-dev
+	    libseccomp-dev libcap-ng-dev libcap2-bin gdb libsystemd-dev \
+	    libmicrohttpd-dev python3-prometheus-client curl
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

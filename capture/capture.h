@@ -109,6 +109,7 @@ int cap_start(struct cap_spec *spec, char *err, size_t errlen);
 int cap_stop(unsigned int id, enum cap_kind kind, json_t **final, char *err,
 	     size_t errlen);
 json_t *cap_list_json(enum cap_kind kind);
+json_t *cap_metrics_json(void);
 void cap_reap(void);
 int cap_event_fd(void);
 void cap_fini(void);

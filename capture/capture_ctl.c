@@ -597,6 +597,7 @@ static struct ctl_feature capture_feature = {
 	.event_fd = cap_event_fd,
 	.event = cap_reap,
 	.cmds = capture_cmds,
+	.metrics = cap_metrics_json,
 };
 
 /* Mirrors are part of the running configuration: `--mirror`, `vioctl

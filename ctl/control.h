@@ -35,6 +35,7 @@ int control_run(void);
 void control_close(void);
 json_t *ctl_handle(const char *line, size_t len, struct ctl_request *rq);
 int ctl_take_fd(void);
+json_t *ctl_query(const char *cmd);
 int ctl_peer_cred(struct ucred *cred);
 
 #endif /* VIOSWITCH_CONTROL_H */

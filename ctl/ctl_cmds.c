@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -16,6 +17,7 @@
 #include "control.h"
 #include "fdb.h"
 #include "feature.h"
+#include "metrics.h"
 #include "port.h"
 #include "sandbox.h"
 #include "slirp_port.h"
@@ -280,13 +282,56 @@ static json_t *port_stats_json(const struct port *p)
 }
 
 /**
+ * stats_formatted() - "stats" with a "format" other than "json": the
+ * counters of the whole switch as text (ctl/metrics.c)
+ * @req:	request
+ * @format:	its "format"
+ * @err:	message buffer
+ *
+ * Return: {"format": F, "text": T}, or NULL with a message
+ */
+static json_t *stats_formatted(json_t *req, json_t *format, char *err)
+{
+	json_t *result;
+	size_t len;
+	char *text;
+
+	if (!json_is_string(format) ||
+	    strcmp(json_string_value(format), "prometheus")) {
+		snprintf(err, ERR_MAX,
+			 "'format': expected \"json\" or \"prometheus\"");
+		return NULL;
+	}
+	if (json_object_get(req, "id")) {
+		snprintf(err, ERR_MAX,
+			 "'format' \"prometheus\" covers every port: "
+			 "give no 'id'");
+		return NULL;
+	}
+	text = metrics_prometheus(&len);
+	if (!text) {
+		snprintf(err, ERR_MAX, "metrics: %s", strerror(errno));
+		return NULL;
+	}
+	result = json_pack("{s:s,s:s%}", "format", "prometheus", "text", text,
+			   len);
+	free(text);
+	return result;
+}
+
+/**
  * cmd_stats() - "stats"
  */
 static json_t *cmd_stats(json_t *req, char *err)
 {
 	json_t *id = json_object_get(req, "id");
-	json_t *list = json_array();
+	json_t *format = json_object_get(req, "format");
+	json_t *list;
 
+	if (format && !(json_is_string(format) &&
+			!strcmp(json_string_value(format), "json")))
+		return stats_formatted(req, format, err);
+	list = json_array();
 	if (id) {
 		struct port *p =
 			json_string_value(id)
@@ -325,15 +370,16 @@ static json_t *pmd_json(const struct pmd *pmd)
 		json_array_append_new(rxqs, json_pack("{s:s,s:i}", "port",
 						      r->q[i].port->id, "queue",
 						      r->q[i].queue));
-	return json_pack(
-		"{s:i,s:i,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I}", "pmd",
-		pmd->index, "cpu", pmd->cpu, "rxqs", rxqs, "rx_packets",
-		(json_int_t)rx, "tx_packets", (json_int_t)s->tx_packets,
-		"iterations", (json_int_t)s->iterations, "busy_cycles",
-		(json_int_t)busy, "idle_cycles", (json_int_t)s->idle_cycles,
-		"sleeps", (json_int_t)s->sleeps, "cycles_per_packet",
-		rx ? (double)busy / (double)rx : 0.0, "tsc_hz",
-		(json_int_t)rte_get_tsc_hz());
+	return json_pack("{s:i,s:i,s:i,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I}",
+			 "pmd", pmd->index, "lcore", (int)pmd->lcore, "cpu",
+			 pmd->cpu, "rxqs", rxqs, "rx_packets", (json_int_t)rx,
+			 "tx_packets", (json_int_t)s->tx_packets, "iterations",
+			 (json_int_t)s->iterations, "busy_cycles",
+			 (json_int_t)busy, "idle_cycles",
+			 (json_int_t)s->idle_cycles, "sleeps",
+			 (json_int_t)s->sleeps, "cycles_per_packet",
+			 rx ? (double)busy / (double)rx : 0.0, "tsc_hz",
+			 (json_int_t)rte_get_tsc_hz());
 }
 
 /**
@@ -556,6 +602,26 @@ static json_t *error_json(char *err)
 	utf8_fix(err);
 	return json_pack("{s:b,s:s}", "ok", 0, "error",
 			 err[0] ? err : "failed");
+}
+
+/**
+ * ctl_query() - run a control command that takes no argument, as a
+ * client's request would (ctl/metrics.c reads the counters this way)
+ * @cmd:	the command's name, e.g. "stats"
+ *
+ * Return: its result (a new reference), or NULL
+ */
+json_t *ctl_query(const char *cmd)
+{
+	json_t *req = json_pack("{s:s}", "cmd", cmd);
+	char err[ERR_MAX];
+	json_t *result;
+
+	if (!req)
+		return NULL;
+	result = dispatch(req, err);
+	json_decref(req);
+	return result;
 }
 
 /**

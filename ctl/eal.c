@@ -7,7 +7,8 @@
  * with --no-huge --no-shconf and a memory size derived from the ports; with
  * hugepages, --in-memory (no files in hugetlbfs, no shared config). Each
  * process gets its own --file-prefix so several switches and DPDK test
- * tools can run side by side.
+ * tools can run side by side. EAL's telemetry socket is there only with
+ * --telemetry on (ctl/telemetry.c).
  */
 #include "eal.h"
 
@@ -26,6 +27,7 @@
 
 #include "log.h"
 #include "mbuf_pool.h"
+#include "telemetry.h"
 
 #define EAL_MAX_ARGS	    32
 #define POOL_MBUFS_BASE	    16384
@@ -138,7 +140,8 @@ int eal_start(const char *prog, const struct options *o, unsigned int *lcores,
 	argv[argc++] = prefix;
 	argv[argc++] = loglvl;
 	argv[argc++] = "--no-pci";
-	argv[argc++] = "--no-telemetry";
+	if (!telemetry_enabled())
+		argv[argc++] = "--no-telemetry";
 	if (use_hugepages) {
 		argv[argc++] = "--in-memory";
 	} else {
@@ -170,13 +173,24 @@ int eal_start(const char *prog, const struct options *o, unsigned int *lcores,
 }
 
 /**
- * eal_stop() - release EAL and remove its (empty) runtime directory
+ * eal_stop() - release EAL and remove its runtime directory, and the
+ * telemetry socket in it
  */
 void eal_stop(void)
 {
+	char sock[PATH_MAX + 32];
+
 	rte_eal_cleanup();
+	/* EAL leaves the telemetry socket (--telemetry on) behind. */
+	snprintf(sock, sizeof(sock), "%s/dpdk_telemetry.v2", runtime_dir);
+	if (runtime_dir[0] && telemetry_enabled())
+		unlink(sock);
 	if (runtime_dir[0] && rmdir(runtime_dir) && errno != ENOENT)
-		log_warn("cannot remove %s: %s", runtime_dir, strerror(errno));
+		log_warn("cannot remove %s: %s%s", runtime_dir, strerror(errno),
+			 telemetry_enabled() && errno == EACCES
+				 ? " (its telemetry socket: --telemetry on "
+				   "with --user; remove it as root)"
+				 : "");
 }
 
 /**

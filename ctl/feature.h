@@ -82,6 +82,10 @@ typedef void ctl_config_emit_fn(void *ctx, const char *value);
  *		@config_show gives). Return: 0, or -errno with a message
  * @config_show: emit, in canonical form, one value of @option for each
  *		thing of the running configuration the feature holds
+ * @metrics:	the feature's counters, for ctl/metrics.c: a list of
+ *		families {"name": without the vioswitch_ prefix, "type":
+ *		"counter" or "gauge", "help", "samples": [{"labels": {name:
+ *		string}, "value": number}]}, a new reference, or NULL
  * @next:	next feature (feature.c)
  */
 struct ctl_feature {
@@ -101,6 +105,7 @@ struct ctl_feature {
 	int (*config_add)(const char *arg, char *err, size_t errlen);
 	int (*config_del)(const char *arg, char *err, size_t errlen);
 	void (*config_show)(ctl_config_emit_fn *emit, void *ctx);
+	json_t *(*metrics)(void);
 	struct ctl_feature *next;
 };
 

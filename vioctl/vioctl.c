@@ -84,6 +84,40 @@ static void build_port_id(const struct vioctl_cmd *cmd, json_t *req,
 }
 
 /**
+ * build_stats() - add the optional port ID and --format to a stats request
+ * @cmd:	command, for the usage message
+ * @req:	request
+ * @args:	[--format json|prometheus] [ID], in any order
+ * @n:		number of @args
+ */
+static void build_stats(const struct vioctl_cmd *cmd, json_t *req, char **args,
+			int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(args[i], "--format") && i + 1 < n) {
+			if (strcmp(args[i + 1], "json") &&
+			    strcmp(args[i + 1], "prometheus"))
+				vioctl_usage_error("unknown format '%s': "
+						   "expected json or "
+						   "prometheus",
+						   args[i + 1]);
+			json_object_set_new(req, "format",
+					    json_string(args[++i]));
+		} else if (args[i][0] != '-' && !json_object_get(req, "id")) {
+			json_object_set_new(req, "id", json_string(args[i]));
+		} else {
+			cmd_usage_error(cmd);
+		}
+	}
+	if (json_object_get(req, "id") &&
+	    json_is_string(json_object_get(req, "format")) &&
+	    !strcmp(json_string_value(json_object_get(req, "format")),
+		    "prometheus"))
+		vioctl_usage_error("--format prometheus covers every port: "
+				   "give no ID");
+}
+
+/**
  * build_fdb_flush() - add the optional port to a fdb-flush request
  * @cmd:	command (unused)
  * @req:	request
@@ -207,10 +241,12 @@ static const struct vioctl_cmd vioctl_cmds[] = {
 	  "hostfwd del ID RULE", NULL },
 	{ "nat", "leases", "nat-leases", 0, 1, build_port_id,
 	  vioctl_print_nat_leases, "nat leases [ID]", NULL },
-	{ "stats", NULL, "stats", 0, 1, build_port_id, vioctl_print_stats,
-	  "stats [ID]", NULL },
+	{ "stats", NULL, "stats", 0, 3, build_stats, vioctl_print_stats,
+	  "stats [ID] [--format json|prometheus]", NULL },
 	{ "pmd", "stats", "pmd-stats", 0, 0, NULL, vioctl_print_pmds,
 	  "pmd stats", NULL },
+	{ "top", NULL, "pmd-stats", 0, 2, vioctl_top_build, vioctl_print_top,
+	  "top [-n N|--count N]", vioctl_top },
 	{ "config", "show", "config-show", 0, 0, NULL, vioctl_print_config,
 	  "config show", NULL },
 	{ "version", NULL, "version", 0, 0, NULL, vioctl_print_version,
@@ -506,6 +542,12 @@ int main(int argc, char **argv)
 
 	first = opts_parse(argc, argv, &o);
 	r.req = cmd_parse(argv + first, argc - first, &cmd);
+	/* A live view has no JSON form. */
+	if (o.json && cmd->follow == vioctl_top)
+		vioctl_usage_error("'%s' has no --json form: use "
+				   "'vioctl --json stats' or 'vioctl stats "
+				   "--format prometheus'",
+				   cmd->group);
 	rc = vioctl_request(&o, r.req, &r.result);
 	if (rc == VIOCTL_EXIT_OK)
 		rc = result_print(&o, cmd, &r);

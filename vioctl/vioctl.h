@@ -146,6 +146,10 @@ int vioctl_print_hostfwd(struct vioctl_reply *r);
 int vioctl_print_stats(struct vioctl_reply *r);
 int vioctl_print_pmds(struct vioctl_reply *r);
 int vioctl_print_nat_leases(struct vioctl_reply *r);
+int vioctl_print_top(struct vioctl_reply *r);
+void vioctl_top_build(const struct vioctl_cmd *cmd, json_t *req, char **args,
+		      int n);
+int vioctl_top(const struct vioctl_opts *o, struct vioctl_reply *r);
 int vioctl_print_nat_leases(struct vioctl_reply *r);
 
 #endif /* VIOSWITCH_VIOCTL_H */

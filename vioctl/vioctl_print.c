@@ -621,16 +621,26 @@ static void stats_block_print(const struct stats_row *s)
  * vioctl_print_stats() - print one block of counters per port
  * @r:		reply to "stats"
  *
- * Drop reasons and FDB events are listed only when nonzero.
+ * Drop reasons and FDB events are listed only when nonzero. A result
+ * in another format (an object with a "text") is printed as it is.
  *
  * Return: 0 or -EBADMSG
  */
 int vioctl_print_stats(struct vioctl_reply *r)
 {
+	const char *text =
+		json_string_value(json_object_get(r->result, "text"));
 	struct stats_row s;
 	json_error_t jerr;
 	int rc;
 
+	if (json_is_object(r->result)) {
+		/* --format prometheus: the switch rendered it (ctl/metrics.c) */
+		if (!text)
+			return vioctl_bad(r, "no \"text\" in the result");
+		fputs(text, stdout);
+		return 0;
+	}
 	rc = vioctl_items_check(r, stats_unpack, &s);
 	if (rc)
 		return rc;

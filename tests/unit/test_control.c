@@ -374,6 +374,54 @@ static void test_stats_of_one_port(void **state)
 }
 
 /**
+ * test_stats_prometheus() - "format": "prometheus" renders every port's
+ * counters, each family once, every drop reason labelled; other formats
+ * and an "id" are refused
+ * @state:	unused
+ */
+static void test_stats_prometheus(void **state)
+{
+	const char *text, *line;
+	char want[256];
+	json_t *r;
+
+	(void)state;
+	add_port("p0");
+	add_port("p1");
+	r = expect_ok(ctl("{\"cmd\":\"stats\",\"format\":\"prometheus\"}"));
+	text = json_string_value(json_object_get(r, "text"));
+	assert_non_null(text);
+	assert_non_null(strstr(text, "# TYPE vioswitch_port_rx_packets_total "
+				     "counter\n"));
+	assert_non_null(strstr(text, "\nvioswitch_port_rx_packets_total{port="
+				     "\"p1\",type=\"pcap\"} 0\n"));
+	for (unsigned int d = 0; d < DROP__MAX; d++) {
+		snprintf(want, sizeof(want),
+			 "\nvioswitch_port_drops_total{port=\"p0\",type="
+			 "\"pcap\",reason=\"%s\"} 0\n",
+			 drop_reason_names[d]);
+		assert_non_null(strstr(text, want));
+	}
+	/* Each family's TYPE line once, before its samples. */
+	for (line = text; (line = strstr(line, "# TYPE ")); line++) {
+		const char *name = line + 7;
+		size_t n = strcspn(name, " ");
+
+		snprintf(want, sizeof(want), "# TYPE %.*s ", (int)n, name);
+		assert_ptr_equal(strstr(text, want), line);
+		snprintf(want, sizeof(want), "\n%.*s", (int)n, name);
+		assert_true(!strstr(text, want) || strstr(text, want) > line);
+	}
+	json_decref(r);
+	expect_error(ctl("{\"cmd\":\"stats\",\"format\":\"xml\"}"), "expected");
+	expect_error(ctl("{\"cmd\":\"stats\",\"format\":\"prometheus\","
+			 "\"id\":\"p0\"}"),
+		     "every port");
+	del_port("p1");
+	del_port("p0");
+}
+
+/**
  * test_port_add_bad_spec_named() - errors name the offending text
  * @state:	unused
  */
@@ -862,6 +910,7 @@ int main(void)
 		ctl_test(test_port_del_twice_fails),
 		ctl_test(test_stats_lists_every_drop_reason),
 		ctl_test(test_stats_of_one_port),
+		ctl_test(test_stats_prometheus),
 		ctl_test(test_port_add_bad_spec_named),
 		ctl_test(test_port_add_duplicate_id_refused),
 		ctl_test(test_fdb_add_bad_mac_refused),
