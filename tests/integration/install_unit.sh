@@ -3,7 +3,9 @@
 # install_unit.sh - the installed switch, run as vioswitch.service would run
 # it (its capability sets, NoNewPrivileges, read-only file system, private
 # /tmp, closed /dev: tests/lib/unit_exec.sh), loads the example
-# configuration and carries TCP through its NAT and a tap added at run time
+# configuration and carries TCP through its NAT and a tap added at run time;
+# with the configuration's `user` and the drop-in README.md gives for it,
+# it runs as that user and restores its state across a restart
 set -euo pipefail
 BUILD=${1:-${BUILD:-build}}
 . "$(dirname "$0")/../lib/common.sh"
@@ -20,6 +22,7 @@ cleanup_add rm -rf -- "$TMP"
 chmod 0755 "$TMP"
 OUT=$(mktemp -d /run/vioswitch-test.XXXXXX)
 cleanup_add rm -rf -- "$OUT"
+chmod 0755 "$OUT"
 DEST=$OUT/root
 RUNDIR=$TMP
 STATEDIR=$OUT/state
@@ -132,3 +135,47 @@ stop_switch || fail "the switch exited with status $? on SIGTERM"
 [ -z "$(find "$RUNDIR" -type s)" ] ||
 	fail "sockets left in the runtime directory: $(ls "$RUNDIR")"
 pass "state kept in the StateDirectory; clean stop, runtime directory empty"
+
+# ---- the configuration's `user`, with README.md's drop-in ----------------
+
+user=viot$$
+useradd --system --no-create-home --shell /usr/sbin/nologin "$user" ||
+	fail "cannot create user $user"
+cleanup_add userdel "$user"
+STATEDIR=$OUT/state-user
+mkdir -m 0700 "$STATEDIR"
+# README.md's drop-in, with this test's directories for the unit's.
+printf '%s\n' "[Service]" "CapabilityBoundingSet=CAP_DAC_OVERRIDE" \
+	"ExecStartPre=+/bin/chown $user $RUNDIR $STATEDIR" >"$OUT/user.conf"
+sed -i "s/^#user vioswitch\$/user $user/" "$CONF"
+grep -qx "user $user" "$CONF" || fail "the example has no '#user vioswitch' line"
+# shellcheck disable=SC2034 # start_switch reads it
+SWITCH_WRAP="$REPO/tests/lib/unit_exec.sh $UNIT --dropin $OUT/user.conf $RUNDIR $STATEDIR --"
+for run in 1 2; do
+	export STATE_DIRECTORY=$STATEDIR
+	start_switch --config "$CONF"
+	unset STATE_DIRECTORY
+	pid=$SWITCH_PID
+	wait_until 10 grep -q '^Seccomp:[[:space:]]*2' "/proc/$pid/status" ||
+		fail "run $run: the switch did not apply its sandbox"
+	[ "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" = "$(id -u "$user")" ] ||
+		fail "run $run: the switch does not run as $user"
+	bnd=$(awk '/^CapBnd:/ { print $2 }' "/proc/$pid/status")
+	[ "$((16#$bnd))" -eq $(((1 << 12) | (1 << 39))) ] ||
+		fail "run $run: bounding set $bnd as $user"
+	if [ "$run" = 1 ]; then
+		vioctl_j port add "tap,id=t1,ifname=viv$$" >/dev/null ||
+			fail "port add tap as $user failed"
+		wait_until 5 grep -q "^netdev tap,id=t1" "$STATEDIR/state" ||
+			fail "$user did not write the state file"
+	else
+		ports=$(vioctl_j port list)
+		grep -q '"id": "t1"' <<<"$ports" ||
+			fail "the tap added in the first run was not restored"
+	fi
+	stop_switch || fail "run $run: exit status $? on SIGTERM"
+done
+! grep -i "permission denied\|not restored" "$TMP/switch.log" ||
+	fail "the switch met a permission problem as $user"
+pass "with 'user $user' and the drop-in: runs as $user with CAP_NET_ADMIN" \
+	"and CAP_BPF, adds a tap, and restores it from its state after a restart"

@@ -3,7 +3,11 @@
 # unit_exec.sh - run a command as a systemd unit's [Service] would, without
 # systemd (CI has no systemd as PID 1)
 #
-# Usage: unit_exec.sh UNIT RWDIR... -- COMMAND [ARG]...
+# Usage: unit_exec.sh UNIT [--dropin FILE]... RWDIR... -- COMMAND [ARG]...
+#
+# Drop-ins are read after the unit, as systemd reads them: a later value
+# replaces an earlier one, but CapabilityBoundingSet=, AmbientCapabilities=
+# and ExecStartPre= add to the earlier ones.
 #
 # Runs the unit's ExecStartPre=+ commands (full privileges, no sandbox, as
 # systemd does), then reads these settings of UNIT, applies them and
@@ -31,8 +35,13 @@ if [ "${_UNIT_EXEC_NS:-}" != 1 ]; then
 fi
 unset _UNIT_EXEC_NS
 
-unit=${1:?usage: unit_exec.sh UNIT RWDIR... -- COMMAND...}
+unit=${1:?usage: unit_exec.sh UNIT [--dropin FILE]... RWDIR... -- COMMAND...}
 shift
+dropins=()
+while [ "${1:-}" = --dropin ]; do
+	dropins+=("$2")
+	shift 2
+done
 rw=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
 	rw+=("$1")
@@ -40,8 +49,8 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
 done
 [ "${1:-}" = -- ] || { echo "unit_exec.sh: missing --" >&2; exit 2; }
 shift
-# Read now: PrivateTmp= may hide it.
-unit_text=$(cat "$unit")
+# Read now: PrivateTmp= may hide them.
+unit_text=$(cat "$unit" "${dropins[@]}")
 
 # unit_get() - print the last value of KEY in the [Service] section
 # @$1:	key
@@ -51,6 +60,21 @@ unit_get()
 		/^\[/ { service = ($0 == "[Service]") }
 		service && index($0, key "=") == 1 {
 			v = substr($0, length(key) + 2)
+		}
+		END { print v }' <<<"$unit_text"
+}
+
+# unit_get_all() - print every value of KEY in the [Service] sections,
+# joined by blanks (the keys whose values add up)
+# @$1:	key
+unit_get_all()
+{
+	awk -v key="$1" '
+		/^\[/ { service = ($0 == "[Service]") }
+		service && index($0, key "=") == 1 {
+			# an empty assignment resets the list
+			x = substr($0, length(key) + 2)
+			v = x == "" ? "" : v " " x
 		}
 		END { print v }' <<<"$unit_text"
 }
@@ -145,9 +169,9 @@ for d in "${rw[@]}"; do
 	mount -o remount,bind,rw "$d"
 done
 
-bset=$(caps_list "$(unit_get CapabilityBoundingSet)")
+bset=$(caps_list "$(unit_get_all CapabilityBoundingSet)")
 args=(--bounding-set "-all${bset:+,}$bset")
-ambient=$(caps_list "$(unit_get AmbientCapabilities)")
+ambient=$(caps_list "$(unit_get_all AmbientCapabilities)")
 if [ -n "$ambient" ]; then
 	args+=(--inh-caps "-all,$ambient" --ambient-caps "-all,$ambient")
 else
