@@ -152,58 +152,71 @@ start_switch --netdev "user,id=nat,hostfwd=tcp:127.0.0.1:$hf-:22" \
 	--netdev "vhost-user,id=vm1,path=$TMP/vm1.sock" \
 	--netdev "pcap,id=rec,tx=$TMP/rec.pcap"
 
-# complete() - print COMPREPLY, sorted, for a command line
-# @$@:	the words, the last one being completed ("" for a new word)
-complete_words()
+# complete_line() - print COMPREPLY, sorted, for a command line typed up to
+# its end, split into COMP_WORDS as bash splits it (at blanks, and ':' and
+# '=' as words of their own)
+# @$1:	the line
+complete_line()
 {
 	bash --norc --noprofile -c '
-		. "$1"; shift
-		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-		_vioctl vioctl "${COMP_WORDS[COMP_CWORD]}" \
-			"${COMP_WORDS[COMP_CWORD - 1]}"
+		. "$1"
+		COMP_LINE=$2; COMP_POINT=${#2}; COMP_WORDS=()
+		read -ra toks <<<"$2"
+		for t in "${toks[@]}"; do
+			while [[ $t =~ ^([^:=]+|[:=]+)(.*)$ ]]; do
+				COMP_WORDS+=("${BASH_REMATCH[1]}")
+				t=${BASH_REMATCH[2]}
+			done
+		done
+		[[ $2 == *[[:blank:]] ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_vioctl
 		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
-		complete "$COMPL" "$@"
+		complete "$COMPL" "$1"
 }
 
 # expect_completion() - fail unless the completion of a line is $1
 # @$1:	expected words, sorted, each followed by a blank
-# @$2...: the words of the line
+# @$2:	the line
 expect_completion()
 {
-	local want=$1 got
+	local got
 
-	shift
-	got=$(complete_words "$@")
-	[ "$got" = "$want" ] ||
-		fail "completing '$*': got '$got', expected '$want'"
+	got=$(complete_line "$2")
+	[ "$got" = "$1" ] || fail "completing '$2': got '$got', expected '$1'"
 }
 
-groups=$(awk '{ print $1 }' <<<"$cmds" | sort -u | tr '\n' ' ')
-expect_completion "$groups" "$VIOCTL" ""
-expect_completion "capture config " "$VIOCTL" c
-expect_completion "add del list " "$VIOCTL" port ""
-expect_completion "add del flush show " "$VIOCTL" --json fdb ""
-expect_completion "--ctl --help --json --timeout " "$VIOCTL" --
+V=$VIOCTL
 CTL=$TMP/ctl.sock
-expect_completion "nat rec vm1 " "$VIOCTL" --ctl "$CTL" port del ""
-expect_completion "vm1 " "$VIOCTL" --ctl "$CTL" stats v
-expect_completion "nat " "$VIOCTL" --ctl = "$CTL" hostfwd list ""
-expect_completion "nat " "$VIOCTL" --ctl "$CTL" --json nat leases ""
-expect_completion "vm1,nat vm1,rec vm1,vm1 " \
-	"$VIOCTL" --ctl "$CTL" capture start vm1,
-expect_completion "both rx tx " "$VIOCTL" --ctl "$CTL" capture start vm1 \
-	--dir ""
-expect_completion "to " "$VIOCTL" --ctl "$CTL" mirror add vm1 ""
-expect_completion "nat rec vm1 " "$VIOCTL" --ctl "$CTL" mirror add vm1 to ""
-# No --ctl: the default socket, where no switch of this test listens;
-# VIOSWITCH_CTL names the socket as it does for vioctl.
-got=$(VIOSWITCH_CTL=$TMP/none.sock complete_words "$VIOCTL" port del "")
-[ -z "${got// /}" ] || fail "port ids from a socket nobody listens on: $got"
-got=$(VIOSWITCH_CTL=$CTL complete_words "$VIOCTL" port del "")
+groups=$(awk '{ print $1 }' <<<"$cmds" | sort -u | tr '\n' ' ')
+expect_completion "$groups" "$V "
+expect_completion "capture config " "$V c"
+expect_completion "add del list " "$V port "
+expect_completion "add del flush show " "$V --json fdb "
+expect_completion "--ctl --help --json --timeout " "$V --"
+expect_completion "nat rec vm1 " "$V --ctl $CTL port del "
+expect_completion "vm1 " "$V --ctl $CTL stats v"
+expect_completion "nat " "$V --ctl=$CTL hostfwd list "
+expect_completion "nat " "$V --timeout 3 --ctl $CTL --json nat leases "
+expect_completion "vm1 " "$V --ctl $CTL fdb add 52:54:00:12:34:56 v"
+expect_completion "tcp:127.0.0.1:$hf-:22 " "$V --ctl=$CTL hostfwd del nat "
+# bash replaces only what follows the last ':' of the word
+expect_completion "127.0.0.1:$hf-:22 " "$V --ctl=$CTL hostfwd del nat tcp:1"
+expect_completion "vm1,nat vm1,rec vm1,vm1 " "$V --ctl $CTL capture start vm1,"
+expect_completion "all nat rec vm1 " "$V --ctl $CTL capture start "
+expect_completion "both rx tx " "$V --ctl $CTL capture start vm1 --dir "
+expect_completion "to " "$V --ctl $CTL mirror add vm1 "
+expect_completion "nat rec vm1 " "$V --ctl $CTL mirror add vm1 to "
+vioctl_j capture start vm1 -w "$TMP/vm1.pcapng" >/dev/null
+expect_completion "1 " "$V --ctl $CTL capture stop "
+# Without --ctl: $VIOSWITCH_CTL, as vioctl itself.
+got=$(VIOSWITCH_CTL=$CTL complete_line "$V port del ")
 [ "$got" = "nat rec vm1 " ] || fail "completion with \$VIOSWITCH_CTL: '$got'"
-pass "bash completion: commands, subcommands, options and the port ids" \
-	"of the running switch (--ctl, --ctl=, \$VIOSWITCH_CTL)"
+got=$(VIOSWITCH_CTL=$TMP/none.sock complete_line "$V port del ")
+[ -z "${got// /}" ] || fail "port ids from a socket nobody listens on: $got"
+pass "bash completion: commands, subcommands, options, and the port ids," \
+	"rules and captures of the running switch (--ctl, --ctl=," \
+	"\$VIOSWITCH_CTL; words with ':')"
 stop_switch
 
 # ---- make uninstall -----------------------------------------------------
