@@ -140,7 +140,7 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    dropbear-bin openssh-client slirp4netns passt \
 	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu \
 	    libseccomp-dev libcap-ng-dev libcap2-bin gdb \
-	    man-db groff-base systemd
+	    man-db groff-base systemd python3-seccomp
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

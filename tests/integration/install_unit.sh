@@ -43,6 +43,46 @@ grep -q "^netdev user,id=nat,hostfwd=tcp:127.0.0.1:$hf-:22\$" "$CONF" &&
 	grep -q "^netdev vhost-user,id=vm1,path=$RUNDIR/vm1.sock\$" "$CONF" ||
 	fail "the example configuration no longer has the NAT and vm1 lines"
 
+# ---- each emulated setting bites: a probe in the unit's sandbox -----------
+
+export RUNDIR
+probe=$("$REPO/tests/lib/unit_exec.sh" "$UNIT" "$RUNDIR" "$STATEDIR" -- \
+	/usr/bin/python3 -c '
+import ctypes, errno, os, socket, time
+libc = ctypes.CDLL(None, use_errno=True)
+def err(f):
+    try:
+        f()
+        return "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+def call(rc):
+    if rc == -1:
+        raise OSError(ctypes.get_errno(), "")
+out = {
+  "netlink": err(lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)),
+  "packet": err(lambda: socket.socket(socket.AF_PACKET, socket.SOCK_RAW)),
+  "inet": err(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM)),
+  "unshare": err(lambda: call(libc.unshare(0x40000000))),
+  "clock": err(lambda: time.clock_settime(time.CLOCK_REALTIME, time.time())),
+  "personality": err(lambda: call(libc.personality(0x0008))),
+  "usr": err(lambda: open("/usr/vioswitch-probe", "w")),
+  "rundir": err(lambda: os.unlink(open(os.environ["RUNDIR"] + "/p", "w").name)),
+  "tmp": "empty" if not os.listdir("/tmp") else "not-empty",
+  "tun": "yes" if os.path.exists("/dev/net/tun") else "no",
+  "kvm": "yes" if os.path.exists("/dev/kvm") else "no",
+  "home": err(lambda: os.listdir("/root")),
+}
+for line in open("/proc/self/status"):
+    if line.startswith(("CapBnd", "NoNewPrivs")):
+        k, v = line.split()
+        out[k.rstrip(":")] = v
+print(" ".join("%s=%s" % kv for kv in sorted(out.items())))')
+want="CapBnd=00000080000011c1 NoNewPrivs=1 clock=EPERM home=EACCES inet=ok kvm=no netlink=EAFNOSUPPORT packet=EAFNOSUPPORT personality=EPERM rundir=ok tmp=empty tun=yes unshare=EPERM usr=EROFS"
+[ "$probe" = "$want" ] ||
+	fail "the unit's sandbox, probed: got '$probe', expected '$want'"
+pass "the unit's settings bite: $want"
+
 # The unit's ExecStart=, with DESTDIR in front of its paths.
 exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
 [ "$exec_start" = "$PREFIX/sbin/vioswitch --config /etc/vioswitch/vioswitch.conf" ] ||
@@ -64,6 +104,9 @@ wait_until 10 grep -q '^Seccomp:[[:space:]]*2' "/proc/$pid/status" ||
 # What the unit gives it holds in the running switch.
 status=$(cat "/proc/$pid/status")
 grep -q '^NoNewPrivs:[[:space:]]*1' <<<"$status" || fail "NoNewPrivs not set"
+# the unit's filter and the switch's own
+nfilt=$(awk '/^Seccomp_filters:/ { print $2 }' <<<"$status")
+[ "$nfilt" -ge 2 ] || fail "$nfilt seccomp filters: the unit's is missing"
 bnd=$(awk '/^CapBnd:/ { print $2 }' <<<"$status")
 # CAP_NET_ADMIN (12) and CAP_BPF (39): all the switch keeps.
 [ "$((16#$bnd))" -eq $(((1 << 12) | (1 << 39))) ] ||

@@ -26,8 +26,11 @@
 #   DevicePolicy=closed, DeviceAllow=
 #                     a /dev holding only the devices "closed" allows and
 #                     those DeviceAllow= names (and a fresh /dev/shm)
-# Other settings (RestrictAddressFamilies=, SystemCallFilter=, ...) need
-# systemd's seccomp filters and are not applied. Runs as root.
+#   SystemCallFilter=~..., SystemCallErrorNumber=, RestrictAddressFamilies=,
+#   RestrictNamespaces=yes, RestrictRealtime=yes, LockPersonality=yes,
+#   SystemCallArchitectures=native
+#                     a seccomp filter as systemd's (tests/lib/unit_seccomp.py)
+# Runs as root.
 set -euo pipefail
 
 if [ "${_UNIT_EXEC_NS:-}" != 1 ]; then
@@ -179,5 +182,29 @@ else
 fi
 if [ "$(unit_get NoNewPrivileges)" = yes ]; then
 	args+=(--no-new-privs)
+fi
+
+# The seccomp settings, by unit_seccomp.py, between setpriv and COMMAND.
+sc=()
+filter=$(unit_get_all SystemCallFilter)
+filter=${filter# }
+if [ -n "$filter" ]; then
+	[[ $filter == "~"* ]] || {
+		echo "unit_exec.sh: only a deny-list SystemCallFilter=~ is" \
+			"emulated" >&2
+		exit 2
+	}
+	sc+=(--deny "${filter#"~"}")
+fi
+[ -n "$(unit_get SystemCallErrorNumber)" ] &&
+	sc+=(--errno "$(unit_get SystemCallErrorNumber)")
+[ -n "$(unit_get RestrictAddressFamilies)" ] &&
+	sc+=(--families "$(unit_get RestrictAddressFamilies)")
+[ "$(unit_get RestrictNamespaces)" = yes ] && sc+=(--restrict-namespaces)
+[ "$(unit_get RestrictRealtime)" = yes ] && sc+=(--restrict-realtime)
+[ "$(unit_get LockPersonality)" = yes ] && sc+=(--lock-personality)
+if ((${#sc[@]})); then
+	exec setpriv "${args[@]}" -- /usr/bin/python3 \
+		"$(dirname "$0")/unit_seccomp.py" "${sc[@]}" -- "$@"
 fi
 exec setpriv "${args[@]}" -- "$@"
