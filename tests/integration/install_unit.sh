@@ -121,6 +121,11 @@ findmnt -N "$pid" -no OPTIONS -T "$DEST" | grep -qE '(^|,)ro(,|$)' &&
 	[ ! -e "/proc/$pid/root/dev/sda" ] ||
 	fail "the switch's /dev is not the unit's closed one"
 [ -S "$RUNDIR/vm1.sock" ] || fail "no vhost-user socket in the runtime directory"
+# CAP_CHOWN, kept until the sandbox: the socket is QEMU's group's (kvm)
+if getent group kvm >/dev/null; then
+	[ "$(stat -c %G:%a "$RUNDIR/vm1.sock")" = kvm:660 ] ||
+		fail "vm1.sock is $(stat -c %U:%G:%a "$RUNDIR/vm1.sock"), not kvm 0660"
+fi
 # EAL makes its runtime directory in /run/dpdk even with --no-shconf: the
 # unit's ReadWritePaths= and ExecStartPre= keep it from failing.
 ! grep -i "read-only file system\|permission denied" "$TMP/switch.log" ||
