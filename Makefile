@@ -93,7 +93,7 @@ ALL_OBJ := $(CORE_OBJ) $(DAEMON_OBJ) $(VIOCTL_OBJ) \
 .SECONDARY:
 
 .PHONY: all deps run test check unit replay ctl-tests integration sanitize \
-	bench clean format format-check fuzz fuzz-replay
+	bench clean format format-check fuzz fuzz-replay install uninstall
 
 all: $(BUILD)/vioswitch $(BUILD)/vioctl
 
@@ -143,7 +143,8 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    dropbear-bin openssh-client slirp4netns passt \
 	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu \
 	    libseccomp-dev libcap-ng-dev libcap2-bin gdb libsystemd-dev \
-	    libmicrohttpd-dev python3-prometheus-client curl
+	    libmicrohttpd-dev python3-prometheus-client curl \
+	    man-db groff-base systemd python3-seccomp
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -156,6 +157,65 @@ deps:
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -q && \
 		apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# ---- installing ---------------------------------------------------------
+# `make install [PREFIX=/usr/local] [DESTDIR=]` installs what README.md's
+# "Installing" lists; `make uninstall` removes it. The daemon goes to sbin,
+# as Debian's and Open vSwitch's daemons do (an administrator's program,
+# section 8); vioctl, which any user with access to the socket may run, to
+# bin. The configuration lives in /etc whatever the prefix, where the unit
+# reads it: an edited one is never overwritten nor removed.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/vioswitch
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR  ?= /etc
+CONF        := $(SYSCONFDIR)/vioswitch/vioswitch.conf
+
+$(BUILD)/vioswitch.service: dist/vioswitch.service.in Makefile
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  GEN     $@")
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		$< > $@.tmp && mv $@.tmp $@
+
+install: all $(BUILD)/vioswitch.service
+	install -D -m 0755 $(BUILD)/vioswitch $(DESTDIR)$(SBINDIR)/vioswitch
+	install -D -m 0755 $(BUILD)/vioctl $(DESTDIR)$(BINDIR)/vioctl
+	install -D -m 0644 doc/vioswitch.8 $(DESTDIR)$(MANDIR)/man8/vioswitch.8
+	install -D -m 0644 doc/vioctl.1 $(DESTDIR)$(MANDIR)/man1/vioctl.1
+	install -D -m 0644 $(BUILD)/vioswitch.service \
+		$(DESTDIR)$(UNITDIR)/vioswitch.service
+	install -D -m 0644 vioctl/vioctl-completion.bash \
+		$(DESTDIR)$(BASHCOMPDIR)/vioctl
+	install -D -m 0644 dist/vioswitch.conf \
+		$(DESTDIR)$(DOCDIR)/vioswitch.conf.example
+	@if [ -e $(DESTDIR)$(CONF) ] && \
+	    ! cmp -s dist/vioswitch.conf $(DESTDIR)$(CONF); then \
+		echo "install: kept the edited $(DESTDIR)$(CONF);" \
+		     "the example is $(DOCDIR)/vioswitch.conf.example"; \
+	else \
+		echo "install -D -m 0644 dist/vioswitch.conf $(DESTDIR)$(CONF)"; \
+		install -D -m 0644 dist/vioswitch.conf $(DESTDIR)$(CONF); \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/vioswitch $(DESTDIR)$(BINDIR)/vioctl \
+	      $(DESTDIR)$(MANDIR)/man8/vioswitch.8 \
+	      $(DESTDIR)$(MANDIR)/man1/vioctl.1 \
+	      $(DESTDIR)$(UNITDIR)/vioswitch.service \
+	      $(DESTDIR)$(BASHCOMPDIR)/vioctl \
+	      $(DESTDIR)$(DOCDIR)/vioswitch.conf.example
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	@if cmp -s dist/vioswitch.conf $(DESTDIR)$(CONF); then \
+		echo "rm -f $(DESTDIR)$(CONF)"; rm -f $(DESTDIR)$(CONF); \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/vioswitch 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONF) ]; then \
+		echo "uninstall: kept the edited $(DESTDIR)$(CONF)"; \
 	fi
 
 # ---- running ------------------------------------------------------------
