@@ -220,8 +220,10 @@ int main(int argc, char **argv)
 		goto out_control;
 	print_banner(&o);
 	fd_budget_log();
+	eal_memory_log("at start");
 	sig = control_run();
 	log_info("%s: shutting down", strsignal(sig));
+	eal_memory_log("at exit");
 	rc = 0;
 out_control:
 	features_stop();
