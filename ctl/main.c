@@ -236,9 +236,11 @@ int main(int argc, char **argv)
 		goto out_control;
 	print_banner(&o);
 	fd_budget_log();
+	eal_memory_log("at start");
 	features_running();
 	sig = control_run();
 	log_info("%s: shutting down", strsignal(sig));
+	eal_memory_log("at exit");
 	rc = 0;
 out_control:
 	features_stop();

@@ -289,12 +289,17 @@ void port_info_json(struct port *port, json_t *obj)
  * them there, so a super-frame is one segment. Datapaths use
  * port_jumbo_mbuf_pool, set before their port starts.
  *
+ * The pool starts with 2 MB of buffers and grows with the super-frames in
+ * flight, up to PORT_JUMBO_MBUFS (switch/mbuf_pool.c). It has no per-lcore
+ * cache: a 64 KB frame pays for one ring operation easily, and a cache
+ * would keep up to 1.5 times its size of idle 64 KB buffers per lcore.
+ *
  * Return: pool, or NULL when there is no memory for it
  */
 struct rte_mempool *port_jumbo_pool_create(void)
 {
 	if (!port_jumbo_mbuf_pool)
 		port_jumbo_mbuf_pool = mbuf_pool_create(
-			"port_jumbo", PORT_JUMBO_MBUFS, 64, 0, UINT16_MAX);
+			"port_jumbo", PORT_JUMBO_MBUFS, 0, 0, UINT16_MAX);
 	return port_jumbo_mbuf_pool;
 }

@@ -46,7 +46,7 @@
 #define PORT_KINDS_MAX	 16
 #define PORT_MAX_QUEUES	 16
 #define PORT_BURST	 32
-#define PORT_JUMBO_MBUFS 2048 /* 64 KB buffers (port_jumbo_pool_create()) */
+#define PORT_JUMBO_MBUFS 2048 /* 64 KB buffers, at most (port.c) */
 #define PORT_TABLE_MAX	 256 /* ports in one switch */
 #define PORT_STORM_GUEST 2000 /* storm= default of guest-facing kinds, pps */
 

@@ -242,7 +242,7 @@ static unsigned int count_fds(void)
  */
 static unsigned int in_use(const struct rte_mempool *mp)
 {
-	return mp ? rte_mempool_in_use_count(mp) : 0;
+	return mp ? mbuf_pool_in_use(mp) : 0;
 }
 
 /**

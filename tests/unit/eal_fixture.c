@@ -117,7 +117,7 @@ int fixture_eal_teardown(void **state)
  */
 unsigned int fixture_mbufs_in_use(void)
 {
-	return port_mbuf_pool ? rte_mempool_in_use_count(port_mbuf_pool) : 0;
+	return port_mbuf_pool ? mbuf_pool_in_use(port_mbuf_pool) : 0;
 }
 
 /**

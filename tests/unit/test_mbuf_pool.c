@@ -4,6 +4,7 @@
  */
 #include "eal_fixture.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,121 @@ static void test_free_unmaps(void **state)
 	assert_false(mapping_of(m, smaps, sizeof(smaps)));
 }
 
+/**
+ * rss_kb() - resident KB of the mapping holding @addr
+ * @addr:	address
+ *
+ * Return: its Rss field, or -1
+ */
+static long rss_kb(const void *addr)
+{
+	char smaps[4096], *rss;
+
+	if (!mapping_of(addr, smaps, sizeof(smaps)))
+		return -1;
+	rss = strstr(smaps, "\nRss:");
+	return rss ? atol(rss + strlen("\nRss:")) : -1;
+}
+
+/* A pool starts with one 2 MB chunk of mbufs, only that much of it
+ * resident, grows when more are wanted at once, and fails only when all
+ * it may hold are out; freed, they all come back. */
+static void test_starts_small_grows(void **state)
+{
+	static struct rte_mbuf *m[N_MBUFS];
+	struct rte_mempool *mp;
+	unsigned int first;
+
+	(void)state;
+	mp = mbuf_pool_create("t_grow", N_MBUFS, 0, 0, ROOM);
+	assert_non_null(mp);
+	first = mbuf_pool_populated(mp);
+	assert_true(first > 0 && first < N_MBUFS);
+	assert_int_equal(mbuf_pool_in_use(mp), 0);
+	m[0] = rte_pktmbuf_alloc(mp);
+	assert_non_null(m[0]);
+	/* 3000 mbufs would be 7 MB; only the first chunk is there */
+	assert_true(rss_kb(m[0]) <= 2048 + 4);
+	rte_pktmbuf_free(m[0]);
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, m, first), 0);
+	assert_int_equal(mbuf_pool_populated(mp), first);
+	assert_non_null(m[first] = rte_pktmbuf_alloc(mp));
+	assert_true(mbuf_pool_populated(mp) > first);
+	assert_int_equal(mbuf_pool_in_use(mp), first + 1);
+	assert_int_equal(
+		rte_pktmbuf_alloc_bulk(mp, m + first + 1, N_MBUFS - first - 1),
+		0);
+	assert_int_equal(mbuf_pool_populated(mp), N_MBUFS);
+	assert_null(rte_pktmbuf_alloc(mp));
+	rte_pktmbuf_free_bulk(m, N_MBUFS);
+	assert_int_equal(mbuf_pool_in_use(mp), 0);
+	assert_int_equal(rte_mempool_avail_count(mp), N_MBUFS);
+	rte_mempool_free(mp);
+}
+
+#define GROW_THREADS 4
+#define GROW_HOLD    400 /* each thread holds up to this many */
+#define GROW_ROUNDS  200
+
+/**
+ * grow_worker() - take and give back mbufs of a growing pool, checking
+ * each is an initialised mbuf of its own
+ * @arg:	the pool
+ *
+ * Return: NULL when every mbuf was sound, else the pool
+ */
+static void *grow_worker(void *arg)
+{
+	struct rte_mempool *mp = arg;
+	struct rte_mbuf *m[GROW_HOLD];
+	void *bad = NULL;
+
+	for (unsigned int r = 0; r < GROW_ROUNDS && !bad; r++) {
+		unsigned int n = 1 + (r * 37) % GROW_HOLD, got = 0;
+
+		while (got < n && (m[got] = rte_pktmbuf_alloc(mp)))
+			got++;
+		for (unsigned int i = 0; i < got; i++) {
+			if (m[i]->pool != mp || m[i]->buf_len != ROOM ||
+			    rte_mbuf_refcnt_read(m[i]) != 1 ||
+			    m[i]->nb_segs != 1 || m[i]->next ||
+			    rte_pktmbuf_headroom(m[i]) != RTE_PKTMBUF_HEADROOM)
+				bad = mp;
+			/* ours alone: a second owner would see another mark */
+			*rte_pktmbuf_mtod(m[i], uint32_t *) = (uint32_t)i;
+		}
+		for (unsigned int i = 0; i < got; i++)
+			if (*rte_pktmbuf_mtod(m[i], uint32_t *) != i)
+				bad = mp;
+		rte_pktmbuf_free_bulk(m, got);
+	}
+	return bad;
+}
+
+/* Threads allocating while others make the pool grow only ever get
+ * initialised mbufs, each owned once, and the pool grows no further than
+ * what they held at once asks for. */
+static void test_grows_under_threads(void **state)
+{
+	pthread_t t[GROW_THREADS];
+	struct rte_mempool *mp;
+	void *bad;
+
+	(void)state;
+	mp = mbuf_pool_create("t_grow_mt", N_MBUFS, 0, 0, ROOM);
+	assert_non_null(mp);
+	for (unsigned int i = 0; i < GROW_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, grow_worker, mp),
+				 0);
+	for (unsigned int i = 0; i < GROW_THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], &bad), 0);
+		assert_null(bad);
+	}
+	assert_int_equal(mbuf_pool_in_use(mp), 0);
+	assert_true(mbuf_pool_populated(mp) <= N_MBUFS);
+	rte_mempool_free(mp);
+}
+
 /* A name already taken is refused with EEXIST, nothing leaks. */
 static void test_duplicate_name_refused(void **state)
 {
@@ -196,6 +312,8 @@ int main(void)
 		FIXTURE_TEST(test_packed_on_huge_page_memory),
 		FIXTURE_TEST(test_free_unmaps),
 		FIXTURE_TEST(test_duplicate_name_refused),
+		FIXTURE_TEST(test_starts_small_grows),
+		FIXTURE_TEST(test_grows_under_threads),
 	};
 
 	return cmocka_run_group_tests_name(
