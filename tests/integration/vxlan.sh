@@ -191,7 +191,7 @@ reach "IPv6, learning=off"
 	fail "the static entry lost its remote: $(V fdb show | tr -d ' \n')"
 [ "$(V port list | python3 -c 'import json,sys; print([p["learned"] for p in json.load(sys.stdin) if p["id"] == "vx"][0])')" = 0 ] ||
 	fail "learning=off learned MACs"
-DST=[fd00:231::1]
+DST="[fd00:231::1]"
 send "[fd00:231::3]" '\x08\x00\x00\x00\x00\x00\x2a\x00'"$eth"
 wait_until 5 sh -c "\"$BUILD/vioctl\" --ctl '$TMP/ctl.sock' --json port list | grep -q '\"unknown_remote\": *1'" ||
 	fail "a datagram from an unknown remote was not counted: $(vx 'p["decap_drops"]')"

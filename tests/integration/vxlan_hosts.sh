@@ -14,6 +14,7 @@ source "$(dirname "$0")/../lib/netns.sh"
 tmpdir_make
 BASE=$TMP
 MMAC=02:00:00:78:00:09
+declare -A PID
 
 # netns_new NAME - a namespace with loopback up, removed at exit
 netns_new() {
@@ -64,7 +65,7 @@ ip -n "$m" link set mg up
 
 # --- hosts A and B: a switch each, a guest behind its tap -----------------
 # host NAME NS N GUEST_NS - start switch NAME in NS (underlay 10.232.0.N),
-# its guest in GUEST_NS as 10.78.0.N; the pid goes to PID_NAME
+# its guest in GUEST_NS as 10.78.0.N; the pid goes to PID[NAME]
 host() {
 	local others
 	others=$(for r in 1 2 3; do [ "$r" = "$3" ] || printf ',remote=10.232.0.%s' "$r"; done)
@@ -72,7 +73,7 @@ host() {
 	TMP=$BASE/$1 SWITCH_WRAP="ip netns exec $2"
 	start_switch --netdev "tap,id=t,ifname=vh$1$$,mtu=1450" \
 		--netdev "vxlan,id=vx,vni=42,local=10.232.0.$3$others"
-	eval "PID_$1=$SWITCH_PID"
+	PID[$1]=$SWITCH_PID
 	cleanup_add "kill $SWITCH_PID 2>/dev/null"
 	SWITCH_PID=""
 	ip -n "$2" link set "vh$1$$" netns "$4"
@@ -140,7 +141,7 @@ ip netns exec "$ga" ping -c 2 -i 0.2 -W 2 10.78.0.9 >/dev/null ||
 	fail "guest A cannot reach M on host B"
 pass "a guest moving from the kernel VTEP's host to switch B's: A moves its MAC to B's VTEP ($moved0 -> $moved1 moves) and reaches it there"
 
-TMP=$BASE/b SWITCH_PID=$PID_b
+SWITCH_PID=${PID[b]}
 TMP=$BASE/b stop_switch || fail "switch B exit status $?"
-SWITCH_PID=$PID_a
+SWITCH_PID=${PID[a]}
 TMP=$BASE/a stop_switch || fail "switch A exit status $?"
