@@ -20,8 +20,11 @@
 #define VXLAN_OVERHEAD6	   70 /* Ethernet + IPv6 + UDP + VXLAN headers */
 #define VXLAN_REMOTES_MAX  64 /* configured, learned and static remotes */
 #define VXLAN_SRCPORTS_MAX 256 /* sockets of the srcport= range */
-#define VXLAN_MSGS	   128 /* datagrams per sendmmsg() batch */
+#define VXLAN_MSGS	   128 /* messages per sendmmsg() batch */
 #define VXLAN_IOV	   17 /* VXLAN header and up to 16 mbuf segments */
+#define VXLAN_IOVS	   2048 /* vectors of one batch's messages */
+#define VXLAN_GSO_SEGS	   64 /* datagrams in one UDP_SEGMENT train */
+#define VXLAN_GSO_BYTES	   65000 /* bytes in one UDP_SEGMENT train */
 
 /* X(ENUM, "name", "what it means"): datagrams dropped before they became
  * frames of the switch (decapsulation), so not in the port's rx_packets.
@@ -86,19 +89,47 @@ struct vxlan_remote {
 };
 
 /**
- * struct vxlan_txq - one tx queue's message batch
+ * union vxlan_cmsg - room for one UDP_SEGMENT control message
+ * @buf:	the bytes
+ * @align:	alignment
+ */
+union vxlan_cmsg {
+	char buf[CMSG_SPACE(sizeof(uint16_t))];
+	struct cmsghdr align;
+};
+
+/**
+ * struct vxlan_txq - one tx queue's message batch; a message is one
+ * datagram or a UDP_SEGMENT train of datagrams of one size
  * @n:		messages built
+ * @n_iov:	vectors used
  * @sock:	per message, the index of the source port socket
  * @remote:	per message, the remote index
+ * @segs:	per message, datagrams
+ * @seg_len:	per message, the size of each datagram but the last
+ * @len:	per message, bytes of all its datagrams
+ * @open:	per message, a train that may take another datagram
+ * @trains:	UDP_SEGMENT trains sent
+ * @train_segs:	datagrams in them
  * @msgs:	messages
- * @iov:	their vectors: the VXLAN header, then the frame's segments
+ * @cmsg:	their UDP_SEGMENT control messages
+ * @iov:	their vectors: per datagram, the VXLAN header and the
+ *		frame's segments
  */
 struct vxlan_txq {
 	unsigned int n;
+	unsigned int n_iov;
 	uint16_t sock[VXLAN_MSGS];
 	uint8_t remote[VXLAN_MSGS];
+	uint16_t segs[VXLAN_MSGS];
+	uint16_t seg_len[VXLAN_MSGS];
+	uint32_t len[VXLAN_MSGS];
+	bool open[VXLAN_MSGS];
+	uint64_t trains;
+	uint64_t train_segs;
 	struct mmsghdr msgs[VXLAN_MSGS];
-	struct iovec iov[VXLAN_MSGS][VXLAN_IOV];
+	union vxlan_cmsg cmsg[VXLAN_MSGS];
+	struct iovec iov[VXLAN_IOVS];
 };
 
 /**
@@ -136,6 +167,7 @@ struct vxlan_rxq {
  * @df:		outer packets may not be fragmented
  * @udpcsum:	outer UDP checksum on transmit
  * @learning:	learn remotes and MACs from received frames
+ * @gso:	send trains with UDP_SEGMENT (cleared if the kernel refuses)
  * @rx_fd:	receive socket, bound to @local
  * @tx_fd:	transmit sockets, one per source port
  * @lock:	serializes adding remotes (rx thread, control thread)
@@ -160,6 +192,7 @@ struct vxlan_port {
 	bool df;
 	bool udpcsum;
 	bool learning;
+	bool gso;
 	int rx_fd;
 	int tx_fd[VXLAN_SRCPORTS_MAX];
 	rte_spinlock_t lock;

@@ -24,7 +24,9 @@
  * it and checks it on receive), the kernel's TTL unless ttl=, TOS tos=.
  * df=on (default) sets DF and makes the kernel refuse, rather than
  * fragment, a datagram longer than the path MTU: it is counted as
- * too_big. mtu= is the inner MTU the port carries, by default the
+ * too_big. UDP_SEGMENT trains (vxlan_tx.c) need the outer checksum: the
+ * kernel refuses them on a socket without, so they are sent only with
+ * udpcsum=on (the IPv6 default). mtu= is the inner MTU the port carries, by default the
  * underlay's 1500 less 50 (IPv4) or 70 (IPv6) bytes of headers; the port
  * accepts no TSO, so the core segments super-frames to it.
  */
@@ -283,6 +285,8 @@ static int parse_options(struct vxlan_port *vp, const struct netdev *nd,
 	    netdev_get_bool(nd, "learning", &vp->learning, err, errlen))
 		return -EINVAL;
 	vp->dstport = (uint16_t)dstport;
+	/* The kernel refuses UDP_SEGMENT on a socket without checksums. */
+	vp->gso = vp->udpcsum;
 	return parse_srcport(vp, nd, err, errlen);
 }
 
@@ -515,6 +519,7 @@ static void vxlan_info(struct port *port, json_t *obj)
 	uint32_t n = __atomic_load_n(&vp->n_remotes, __ATOMIC_ACQUIRE);
 	json_t *remotes = json_array(), *drops = json_object();
 	char ip[INET6_ADDRSTRLEN], range[16];
+	uint64_t trains = 0, segs = 0;
 
 	addr_text(&vp->local, ip, sizeof(ip));
 	snprintf(range, sizeof(range), "%u-%u", vp->srcport_min,
@@ -529,6 +534,18 @@ static void vxlan_info(struct port *port, json_t *obj)
 	json_object_set_new(obj, "df", json_boolean(vp->df));
 	json_object_set_new(obj, "udpcsum", json_boolean(vp->udpcsum));
 	json_object_set_new(obj, "learning", json_boolean(vp->learning));
+	json_object_set_new(
+		obj, "udp_segment",
+		json_boolean(__atomic_load_n(&vp->gso, __ATOMIC_RELAXED)));
+	for (unsigned int q = 0; q < PORT_MAX_QUEUES; q++) {
+		trains += __atomic_load_n(&vp->txq[q].trains, __ATOMIC_RELAXED);
+		segs += __atomic_load_n(&vp->txq[q].train_segs,
+					__ATOMIC_RELAXED);
+	}
+	json_object_set_new(obj, "udp_segment_trains",
+			    json_integer((json_int_t)trains));
+	json_object_set_new(obj, "udp_segment_datagrams",
+			    json_integer((json_int_t)segs));
 	for (uint32_t i = 0; i < n; i++)
 		json_array_append_new(remotes,
 				      remote_json(vp, &vp->remotes[i]));

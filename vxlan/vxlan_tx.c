@@ -16,11 +16,18 @@
  *
  * The outer UDP source port is the inner flow's hash mapped onto the
  * srcport= range (vxlan_hash.c); each port of the range has its own
- * socket, so the datagrams of a run of frames with the same source port
- * go to the kernel in one sendmmsg(). The frames are freed once every
- * datagram that points into them was handed over.
+ * socket, so the messages of a run of frames with the same source port
+ * go to the kernel in one sendmmsg(). A TSO super-frame reaches the port
+ * as a run of equal frames (the core's software segmentation) with one
+ * flow, so one socket and one remote: such a run becomes one message, a
+ * train of datagrams the kernel cuts at a segment size (UDP_SEGMENT, up
+ * to 64 datagrams and 64 KB), which the underlay's NIC - or a veth, whole
+ * - carries as one GSO packet. The frames are freed once every message
+ * that points into them was handed over.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -49,7 +56,7 @@ static enum drop_reason tx_drop_reason(int err)
 }
 
 /**
- * tx_count() - account the datagrams @from..@to-1 of a batch as sent
+ * tx_count() - account messages @from..@to-1 of a batch as sent
  * @vp:		port
  * @q:		queue
  * @from:	first message
@@ -63,16 +70,35 @@ static void tx_count(struct vxlan_port *vp, uint16_t q, unsigned int from,
 
 	for (unsigned int i = from; i < to; i++) {
 		struct vxlan_remote_tx *t = &vp->remotes[tq->remote[i]].tx[q];
-		const struct msghdr *h = &tq->msgs[i].msg_hdr;
-		uint64_t len = 0;
+		uint64_t bytes = tq->len[i] - tq->segs[i] * VXLAN_HDR_LEN;
 
-		for (size_t k = 1; k < h->msg_iovlen; k++)
-			len += h->msg_iov[k].iov_len;
-		t->packets++;
-		t->bytes += len;
-		c->tx_packets++;
-		c->tx_bytes += len;
+		t->packets += tq->segs[i];
+		t->bytes += bytes;
+		if (tq->segs[i] > 1) {
+			tq->trains++;
+			tq->train_segs += tq->segs[i];
+		}
+		c->tx_packets += tq->segs[i];
+		c->tx_bytes += bytes;
 	}
+}
+
+/**
+ * tx_fail() - count message @i as dropped for @err; a train the kernel
+ * refuses for its segmentation turns UDP_SEGMENT off for the port
+ * @vp:		port
+ * @q:		queue
+ * @i:		message
+ * @err:	errno of sendmmsg()
+ */
+static void tx_fail(struct vxlan_port *vp, uint16_t q, unsigned int i, int err)
+{
+	struct vxlan_txq *tq = &vp->txq[q];
+
+	if (tq->segs[i] > 1 &&
+	    (err == EINVAL || err == EIO || err == ENOPROTOOPT))
+		__atomic_store_n(&vp->gso, false, __ATOMIC_RELAXED);
+	port_count_drop(&vp->port, tx_drop_reason(err), tq->segs[i]);
 }
 
 /**
@@ -98,12 +124,33 @@ static void tx_run(struct vxlan_port *vp, uint16_t q, unsigned int from,
 			continue;
 		}
 		if (errno == EAGAIN || errno == ENOBUFS) {
-			port_count_drop(&vp->port, DROP_TX_FULL, to - from);
+			for (; from < to; from++)
+				tx_fail(vp, q, from, errno);
 			return;
 		}
-		port_count_drop(&vp->port, tx_drop_reason(errno), 1);
-		from++;
+		tx_fail(vp, q, from++, errno);
 	}
+}
+
+/**
+ * tx_seal() - give a train of several datagrams its segment size
+ * @tq:		queue
+ * @i:		message
+ */
+static void tx_seal(struct vxlan_txq *tq, unsigned int i)
+{
+	struct msghdr *h = &tq->msgs[i].msg_hdr;
+	struct cmsghdr *cm;
+
+	if (tq->segs[i] < 2)
+		return;
+	h->msg_control = tq->cmsg[i].buf;
+	h->msg_controllen = sizeof(tq->cmsg[i].buf);
+	cm = CMSG_FIRSTHDR(h);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	memcpy(CMSG_DATA(cm), &tq->seg_len[i], sizeof(uint16_t));
 }
 
 /**
@@ -117,6 +164,8 @@ static void tx_flush(struct vxlan_port *vp, uint16_t q)
 	struct vxlan_txq *tq = &vp->txq[q];
 	unsigned int start = 0;
 
+	for (unsigned int i = 0; i < tq->n; i++)
+		tx_seal(tq, i);
 	for (unsigned int i = 1; i <= tq->n; i++) {
 		if (i == tq->n || tq->sock[i] != tq->sock[start]) {
 			tx_run(vp, q, start, i);
@@ -124,12 +173,38 @@ static void tx_flush(struct vxlan_port *vp, uint16_t q)
 		}
 	}
 	tq->n = 0;
+	tq->n_iov = 0;
 }
 
 /**
- * tx_add() - add a datagram carrying @m to remote @r
+ * tx_joins() - whether a datagram of @len bytes to remote @r through
+ * socket @sock may join the batch's last message as one more segment
  * @vp:		port
- * @q:		queue, with room for one more message
+ * @tq:		queue
+ * @r:		remote index
+ * @sock:	source port socket index
+ * @len:	datagram bytes
+ *
+ * Return: true when the last message is an open train of the same
+ *	   socket and remote, with room, whose segments are not shorter
+ */
+static bool tx_joins(const struct vxlan_port *vp, const struct vxlan_txq *tq,
+		     unsigned int r, uint16_t sock, uint32_t len)
+{
+	unsigned int i = tq->n - 1;
+
+	if (!tq->n || !__atomic_load_n(&vp->gso, __ATOMIC_RELAXED))
+		return false;
+	return tq->open[i] && tq->remote[i] == r && tq->sock[i] == sock &&
+	       len <= tq->seg_len[i] && tq->segs[i] < VXLAN_GSO_SEGS &&
+	       tq->len[i] + len <= VXLAN_GSO_BYTES;
+}
+
+/**
+ * tx_add() - add a datagram carrying @m to remote @r: one more segment of
+ * the last message's train when it may join, else a new message
+ * @vp:		port
+ * @q:		queue
  * @m:		frame; the message points into it
  * @r:		remote index
  * @sock:	source port socket index
@@ -138,24 +213,41 @@ static void tx_add(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
 		   unsigned int r, uint16_t sock)
 {
 	struct vxlan_txq *tq = &vp->txq[q];
-	unsigned int i = tq->n++;
-	struct iovec *iov = tq->iov[i];
-	size_t k = 0;
+	uint32_t len = VXLAN_HDR_LEN + m->pkt_len;
+	struct iovec *iov;
+	unsigned int i;
 
-	iov[k++] = (struct iovec){ vp->hdr, VXLAN_HDR_LEN };
+	if (tq->n == VXLAN_MSGS || VXLAN_IOVS - tq->n_iov < VXLAN_IOV)
+		tx_flush(vp, q);
+	iov = &tq->iov[tq->n_iov];
+	iov[0] = (struct iovec){ vp->hdr, VXLAN_HDR_LEN };
 	for (struct rte_mbuf *s = m; s; s = s->next)
-		iov[k++] = (struct iovec){ rte_pktmbuf_mtod(s, void *),
-					   s->data_len };
-	tq->msgs[i].msg_hdr = (struct msghdr){
-		.msg_name = &vp->remotes[r].addr,
-		.msg_namelen = vp->family == AF_INET
-				       ? sizeof(struct sockaddr_in)
-				       : sizeof(struct sockaddr_in6),
-		.msg_iov = iov,
-		.msg_iovlen = k,
-	};
-	tq->remote[i] = (uint8_t)r;
-	tq->sock[i] = sock;
+		*++iov = (struct iovec){ rte_pktmbuf_mtod(s, void *),
+					 s->data_len };
+	if (tx_joins(vp, tq, r, sock, len)) {
+		i = tq->n - 1;
+		tq->msgs[i].msg_hdr.msg_iovlen += m->nb_segs + 1u;
+		tq->open[i] = len == tq->seg_len[i];
+		tq->segs[i]++;
+		tq->len[i] += len;
+	} else {
+		i = tq->n++;
+		tq->msgs[i].msg_hdr = (struct msghdr){
+			.msg_name = &vp->remotes[r].addr,
+			.msg_namelen = vp->family == AF_INET
+					       ? sizeof(struct sockaddr_in)
+					       : sizeof(struct sockaddr_in6),
+			.msg_iov = &tq->iov[tq->n_iov],
+			.msg_iovlen = m->nb_segs + 1u,
+		};
+		tq->remote[i] = (uint8_t)r;
+		tq->sock[i] = sock;
+		tq->segs[i] = 1;
+		tq->seg_len[i] = (uint16_t)len;
+		tq->len[i] = len;
+		tq->open[i] = true;
+	}
+	tq->n_iov += m->nb_segs + 1u;
 }
 
 /**
@@ -182,16 +274,12 @@ static void tx_frame(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
 		return;
 	}
 	if (hop && hop <= n_remotes) {
-		if (vp->txq[q].n == VXLAN_MSGS)
-			tx_flush(vp, q);
 		tx_add(vp, q, m, hop - 1, sock);
 		return;
 	}
 	for (uint32_t r = 0; r < n_remotes; r++) {
 		if (!vp->remotes[r].flood)
 			continue;
-		if (vp->txq[q].n == VXLAN_MSGS)
-			tx_flush(vp, q);
 		tx_add(vp, q, m, r, sock);
 		copies++;
 	}

@@ -104,6 +104,10 @@ reach() {
 	transfer "$g" "$vm" 10.77.0.1
 	SEG=$(V stats vx | json_get 0.offload.segmented)
 	[ "$SEG" -gt 0 ] || fail "$1: no TSO super-frame of the tap was segmented for vx"
+	TRAINS=$(vx 'p["udp_segment_trains"], p["udp_segment_datagrams"]')
+	[ "$(vx 'p["udp_segment"] == p["udpcsum"] and (p["udp_segment_trains"] > 0) == p["udpcsum"]')" = True ] ||
+		fail "$1: UDP_SEGMENT trains (trains, datagrams) $TRAINS with udpcsum=$(vx 'p["udpcsum"]'); drops: $(V stats vx | json_get 0.drops | tr -d ' \n')"
+	[ "$(V stats vx | json_get 0.drops.tx_error)" = 0 ] || fail "$1: tx errors on vx"
 }
 
 # fdb_remote MAC - the remotes `fdb show` lists for MAC on vx
@@ -196,5 +200,5 @@ send "[fd00:231::3]" '\x08\x00\x00\x00\x00\x00\x2a\x00'"$eth"
 wait_until 5 sh -c "\"$BUILD/vioctl\" --ctl '$TMP/ctl.sock' --json port list | grep -q '\"unknown_remote\": *1'" ||
 	fail "a datagram from an unknown remote was not counted: $(vx 'p["decap_drops"]')"
 [ "$(vx 'len(p["remotes"])')" = 1 ] || fail "learning=off learned a remote: $(vx 'p["remotes"]')"
-pass "IPv6 underlay with learning=off: a static entry names the remote; ping and 8 MiB each way; an unknown sender is dropped and counted"
+pass "IPv6 underlay with learning=off: a static entry names the remote; ping and 8 MiB each way ($SEG TSO frames segmented, sent as (trains, datagrams) $TRAINS with UDP_SEGMENT); an unknown sender is dropped and counted"
 stop_switch || fail "switch exit status $?"

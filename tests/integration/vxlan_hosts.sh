@@ -65,14 +65,15 @@ ip -n "$m" link set mg up
 
 # --- hosts A and B: a switch each, a guest behind its tap -----------------
 # host NAME NS N GUEST_NS - start switch NAME in NS (underlay 10.232.0.N),
-# its guest in GUEST_NS as 10.78.0.N; the pid goes to PID[NAME]
+# its guest in GUEST_NS as 10.78.0.N; the pid goes to PID[NAME]. The
+# outer checksum on, so TSO frames leave in UDP_SEGMENT trains.
 host() {
 	local others
 	others=$(for r in 1 2 3; do [ "$r" = "$3" ] || printf ',remote=10.232.0.%s' "$r"; done)
 	mkdir -p "$BASE/$1"
 	TMP=$BASE/$1 SWITCH_WRAP="ip netns exec $2"
 	start_switch --netdev "tap,id=t,ifname=vh$1$$,mtu=1450" \
-		--netdev "vxlan,id=vx,vni=42,local=10.232.0.$3$others"
+		--netdev "vxlan,id=vx,vni=42,local=10.232.0.$3$others,udpcsum=on"
 	PID[$1]=$SWITCH_PID
 	cleanup_add "kill $SWITCH_PID 2>/dev/null"
 	SWITCH_PID=""
@@ -112,7 +113,9 @@ wait_until 10 sh -c "[ \$(stat -c %s '$BASE/got' 2>/dev/null || echo 0) = 838860
 GBMAC=$(ip netns exec "$gb" cat "/sys/class/net/vhb$$/address")
 [ "$(fdb_remote a "$GBMAC")" = 10.232.0.2 ] ||
 	fail "switch A does not show guest B behind 10.232.0.2: $(on a fdb show | tr -d ' \n')"
-pass "two switches: their guests ping and 8 MiB crosses intact; A learned B's guest behind B's VTEP"
+TRAINS=$(on a port list | python3 -c 'import json,sys; p=[p for p in json.load(sys.stdin) if p["id"] == "vx"][0]; print(p["udp_segment_trains"], p["udp_segment_datagrams"])')
+[ "${TRAINS%% *}" -gt 0 ] || fail "switch A sent no UDP_SEGMENT train"
+pass "two switches (udpcsum=on): their guests ping and 8 MiB crosses intact (A sent $TRAINS trains, datagrams with UDP_SEGMENT); A learned B's guest behind B's VTEP"
 
 # --- a guest behind the kernel VTEP, then on host B -----------------------
 ip netns exec "$ga" ping -c 2 -i 0.2 -W 2 10.78.0.9 >/dev/null ||
