@@ -133,22 +133,44 @@ struct vxlan_txq {
 };
 
 /**
+ * union vxlan_gro_cmsg - room for one UDP_GRO control message
+ * @buf:	the bytes
+ * @align:	alignment
+ */
+union vxlan_gro_cmsg {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/**
  * struct vxlan_rxq - receive buffers
- * @head:	spare mbuf per message
+ * @head:	spare mbuf per message (with UDP_GRO: a jumbo one, whole)
  * @tail:	spare jumbo mbuf per message, for frames longer than @head
- *		holds (only when the port's MTU needs them)
- * @hdr:	VXLAN header per message
+ *		holds (only without UDP_GRO, when the port's MTU needs them)
+ * @hdr:	VXLAN header per message (without UDP_GRO)
  * @from:	sender per message
+ * @cmsg:	UDP_GRO control message per message
  * @msgs:	messages
  * @iov:	their vectors
+ * @n_msgs:	with UDP_GRO: messages of the last recvmmsg()
+ * @msg:	the first of them not split into frames yet
+ * @off:	where its next datagram starts
+ * @gro_buffers: buffers that held several datagrams
+ * @gro_datagrams: datagrams in them
  */
 struct vxlan_rxq {
 	struct rte_mbuf *head[PORT_BURST];
 	struct rte_mbuf *tail[PORT_BURST];
 	uint8_t hdr[PORT_BURST][VXLAN_HDR_LEN];
 	union vxlan_addr from[PORT_BURST];
+	union vxlan_gro_cmsg cmsg[PORT_BURST];
 	struct mmsghdr msgs[PORT_BURST];
 	struct iovec iov[PORT_BURST][3];
+	unsigned int n_msgs;
+	unsigned int msg;
+	uint32_t off;
+	uint64_t gro_buffers;
+	uint64_t gro_datagrams;
 };
 
 /**
@@ -168,6 +190,7 @@ struct vxlan_rxq {
  * @udpcsum:	outer UDP checksum on transmit
  * @learning:	learn remotes and MACs from received frames
  * @gso:	send trains with UDP_SEGMENT (cleared if the kernel refuses)
+ * @gro:	the receive socket hands over UDP_GRO buffers
  * @rx_fd:	receive socket, bound to @local
  * @tx_fd:	transmit sockets, one per source port
  * @lock:	serializes adding remotes (rx thread, control thread)
@@ -193,6 +216,7 @@ struct vxlan_port {
 	bool udpcsum;
 	bool learning;
 	bool gso;
+	bool gro;
 	int rx_fd;
 	int tx_fd[VXLAN_SRCPORTS_MAX];
 	rte_spinlock_t lock;

@@ -429,6 +429,20 @@ static int tx_sock_setup(struct vxlan_port *vp, int fd, char *err,
 }
 
 /**
+ * gro_setup() - let the receive socket hand over UDP_GRO trains where the
+ * kernel can, and the jumbo buffers they need exist; else datagrams come
+ * one by one
+ * @vp:		port, its receive socket open
+ */
+static void gro_setup(struct vxlan_port *vp)
+{
+	int on = 1;
+
+	vp->gro = port_jumbo_pool_create() &&
+		  !setsockopt(vp->rx_fd, IPPROTO_UDP, UDP_GRO, &on, sizeof(on));
+}
+
+/**
  * open_sockets() - the receive socket and one send socket per source port
  * @vp:		port
  * @err:	message buffer
@@ -448,6 +462,7 @@ static int open_sockets(struct vxlan_port *vp, char *err, size_t errlen)
 	    sock_opt(fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, 1, "udpcsum=off", err,
 		     errlen))
 		return -errno;
+	gro_setup(vp);
 	for (uint16_t i = 0; i < vp->n_socks; i++) {
 		fd = sock_bind(vp, (uint16_t)(vp->srcport_min + i), err,
 			       errlen);
@@ -542,6 +557,13 @@ static void vxlan_info(struct port *port, json_t *obj)
 		segs += __atomic_load_n(&vp->txq[q].train_segs,
 					__ATOMIC_RELAXED);
 	}
+	json_object_set_new(obj, "udp_gro", json_boolean(vp->gro));
+	json_object_set_new(obj, "udp_gro_buffers",
+			    json_integer((json_int_t)__atomic_load_n(
+				    &vp->rxq.gro_buffers, __ATOMIC_RELAXED)));
+	json_object_set_new(obj, "udp_gro_datagrams",
+			    json_integer((json_int_t)__atomic_load_n(
+				    &vp->rxq.gro_datagrams, __ATOMIC_RELAXED)));
 	json_object_set_new(obj, "udp_segment_trains",
 			    json_integer((json_int_t)trains));
 	json_object_set_new(obj, "udp_segment_datagrams",

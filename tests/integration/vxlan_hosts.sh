@@ -115,7 +115,10 @@ GBMAC=$(ip netns exec "$gb" cat "/sys/class/net/vhb$$/address")
 	fail "switch A does not show guest B behind 10.232.0.2: $(on a fdb show | tr -d ' \n')"
 TRAINS=$(on a port list | python3 -c 'import json,sys; p=[p for p in json.load(sys.stdin) if p["id"] == "vx"][0]; print(p["udp_segment_trains"], p["udp_segment_datagrams"])')
 [ "${TRAINS%% *}" -gt 0 ] || fail "switch A sent no UDP_SEGMENT train"
-pass "two switches (udpcsum=on): their guests ping and 8 MiB crosses intact (A sent $TRAINS trains, datagrams with UDP_SEGMENT); A learned B's guest behind B's VTEP"
+GRO=$(on b port list | python3 -c 'import json,sys; p=[p for p in json.load(sys.stdin) if p["id"] == "vx"][0]; print(p["udp_gro"], p["udp_gro_buffers"], p["udp_gro_datagrams"])')
+[ "${GRO%% *}" = True ] && [ "$(echo "$GRO" | cut -d" " -f2)" -gt 0 ] ||
+	fail "switch B received no UDP_GRO buffer (udp_gro, buffers, datagrams: $GRO)"
+pass "two switches (udpcsum=on): their guests ping and 8 MiB crosses intact (A sent $TRAINS trains, datagrams with UDP_SEGMENT; B split ${GRO#* } UDP_GRO buffers, datagrams); A learned B's guest behind B's VTEP"
 
 # --- a guest behind the kernel VTEP, then on host B -----------------------
 ip netns exec "$ga" ping -c 2 -i 0.2 -W 2 10.78.0.9 >/dev/null ||
