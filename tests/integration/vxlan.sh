@@ -193,6 +193,8 @@ attach_vm "vxb$$"
 reach "IPv6, learning=off"
 [ "$(fdb_remote "$GMAC")" = fd00:231::2 ] ||
 	fail "the static entry lost its remote: $(V fdb show | tr -d ' \n')"
+"$BUILD/vioctl" --ctl "$TMP/ctl.sock" config show | grep -qi "^fdb $GMAC,vx,remote=fd00:231::2$" ||
+	fail "config show lacks the static entry's remote: $("$BUILD/vioctl" --ctl "$TMP/ctl.sock" config show | grep fdb)"
 [ "$(V port list | python3 -c 'import json,sys; print([p["learned"] for p in json.load(sys.stdin) if p["id"] == "vx"][0])')" = 0 ] ||
 	fail "learning=off learned MACs"
 DST="[fd00:231::1]"
