@@ -73,7 +73,7 @@ UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_storm test_slirp_inq \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control test_mbuf_pool test_nat_limits test_nat_bind \
-	      test_nat_dhcp test_config_lines test_pmd test_nat_reass
+	      test_nat_dhcp test_config_lines test_pmd test_nat_reass test_vxlan
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The libFuzzer targets (see "fuzzing" below).

@@ -14,7 +14,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
-#include <rte_hash_crc.h>
+#include <rte_jhash.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
@@ -155,9 +155,9 @@ uint32_t vxlan_flow_hash(const struct rte_mbuf *m)
 	}
 	if ((type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && key_ipv4(m, off, &k)) ||
 	    (type == RTE_BE16(RTE_ETHER_TYPE_IPV6) && key_ipv6(m, off, &k)))
-		return rte_hash_crc(&k, sizeof(k), 0);
+		return rte_jhash(&k, sizeof(k), 0);
 	memcpy(k.src, &eh->src_addr, RTE_ETHER_ADDR_LEN);
 	memcpy(k.dst, &eh->dst_addr, RTE_ETHER_ADDR_LEN);
 	k.proto = type;
-	return rte_hash_crc(&k, sizeof(k), 0);
+	return rte_jhash(&k, sizeof(k), 0);
 }
