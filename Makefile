@@ -17,7 +17,7 @@ PKGS     := libdpdk libpcap libbpf jansson libseccomp libcap-ng libsystemd \
 CFLAGS   := -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2 -g \
 	    -fstack-protector-strong -D_FORTIFY_SOURCE=2 -DALLOW_EXPERIMENTAL_API \
 	    -Wno-address-of-packed-member -Iswitch -Ictl -Icapture -Ivioctl -Ivhost -Itap \
-	    -Islirp -Ipcap -Iebpf -I/usr/include/slirp
+	    -Islirp -Ipcap -Ivxlan -Iebpf -I/usr/include/slirp
 DEPCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_SW = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lslirp -lpthread
 TESTLIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -46,7 +46,9 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c \
 	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
 	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c \
-	       slirp/nat_reass.c
+	       slirp/nat_reass.c \
+	       vxlan/vxlan_port.c vxlan/vxlan_rx.c vxlan/vxlan_tx.c \
+	       vxlan/vxlan_remote.c vxlan/vxlan_hash.c
 CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
 	       capture/capture_filter.c capture/capture_writer.c \
 	       capture/capture_output.c capture/capture_file.c \
@@ -74,7 +76,7 @@ UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_storm test_slirp_inq \
 	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
 	      test_control test_mbuf_pool test_nat_limits test_nat_bind \
-	      test_nat_dhcp test_config_lines test_pmd test_nat_reass
+	      test_nat_dhcp test_config_lines test_pmd test_nat_reass test_vxlan
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # The libFuzzer targets (see "fuzzing" below).
@@ -281,7 +283,7 @@ FUZZ_OBJ      := build/fuzz/obj
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API -g -O1 \
 		 -fno-omit-frame-pointer -Wall -Wextra \
 		 -Wno-address-of-packed-member -Iswitch -Ictl -Icapture \
-		 -Ivioctl -Ivhost -Itap -Islirp -Ipcap -Iebpf \
+		 -Ivioctl -Ivhost -Itap -Islirp -Ipcap -Ivxlan -Iebpf \
 		 -I/usr/include/slirp -Itests/fuzz -DVIOSWITCH_FUZZ_CLOCK
 FUZZ_CORE_OBJ := $(CORE_SRC:%.c=$(FUZZ_OBJ)/%.o)
 
@@ -332,7 +334,7 @@ clean:
 
 FORMAT_SRC = $(wildcard switch/*.c switch/*.h ctl/*.c ctl/*.h capture/*.c \
 	       capture/*.h vioctl/*.c vioctl/*.h pcap/*.c vhost/*.c vhost/*.h \
-	       tap/*.c slirp/*.c slirp/*.h \
+	       tap/*.c slirp/*.c slirp/*.h vxlan/*.c vxlan/*.h \
 	       tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fuzz/*.h)
 
 format:

@@ -84,7 +84,45 @@ static int next_field(const char **p, char *buf, size_t len)
 }
 
 /**
- * cfg_fdb_parse() - parse "MAC,PORT[,vlan=N]" (or "MAC[,vlan=N]")
+ * fdb_option() - parse one "vlan=N" or (with a port) "remote=IP" field
+ * @text:	the whole value, for messages
+ * @field:	the field
+ * @with_port:	a `--fdb` value (remote= allowed)
+ * @f:		result
+ * @err:	message buffer
+ * @errlen:	its size
+ *
+ * Return: 0, or -EINVAL with a message
+ */
+static int fdb_option(const char *text, const char *field, bool with_port,
+		      struct cfg_fdb *f, char *err, size_t errlen)
+{
+	char *end;
+	long v;
+
+	if (with_port && !strncmp(field, "remote=", 7) && field[7] &&
+	    !f->remote[0] && strlen(field + 7) < sizeof(f->remote)) {
+		snprintf(f->remote, sizeof(f->remote), "%s", field + 7);
+		return 0;
+	}
+	if (strncmp(field, "vlan=", 5)) {
+		snprintf(err, errlen, "'%s': expected %svlan=N after the %s",
+			 text, with_port ? "remote=IP or " : "",
+			 with_port ? "port" : "MAC");
+		return -EINVAL;
+	}
+	v = strtol(field + 5, &end, 10);
+	if (end == field + 5 || *end || v < 0 || v > 4094) {
+		snprintf(err, errlen, "'%s': vlan= expects 0 to 4094", text);
+		return -EINVAL;
+	}
+	f->vlan = (uint16_t)v;
+	return 0;
+}
+
+/**
+ * cfg_fdb_parse() - parse "MAC,PORT[,remote=IP][,vlan=N]" (or
+ * "MAC[,vlan=N]")
  * @text:	the value
  * @with_port:	a PORT field comes after the MAC (`--fdb`, not `--fdb-del`)
  * @f:		result
@@ -97,53 +135,49 @@ int cfg_fdb_parse(const char *text, bool with_port, struct cfg_fdb *f,
 		  char *err, size_t errlen)
 {
 	const char *p = text;
-	char mac[32], vlan[16];
-	char *end;
-	long v;
+	char mac[32], field[64];
+	unsigned int n = 0;
 
 	memset(f, 0, sizeof(*f));
 	if (next_field(&p, mac, sizeof(mac)) ||
 	    (with_port && next_field(&p, f->port, sizeof(f->port)))) {
 		snprintf(err, errlen, "'%s': expected MAC%s[,vlan=N]", text,
-			 with_port ? ",PORT" : "");
+			 with_port ? ",PORT[,remote=IP]" : "");
 		return -EINVAL;
 	}
 	if (parse_mac(mac, &f->mac, err, errlen))
 		return -EINVAL;
-	if (!*p)
-		return 0;
-	if (strncmp(p, "vlan=", 5) || next_field(&p, vlan, sizeof(vlan)) ||
-	    *p) {
-		snprintf(err, errlen, "'%s': expected vlan=N after the %s",
-			 text, with_port ? "port" : "MAC");
-		return -EINVAL;
+	while (*p) {
+		if (++n > (with_port ? 2u : 1u) ||
+		    next_field(&p, field, sizeof(field))) {
+			snprintf(err, errlen, "'%s': too many fields", text);
+			return -EINVAL;
+		}
+		if (fdb_option(text, field, with_port, f, err, errlen))
+			return -EINVAL;
 	}
-	v = strtol(vlan + 5, &end, 10);
-	if (end == vlan + 5 || *end || v < 0 || v > 4094) {
-		snprintf(err, errlen, "'%s': vlan= expects 0 to 4094", text);
-		return -EINVAL;
-	}
-	f->vlan = (uint16_t)v;
 	return 0;
 }
 
 /**
  * cfg_fdb_text() - the canonical text cfg_fdb_parse() reads back
  * @f:		entry
- * @with_port:	include the port (a `--fdb` value)
+ * @with_port:	include the port and remote (a `--fdb` value)
  * @buf:	output
  * @len:	its size
  */
 void cfg_fdb_text(const struct cfg_fdb *f, bool with_port, char *buf,
 		  size_t len)
 {
-	char mac[RTE_ETHER_ADDR_FMT_SIZE], vlan[16] = "";
+	char mac[RTE_ETHER_ADDR_FMT_SIZE], vlan[16] = "", remote[64] = "";
 
 	format_mac(&f->mac, mac);
 	if (f->vlan)
 		snprintf(vlan, sizeof(vlan), ",vlan=%u", f->vlan);
-	snprintf(buf, len, "%s%s%s%s", mac, with_port ? "," : "",
-		 with_port ? f->port : "", vlan);
+	if (with_port && f->remote[0])
+		snprintf(remote, sizeof(remote), ",remote=%s", f->remote);
+	snprintf(buf, len, "%s%s%s%s%s", mac, with_port ? "," : "",
+		 with_port ? f->port : "", remote, vlan);
 }
 
 /**

@@ -17,15 +17,17 @@
 #define CFG_MAX_ITEMS 65536 /* items in one configuration */
 
 /**
- * struct cfg_fdb - a `--fdb MAC,PORT[,vlan=N]` or `--fdb-del MAC[,vlan=N]`
- * value
+ * struct cfg_fdb - a `--fdb MAC,PORT[,remote=IP][,vlan=N]` or
+ * `--fdb-del MAC[,vlan=N]` value
  * @mac:	unicast MAC
  * @port:	port id ("" in a fdb-del value)
+ * @remote:	the remote VTEP behind a vxlan port, "" when not given
  * @vlan:	VLAN, 0 when not given
  */
 struct cfg_fdb {
 	struct rte_ether_addr mac;
 	char port[PORT_ID_MAX];
+	char remote[48];
 	uint16_t vlan;
 };
 

@@ -152,18 +152,54 @@ static json_t *cmd_port_del(json_t *req, char *err)
  */
 static void fdb_entry_json(const struct fdb_entry_info *e, void *arg)
 {
-	const struct port *p = vsw.table->by_index[e->port];
+	struct port *p = vsw.table->by_index[e->port];
 	const uint8_t *b = e->key.mac.addr_bytes;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	char hop[64];
+	json_t *o;
 
 	if (!p)
 		return;
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1],
 		 b[2], b[3], b[4], b[5]);
-	json_array_append_new(arg, json_pack("{s:s,s:i,s:s,s:i,s:b}", "mac",
-					     mac, "vlan", e->key.vlan, "port",
-					     p->id, "age", (int)e->age,
-					     "static", e->is_static));
+	o = json_pack("{s:s,s:i,s:s,s:i,s:b}", "mac", mac, "vlan", e->key.vlan,
+		      "port", p->id, "age", (int)e->age, "static",
+		      e->is_static);
+	if (o && e->hop && p->hops && p->ops->hop_name) {
+		p->ops->hop_name(p, e->hop, hop, sizeof(hop));
+		json_object_set_new(o, "remote", json_string(hop));
+	}
+	json_array_append_new(arg, o);
+}
+
+/**
+ * req_hop() - the next hop behind @p that the request's "remote" names
+ * @req:	request
+ * @p:		port
+ * @hop:	result, 0 without "remote"
+ * @err:	message buffer (ERR_MAX)
+ *
+ * Return: 0, or -1 with a message
+ */
+static int req_hop(json_t *req, struct port *p, uint32_t *hop, char *err)
+{
+	json_t *remote = json_object_get(req, "remote");
+
+	*hop = 0;
+	if (!remote)
+		return 0;
+	if (!json_is_string(remote)) {
+		snprintf(err, ERR_MAX, "remote: expected a string");
+		return -1;
+	}
+	if (!p->hops || !p->ops->hop_parse) {
+		snprintf(err, ERR_MAX, "port %s has no remotes", p->id);
+		return -1;
+	}
+	return p->ops->hop_parse(p, json_string_value(remote), hop, err,
+				 ERR_MAX)
+		       ? -1
+		       : 0;
 }
 
 /**
@@ -210,6 +246,7 @@ static json_t *cmd_fdb_add(json_t *req, char *err)
 	const char *id = req_string(req, "port", err);
 	struct fdb_key key;
 	struct port *p;
+	uint32_t hop;
 
 	if (!id || req_key(req, &key, err))
 		return NULL;
@@ -223,7 +260,9 @@ static json_t *cmd_fdb_add(json_t *req, char *err)
 			 key.vlan);
 		return NULL;
 	}
-	if (fdb_add_static(vsw.fdb, &key, p->index)) {
+	if (req_hop(req, p, &hop, err))
+		return NULL;
+	if (fdb_add_static(vsw.fdb, &key, p->index, hop)) {
 		snprintf(err, ERR_MAX, "FDB full");
 		return NULL;
 	}

@@ -126,7 +126,7 @@ static const char usage_tail[] =
 	"  --pmd-idle-us N     empty polling before a PMD sleeps (200)\n"
 	"  --tx-flush-us N     longest a partial output batch waits (0)\n"
 	"  --hostfwd NAT,RULE  add a hostfwd rule to NAT port NAT (repeatable)\n"
-	"  --fdb MAC,PORT[,vlan=N]\n"
+	"  --fdb MAC,PORT[,remote=IP][,vlan=N]\n"
 	"                      a static FDB entry (repeatable)\n"
 	"  --netdev-del ID, --hostfwd-del NAT,[tcp|udp]:[ADDR]:PORT,\n"
 	"  --fdb-del MAC[,vlan=N], --mirror-del MIRROR\n"

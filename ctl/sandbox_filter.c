@@ -22,8 +22,9 @@
  *   read-only opens, FIONREAD; no executable mappings, no new threads, no
  *   capability, BPF, tap or seccomp calls;
  * - a PMD thread (virtio rings and headers, frames): only the descriptors
- *   it was given (taps, eventfds, its epoll set); no sockets, no opens,
- *   no executable mappings, no new threads.
+ *   it was given (taps, eventfds, its epoll set, a VXLAN port's UDP
+ *   sockets: recvmmsg, sendmmsg); no new sockets, no opens, no
+ *   executable mappings, no new threads.
  *
  * Hot paths stay rules without argument checks (read, write, readv,
  * writev, epoll_wait, poll, sched_yield, futex): the kernel's seccomp
@@ -154,6 +155,7 @@ static const struct rule rules_sockets[] = {
 	ALLOW(sendto),	   ALLOW(recvfrom),    ALLOW(sendmsg),
 	ALLOW(recvmsg),	   ALLOW(getsockname), ALLOW(getpeername),
 	ALLOW(getsockopt), ALLOW(setsockopt),  ALLOW_EQ(ioctl, 1, FIONREAD),
+	ALLOW(recvmmsg),   ALLOW(sendmmsg),
 };
 
 /* The rest of the process: control, vhost, pcap, capture threads. */
@@ -266,6 +268,9 @@ static const struct rule rules_pmd[] = {
 	/* memory, never executable */
 	ALLOW_NONE(mmap, 2, PROT_EXEC),
 	ALLOW_NONE(mprotect, 2, PROT_EXEC),
+	/* VXLAN ports' UDP sockets (vxlan/vxlan_rx.c, vxlan_tx.c) */
+	ALLOW(recvmmsg),
+	ALLOW(sendmmsg),
 };
 
 /**

@@ -173,13 +173,15 @@ static int add_rules(struct cfg_model *m, struct port *p)
  */
 static void fdb_item(const struct fdb_entry_info *e, void *arg)
 {
-	const struct port *p = vsw.table->by_index[e->port];
-	char key[64], value[64 + PORT_ID_MAX];
+	struct port *p = vsw.table->by_index[e->port];
+	char key[64], value[128 + PORT_ID_MAX];
 	struct cfg_fdb f = { .mac = e->key.mac, .vlan = e->key.vlan };
 
 	if (!e->is_static || !p)
 		return;
 	snprintf(f.port, sizeof(f.port), "%s", p->id);
+	if (e->hop && p->hops && p->ops->hop_name)
+		p->ops->hop_name(p, e->hop, f.remote, sizeof(f.remote));
 	cfg_fdb_text(&f, false, key, sizeof(key));
 	cfg_fdb_text(&f, true, value, sizeof(value));
 	cfg_model_add(arg, "fdb", key, value, key, p->id);
@@ -492,7 +494,7 @@ static int lease_restore(const char *value, char *err, size_t errlen)
 
 /**
  * fdb_request() - the control request of a `fdb` or `fdb-del` value
- * @value:	MAC,PORT[,vlan=N] or MAC[,vlan=N]
+ * @value:	MAC,PORT[,remote=IP][,vlan=N] or MAC[,vlan=N]
  * @add:	`fdb` (else `fdb-del`)
  * @err:	message buffer
  * @errlen:	its size
@@ -513,6 +515,8 @@ static json_t *fdb_request(const char *value, bool add, char *err,
 			"mac", mac, "vlan", f.vlan);
 	if (add)
 		json_object_set_new(req, "port", json_string(f.port));
+	if (add && f.remote[0])
+		json_object_set_new(req, "remote", json_string(f.remote));
 	return req;
 }
 

@@ -7,7 +7,13 @@
  * writers (RW_CONCURRENCY_LF | MULTI_WRITER_ADD): PMD threads look up
  * destinations without locks and learn sources themselves. The hash gives
  * each key a position; our own entry array, indexed by position, holds the
- * port, flags and last-seen time.
+ * port, flags, last-seen time and next hop.
+ *
+ * A port may have several next hops behind it (a VXLAN port: its remote
+ * VTEPs, port.h @hops). An entry then also holds the hop its source was
+ * seen through, a number only that port's kind interprets; a source that
+ * comes back through another hop of the same port has moved as if it had
+ * changed ports. Ports without hops always learn hop 0.
  *
  * Learning policy (after VPP's l2_learn):
  * - a frame from a unicast source MAC refreshes its entry's last-seen time
@@ -46,13 +52,18 @@
  * @port:	port index, FDB_PORT_NONE (being set up) or FDB_PORT_DYING
  * @flags:	FDB_F_*
  * @seen:	fdb_clock() when a frame from this source was last seen
+ * @hop:	next hop behind @port (port.h @hops), 0 for none
+ *
+ * Aligned to 8 bytes: the hash reads @key (removal, rte_hash_del_key()) as
+ * one 64-bit word.
  */
 struct fdb_entry {
 	struct fdb_key key;
 	uint16_t port;
 	uint16_t flags;
 	uint32_t seen;
-};
+	uint32_t hop;
+} __rte_aligned(8);
 
 /**
  * struct fdb - the table
@@ -199,6 +210,20 @@ uint16_t fdb_entry_port(const struct fdb *fdb, int32_t pos)
 }
 
 /**
+ * fdb_entry_hop() - the next hop of the entry at a looked-up position
+ * @fdb:	FDB
+ * @pos:	position from fdb_lookup_bulk(), may be negative
+ *
+ * Return: hop behind the entry's port, 0 for none or a miss
+ */
+uint32_t fdb_entry_hop(const struct fdb *fdb, int32_t pos)
+{
+	if (pos < 0)
+		return 0;
+	return __atomic_load_n(&fdb->entries[pos].hop, __ATOMIC_RELAXED);
+}
+
+/**
  * fdb_lookup() - the port a key is on
  * @fdb:	FDB
  * @key:	MAC and VLAN
@@ -215,12 +240,13 @@ uint16_t fdb_lookup(const struct fdb *fdb, const struct fdb_key *key)
  * @fdb:	FDB
  * @key:	MAC and VLAN
  * @port:	port it was seen on
+ * @hop:	next hop behind @port it came through
  * @now:	fdb_clock()
  *
  * Return: FDB_EV_LEARNED, _LEARN_LIMIT, _FDB_FULL or FDB_EV__MAX (raced)
  */
 static fdb_result learn_new(struct fdb *fdb, const struct fdb_key *key,
-			    uint16_t port, uint32_t now)
+			    uint16_t port, uint32_t hop, uint32_t now)
 {
 	uint16_t none = FDB_PORT_NONE;
 	struct fdb_entry *e;
@@ -235,6 +261,7 @@ static fdb_result learn_new(struct fdb *fdb, const struct fdb_key *key,
 	e = &fdb->entries[pos];
 	e->key = *key;
 	e->seen = now;
+	__atomic_store_n(&e->hop, hop, __ATOMIC_RELAXED);
 	if (!__atomic_compare_exchange_n(&e->port, &none, port, false,
 					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		return FDB_EV__MAX;
@@ -249,21 +276,22 @@ static fdb_result learn_new(struct fdb *fdb, const struct fdb_key *key,
  * @key:	source MAC (unicast) and VLAN
  * @pos:	its position from fdb_lookup_bulk(), negative for a miss
  * @port:	ingress port index
+ * @hop:	next hop behind @port the frame came through (0: none)
  * @now:	fdb_clock()
  *
  * Return: the event to count, or FDB_EV__MAX when nothing changed
  */
 fdb_result fdb_learn(struct fdb *fdb, const struct fdb_key *key, int32_t pos,
-		     uint16_t port, uint32_t now)
+		     uint16_t port, uint32_t hop, uint32_t now)
 {
 	struct fdb_entry *e;
 	uint16_t old;
 
 	if (pos < 0)
-		return learn_new(fdb, key, port, now);
+		return learn_new(fdb, key, port, hop, now);
 	e = &fdb->entries[pos];
 	old = __atomic_load_n(&e->port, __ATOMIC_RELAXED);
-	if (old == port) {
+	if (old == port && __atomic_load_n(&e->hop, __ATOMIC_RELAXED) == hop) {
 		if (e->seen != now)
 			__atomic_store_n(&e->seen, now, __ATOMIC_RELAXED);
 		return FDB_EV__MAX;
@@ -271,6 +299,11 @@ fdb_result fdb_learn(struct fdb *fdb, const struct fdb_key *key, int32_t pos,
 	if (old >= PORT_TABLE_MAX ||
 	    (__atomic_load_n(&e->flags, __ATOMIC_ACQUIRE) & FDB_F_STATIC))
 		return FDB_EV__MAX;
+	__atomic_store_n(&e->hop, hop, __ATOMIC_RELAXED);
+	if (old == port) { /* same port, another hop behind it */
+		__atomic_store_n(&e->seen, now, __ATOMIC_RELAXED);
+		return FDB_EV_MOVED;
+	}
 	if (!__atomic_compare_exchange_n(&e->port, &old, port, false,
 					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		return FDB_EV__MAX;
@@ -281,14 +314,17 @@ fdb_result fdb_learn(struct fdb *fdb, const struct fdb_key *key, int32_t pos,
 }
 
 /**
- * fdb_add_static() - pin @key to @port; replaces a learned entry
+ * fdb_add_static() - pin @key to @port (and @hop behind it); replaces a
+ * learned entry
  * @fdb:	FDB
  * @key:	MAC and VLAN
  * @port:	port index
+ * @hop:	next hop behind @port (port.h @hops), 0 for none
  *
  * Return: 0, or -ENOSPC when the table is full
  */
-int fdb_add_static(struct fdb *fdb, const struct fdb_key *key, uint16_t port)
+int fdb_add_static(struct fdb *fdb, const struct fdb_key *key, uint16_t port,
+		   uint32_t hop)
 {
 	uint16_t old, old_flags;
 	struct fdb_entry *e;
@@ -299,6 +335,7 @@ int fdb_add_static(struct fdb *fdb, const struct fdb_key *key, uint16_t port)
 		return -ENOSPC;
 	e = &fdb->entries[pos];
 	e->key = *key;
+	__atomic_store_n(&e->hop, hop, __ATOMIC_RELAXED);
 	old_flags = __atomic_exchange_n(&e->flags, FDB_F_USED | FDB_F_STATIC,
 					__ATOMIC_ACQ_REL);
 	old = __atomic_exchange_n(&e->port, port, __ATOMIC_ACQ_REL);
@@ -362,6 +399,7 @@ static unsigned int fdb_remove_if(struct fdb *fdb, fdb_pred pred, uint32_t now,
 		struct fdb_entry *e = &fdb->entries[gone[k]];
 
 		e->flags = 0;
+		e->hop = 0;
 		__atomic_store_n(&e->port, FDB_PORT_NONE, __ATOMIC_RELEASE);
 		rte_hash_free_key_with_position(fdb->hash, gone[k]);
 	}
@@ -471,6 +509,7 @@ void fdb_walk(const struct fdb *fdb, uint32_t now,
 		if (info.port >= PORT_TABLE_MAX || !(e->flags & FDB_F_USED))
 			continue;
 		info.key = e->key;
+		info.hop = __atomic_load_n(&e->hop, __ATOMIC_RELAXED);
 		info.is_static = e->flags & FDB_F_STATIC;
 		info.age = info.is_static || (int32_t)(now - e->seen) < 0
 				   ? 0

@@ -31,12 +31,14 @@ typedef enum fdb_event fdb_result;
  * struct fdb_entry_info - one entry, as fdb_walk() reports it
  * @key:	MAC and VLAN
  * @port:	port index
+ * @hop:	next hop behind the port (port.h @hops), 0 for none
  * @is_static:	added by the user, never aged or moved
  * @age:	seconds since a frame from it was last seen
  */
 struct fdb_entry_info {
 	struct fdb_key key;
 	uint16_t port;
+	uint32_t hop;
 	bool is_static;
 	uint32_t age;
 };
@@ -57,10 +59,12 @@ uint32_t fdb_port_learned(const struct fdb *fdb, uint16_t port);
 void fdb_lookup_bulk(const struct fdb *fdb, const struct fdb_key **keys,
 		     unsigned int n, int32_t *pos);
 uint16_t fdb_entry_port(const struct fdb *fdb, int32_t pos);
+uint32_t fdb_entry_hop(const struct fdb *fdb, int32_t pos);
 fdb_result fdb_learn(struct fdb *fdb, const struct fdb_key *key, int32_t pos,
-		     uint16_t port, uint32_t now);
+		     uint16_t port, uint32_t hop, uint32_t now);
 uint16_t fdb_lookup(const struct fdb *fdb, const struct fdb_key *key);
-int fdb_add_static(struct fdb *fdb, const struct fdb_key *key, uint16_t port);
+int fdb_add_static(struct fdb *fdb, const struct fdb_key *key, uint16_t port,
+		   uint32_t hop);
 int fdb_del(struct fdb *fdb, const struct fdb_key *key);
 unsigned int fdb_age(struct fdb *fdb, uint32_t now, uint32_t max_age);
 unsigned int fdb_flush(struct fdb *fdb, uint16_t port, bool with_static);

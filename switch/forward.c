@@ -16,6 +16,10 @@
  * sends, in the mbuf's port field: the frame goes there or nowhere. Every
  * kept frame then carries its ingress port index in that field, for the
  * output port (the NAT shares its input fairly and keys its guests on it).
+ * A port with next hops (port.h) names the hop of each frame it receives;
+ * the hop is learned with the source, and every frame leaves with the hop
+ * of its destination's entry when it goes to a learned destination on a
+ * port with hops, 0 otherwise.
  * A flooded frame is not copied: its refcount is raised once per extra
  * output port, and whoever must write into it copies first (egress).
  * Batches are sent by egress.c when full and at the end of the round.
@@ -122,11 +126,14 @@ static void steer(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf *m,
  * @dst:	destination keys, filled
  * @to:		the output port a steering @in named, or
  *		RTE_MBUF_PORT_INVALID, filled
+ * @hop:	the next hop behind @in each frame came through, filled;
+ *		the frames' own hop fields are cleared
  *
  * Return: frames kept
  */
 static uint16_t classify(struct port *in, struct rte_mbuf **pkts, uint16_t n,
-			 struct fdb_key *src, struct fdb_key *dst, uint16_t *to)
+			 struct fdb_key *src, struct fdb_key *dst, uint16_t *to,
+			 uint32_t *hop)
 {
 	uint16_t kept = 0;
 
@@ -151,6 +158,11 @@ static uint16_t classify(struct port *in, struct rte_mbuf **pkts, uint16_t n,
 		}
 		to[kept] = in->steers ? m->port : RTE_MBUF_PORT_INVALID;
 		m->port = in->index; /* where it entered, for the NAT */
+		hop[kept] = 0;
+		if (port_hop_offset >= 0) {
+			hop[kept] = in->hops ? port_hop(m) : 0;
+			port_hop_set(m, 0);
+		}
 		src[kept].mac = eh->src_addr;
 		src[kept].vlan = vid;
 		dst[kept].mac = eh->dst_addr;
@@ -265,23 +277,24 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 {
 	struct fdb_key src[PORT_BURST], dst[PORT_BURST];
 	uint16_t to[PORT_BURST];
+	uint32_t hop[PORT_BURST];
 	struct port_counters *c = port_counters(in);
 	struct rte_mbuf *over[PORT_BURST];
 	struct port *out = NULL;
 	struct burst_keys bk;
 	uint16_t n_over = 0;
 
-	n = classify(in, pkts, n, src, dst, to);
+	n = classify(in, pkts, n, src, dst, to, hop);
 	if (!n)
 		return;
 	collect_keys(ctx->fdb, src, dst, n, &bk);
 	for (uint16_t i = 0; i < n; i++) {
 		fdb_result ev;
 
-		if (i && bk.src[i] == bk.src[i - 1])
+		if (i && bk.src[i] == bk.src[i - 1] && hop[i] == hop[i - 1])
 			continue;
 		ev = fdb_learn(ctx->fdb, &src[i], bk.pos[bk.src[i]], in->index,
-			       ctx->now);
+			       hop[i], ctx->now);
 		if (ev != FDB_EV__MAX)
 			c->fdb_events[ev]++;
 	}
@@ -301,6 +314,10 @@ void forward_burst(struct fwd_ctx *ctx, struct port *in, struct rte_mbuf **pkts,
 		} else if (out == in) {
 			port_drop(in, DROP_FILTERED, &m, 1);
 		} else {
+			if (out->hops)
+				port_hop_set(m,
+					     fdb_entry_hop(ctx->fdb,
+							   bk.pos[bk.dst[i]]));
 			c->forwarded++;
 			egress_enqueue(ctx, out, m);
 		}

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_errno.h>
 #include <rte_ether.h>
+#include <rte_mbuf_dyn.h>
 
 #include "mbuf_pool.h"
 
@@ -111,6 +113,34 @@ void port_kinds_usage(FILE *out, unsigned int indent, unsigned int width)
 		}
 		fputc('\n', out);
 	}
+}
+
+/* Offset of the next-hop field in every mbuf, -1 until a port has hops. */
+int port_hop_offset = -1;
+
+/**
+ * port_hops_enable() - register the mbuf field that carries next hops
+ * (port.h "Next hops"); a kind whose ports set @hops calls it when it
+ * opens one (control thread)
+ *
+ * Return: 0, or -errno
+ */
+int port_hops_enable(void)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "vioswitch_next_hop",
+		.size = sizeof(uint32_t),
+		.align = __alignof__(uint32_t),
+	};
+	int off;
+
+	if (port_hop_offset >= 0)
+		return 0;
+	off = rte_mbuf_dynfield_register(&desc);
+	if (off < 0)
+		return -rte_errno;
+	__atomic_store_n(&port_hop_offset, off, __ATOMIC_RELEASE);
+	return 0;
 }
 
 /**

@@ -24,6 +24,13 @@
  * @tx_shared, in which case the core takes @txq_lock around tx_burst.
  * open/start/stop/close/info run on the control thread.
  *
+ * Next hops: a port may reach several places (a VXLAN port: its remote
+ * VTEPs). Such a port sets @hops and names, per received frame, the hop
+ * it came through (port_hop_set(), a number only the port interprets,
+ * 0 for none); the FDB learns it with the frame's source. A frame the
+ * core sends to a learned destination on that port carries the learned
+ * hop (port_hop()), every other frame (flood, unknown unicast) carries 0.
+ *
  * Idle wake-up: rx_fd(q) is a pollable fd that becomes readable when queue q
  * has packets, once rx_arm(q) was called. A PMD thread arms its queues, polls
  * once more, then sleeps in epoll; rx_disarm(q) after it wakes up.
@@ -37,6 +44,7 @@
 
 #include <jansson.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_spinlock.h>
 
 #include "counters.h"
@@ -74,6 +82,9 @@ struct port;
  * @info:	add kind-specific fields to @obj for `vioctl port list`
  * @hint:	print how to attach to the port (e.g. a QEMU command line)
  * @tick:	once a second on the control thread, for housekeeping
+ * @hop_parse:	for a port with @hops: the hop a user's text names (a
+ *		static FDB entry). Return: 0, or -errno with a message in @err
+ * @hop_name:	for a port with @hops: write @hop's text into @buf
  */
 struct port_ops {
 	uint16_t (*rx_burst)(struct port *port, uint16_t q,
@@ -89,6 +100,10 @@ struct port_ops {
 	void (*info)(struct port *port, json_t *obj);
 	void (*hint)(struct port *port, FILE *out);
 	void (*tick)(struct port *port);
+	int (*hop_parse)(struct port *port, const char *text, uint32_t *hop,
+			 char *err, size_t errlen);
+	void (*hop_name)(struct port *port, uint32_t hop, char *buf,
+			 size_t len);
 };
 
 /**
@@ -137,6 +152,8 @@ struct port_kind {
  *		mbuf's port field, the one port it may leave by (the NAT
  *		sends a guest's frames to the port the guest is bound to);
  *		RTE_MBUF_PORT_INVALID there means switched as usual
+ * @hops:	set by the port kind: frames name a next hop behind the port
+ *		(see "Next hops" above; port_hops_enable() first)
  * @cnt:	counters, one block per writer slot
  */
 struct port {
@@ -161,6 +178,7 @@ struct port {
 	struct cap_hooks *cap;
 	bool mirror_out;
 	bool steers;
+	bool hops;
 	struct port_counters cnt[COUNTER_SLOTS];
 };
 
@@ -221,6 +239,30 @@ static inline void port_count_tx(struct port *port, struct rte_mbuf **pkts,
 	c->tx_bytes += bytes;
 }
 
+extern int port_hop_offset;
+
+/**
+ * port_hop() - the next hop a frame names (port.h "Next hops")
+ * @m:		frame
+ *
+ * Return: hop, 0 for none
+ */
+static inline uint32_t port_hop(const struct rte_mbuf *m)
+{
+	return *RTE_MBUF_DYNFIELD(m, port_hop_offset, const uint32_t *);
+}
+
+/**
+ * port_hop_set() - name the next hop of a frame
+ * @m:		frame, not shared
+ * @hop:	hop, 0 for none
+ */
+static inline void port_hop_set(struct rte_mbuf *m, uint32_t hop)
+{
+	*RTE_MBUF_DYNFIELD(m, port_hop_offset, uint32_t *) = hop;
+}
+
+int port_hops_enable(void);
 struct port *port_alloc(const struct port_kind *kind,
 			const struct port_ops *ops, const struct netdev *nd,
 			size_t size);

@@ -173,10 +173,11 @@ static void build_vlan(const struct vioctl_cmd *cmd, json_t *req, char **args,
 }
 
 /**
- * build_fdb_add() - add MAC, port and optional VLAN to a fdb-add request
+ * build_fdb_add() - add MAC, port, optional remote VTEP and optional VLAN
+ * to a fdb-add request
  * @cmd:	command
  * @req:	request
- * @args:	MAC PORT [vlan N]
+ * @args:	MAC PORT [remote IP] [vlan N]
  * @n:		number of @args
  */
 static void build_fdb_add(const struct vioctl_cmd *cmd, json_t *req,
@@ -184,7 +185,14 @@ static void build_fdb_add(const struct vioctl_cmd *cmd, json_t *req,
 {
 	json_object_set_new(req, "mac", json_string(args[0]));
 	json_object_set_new(req, "port", json_string(args[1]));
-	build_vlan(cmd, req, args + 2, n - 2);
+	args += 2;
+	n -= 2;
+	if (n >= 2 && !strcmp(args[0], "remote")) {
+		json_object_set_new(req, "remote", json_string(args[1]));
+		args += 2;
+		n -= 2;
+	}
+	build_vlan(cmd, req, args, n);
 }
 
 /**
@@ -229,8 +237,8 @@ static const struct vioctl_cmd vioctl_cmds[] = {
 	  NULL },
 	{ "fdb", "flush", "fdb-flush", 0, 1, build_fdb_flush,
 	  vioctl_print_flushed, "fdb flush [PORT]", NULL },
-	{ "fdb", "add", "fdb-add", 2, 4, build_fdb_add, vioctl_print_ok,
-	  "fdb add MAC PORT [vlan N]", NULL },
+	{ "fdb", "add", "fdb-add", 2, 6, build_fdb_add, vioctl_print_ok,
+	  "fdb add MAC PORT [remote IP] [vlan N]", NULL },
 	{ "fdb", "del", "fdb-del", 1, 3, build_fdb_del, vioctl_print_ok,
 	  "fdb del MAC [vlan N]", NULL },
 	{ "hostfwd", "list", "hostfwd-list", 0, 1, build_port_id,

@@ -289,10 +289,12 @@ int vioctl_print_port_removed(struct vioctl_reply *r)
  * @vlan:	VLAN ID
  * @age:	seconds since the MAC was last seen
  * @is_static:	entry added by hand, never aged
+ * @remote:	the remote VTEP behind the port (a vxlan port), or NULL
  */
 struct fdb_row {
 	const char *mac;
 	const char *port;
+	const char *remote;
 	json_int_t vlan;
 	json_int_t age;
 	int is_static;
@@ -310,9 +312,11 @@ static int fdb_unpack(json_t *item, void *out, json_error_t *jerr)
 {
 	struct fdb_row *e = out;
 
-	return json_unpack_ex(item, jerr, 0, "{s:s, s:I, s:s, s:I, s:b}", "mac",
-			      &e->mac, "vlan", &e->vlan, "port", &e->port,
-			      "age", &e->age, "static", &e->is_static);
+	e->remote = NULL;
+	return json_unpack_ex(item, jerr, 0, "{s:s, s:I, s:s, s:I, s:b, s?s}",
+			      "mac", &e->mac, "vlan", &e->vlan, "port",
+			      &e->port, "age", &e->age, "static", &e->is_static,
+			      "remote", &e->remote);
 }
 
 /**
@@ -344,7 +348,8 @@ static int fdb_cmp(const void *a, const void *b)
 static int fdb_table_row(struct vioctl_table *t, const struct fdb_row *e)
 {
 	char vlan[24], age[24];
-	const char *cells[4] = { e->mac, vlan, e->port, age };
+	const char *cells[5] = { e->mac, vlan, e->port, age,
+				 e->remote ? e->remote : "-" };
 
 	snprintf(vlan, sizeof(vlan), "%" JSON_INTEGER_FORMAT, e->vlan);
 	if (e->is_static)
@@ -363,12 +368,13 @@ static int fdb_table_row(struct vioctl_table *t, const struct fdb_row *e)
  */
 static int fdb_rows_print(struct fdb_row *rows, size_t n)
 {
-	static const char *const head[] = { "MAC", "VLAN", "PORT", "AGE" };
+	static const char *const head[] = { "MAC", "VLAN", "PORT", "AGE",
+					    "REMOTE" };
 	struct vioctl_table t;
 	int rc;
 
 	qsort(rows, n, sizeof(*rows), fdb_cmp);
-	rc = vioctl_table_init(&t, 4, head);
+	rc = vioctl_table_init(&t, 5, head);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = fdb_table_row(&t, &rows[i]);
 	if (!rc) {

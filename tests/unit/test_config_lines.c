@@ -60,6 +60,44 @@ static void test_fdb_values(void **state)
 }
 
 /**
+ * test_fdb_remote_values() - MAC,PORT,remote=IP[,vlan=N]: the remote VTEP
+ * of a vxlan port, printed back in one canonical order, kept out of the
+ * key; refused twice and in a fdb-del value
+ * @state:	unused
+ */
+static void test_fdb_remote_values(void **state)
+{
+	char buf[128], err[256];
+	struct cfg_fdb f;
+
+	(void)state;
+	assert_int_equal(
+		cfg_fdb_parse("02:00:00:00:00:0a,vx,vlan=7,remote=fd00::2",
+			      true, &f, err, sizeof(err)),
+		0);
+	assert_string_equal(f.remote, "fd00::2");
+	cfg_fdb_text(&f, true, buf, sizeof(buf));
+	assert_string_equal(buf, "02:00:00:00:00:0a,vx,remote=fd00::2,vlan=7");
+	cfg_fdb_text(&f, false, buf, sizeof(buf));
+	assert_string_equal(buf, "02:00:00:00:00:0a,vlan=7");
+	assert_int_equal(cfg_fdb_parse("02:00:00:00:00:0a,vx,remote=10.0.0.2",
+				       true, &f, err, sizeof(err)),
+			 0);
+	assert_int_equal(f.vlan, 0);
+	assert_int_not_equal(
+		cfg_fdb_parse(
+			"02:00:00:00:00:0a,vx,remote=10.0.0.2,remote=10.0.0.3",
+			true, &f, err, sizeof(err)),
+		0);
+	assert_int_not_equal(cfg_fdb_parse("02:00:00:00:00:0a,remote=10.0.0.2",
+					   false, &f, err, sizeof(err)),
+			     0);
+	assert_int_not_equal(cfg_fdb_parse("02:00:00:00:00:0a,vx,remote=", true,
+					   &f, err, sizeof(err)),
+			     0);
+}
+
+/**
  * test_lease_values() - NAT,MAC,PORT,IP,EXPIRES round trip and refusals
  * @state:	unused
  */
@@ -326,6 +364,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fdb_values),
+		cmocka_unit_test(test_fdb_remote_values),
 		cmocka_unit_test(test_lease_values),
 		cmocka_unit_test(test_pair_and_strip),
 		cmocka_unit_test(test_show_folds_rules),

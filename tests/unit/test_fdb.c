@@ -73,7 +73,7 @@ static fdb_result learn(struct fdb *fdb, struct fdb_key k, uint16_t port,
 	int32_t pos;
 
 	fdb_lookup_bulk(fdb, keys, 1, &pos);
-	return fdb_learn(fdb, &k, pos, port, now);
+	return fdb_learn(fdb, &k, pos, port, 0, now);
 }
 
 /**
@@ -227,7 +227,7 @@ static void test_static_entry_not_moved_by_learning(void **state)
 	struct fdb_key a = key(1, 0);
 
 	(void)state;
-	assert_int_equal(fdb_add_static(fdb, &a, 1), 0);
+	assert_int_equal(fdb_add_static(fdb, &a, 1, 0), 0);
 	assert_int_equal(learn(fdb, a, 2, 100), FDB_EV__MAX);
 	assert_int_equal(fdb_lookup(fdb, &a), 1);
 	assert_int_equal(fdb_port_learned(fdb, 1), 0);
@@ -245,7 +245,7 @@ static void test_static_entry_not_aged(void **state)
 	struct fdb_key a = key(1, 0);
 
 	(void)state;
-	assert_int_equal(fdb_add_static(fdb, &a, 1), 0);
+	assert_int_equal(fdb_add_static(fdb, &a, 1, 0), 0);
 	assert_int_equal(fdb_age(fdb, 1000000, 1), 0);
 	assert_int_equal(fdb_lookup(fdb, &a), 1);
 	assert_int_equal(sync_calls, 0);
@@ -264,7 +264,7 @@ static void test_static_replaces_learned_entry(void **state)
 
 	(void)state;
 	learn(fdb, a, 1, 100);
-	assert_int_equal(fdb_add_static(fdb, &a, 2), 0);
+	assert_int_equal(fdb_add_static(fdb, &a, 2, 0), 0);
 	assert_int_equal(fdb_lookup(fdb, &a), 2);
 	assert_int_equal(fdb_port_learned(fdb, 1), 0);
 	assert_int_equal(fdb_port_learned(fdb, 2), 0);
@@ -285,10 +285,10 @@ static void test_static_readd_keeps_learned_counts(void **state)
 
 	(void)state;
 	learn(fdb, key(2, 0), 1, 100);
-	assert_int_equal(fdb_add_static(fdb, &a, 1), 0);
-	assert_int_equal(fdb_add_static(fdb, &a, 1), 0);
+	assert_int_equal(fdb_add_static(fdb, &a, 1, 0), 0);
+	assert_int_equal(fdb_add_static(fdb, &a, 1, 0), 0);
 	assert_int_equal(fdb_port_learned(fdb, 1), 1);
-	assert_int_equal(fdb_add_static(fdb, &a, 3), 0);
+	assert_int_equal(fdb_add_static(fdb, &a, 3, 0), 0);
 	assert_int_equal(fdb_port_learned(fdb, 1), 1);
 	assert_int_equal(fdb_port_learned(fdb, 3), 0);
 	assert_int_equal(fdb_lookup(fdb, &a), 3);
@@ -387,8 +387,8 @@ static void fill_two_ports(struct fdb *fdb)
 	for (uint32_t n = 1; n <= 5; n++)
 		assert_int_equal(learn(fdb, key(n, 0), n <= 3 ? 1 : 2, 100),
 				 FDB_EV_LEARNED);
-	assert_int_equal(fdb_add_static(fdb, &s6, 1), 0);
-	assert_int_equal(fdb_add_static(fdb, &s7, 2), 0);
+	assert_int_equal(fdb_add_static(fdb, &s6, 1, 0), 0);
+	assert_int_equal(fdb_add_static(fdb, &s7, 2, 0), 0);
 	assert_int_equal(fdb_count(fdb), 7);
 }
 
@@ -584,7 +584,7 @@ static void test_walk_reports_entries_with_ages(void **state)
 	(void)state;
 	learn(fdb, key(1, 0), 1, 100);
 	learn(fdb, key(2, 0), 2, 130);
-	assert_int_equal(fdb_add_static(fdb, &c, 4), 0);
+	assert_int_equal(fdb_add_static(fdb, &c, 4, 0), 0);
 	fdb_walk(fdb, 150, walk_collect, &w);
 	assert_int_equal(w.n, 3);
 	e = walk_find(&w, 1, 0);
@@ -633,7 +633,7 @@ static void test_del_removes_learned_and_static(void **state)
 
 	(void)state;
 	learn(fdb, a, 1, 100);
-	assert_int_equal(fdb_add_static(fdb, &s, 1), 0);
+	assert_int_equal(fdb_add_static(fdb, &s, 1, 0), 0);
 	assert_int_equal(fdb_del(fdb, &a), 0);
 	assert_int_equal(fdb_port_learned(fdb, 1), 0);
 	assert_int_equal(fdb_del(fdb, &s), 0);
@@ -676,6 +676,87 @@ static void test_destroy_accepts_null(void **state)
  *
  * Return: 0 when all passed, else the number of failures
  */
+/**
+ * learn_hop() - learn() through next hop @hop behind @port
+ * @fdb:	FDB
+ * @k:		source key
+ * @port:	ingress port index
+ * @hop:	next hop behind @port
+ * @now:	FDB time
+ *
+ * Return: what fdb_learn() returned
+ */
+static fdb_result learn_hop(struct fdb *fdb, struct fdb_key k, uint16_t port,
+			    uint32_t hop, uint32_t now)
+{
+	const struct fdb_key *keys[1] = { &k };
+	int32_t pos;
+
+	fdb_lookup_bulk(fdb, keys, 1, &pos);
+	return fdb_learn(fdb, &k, pos, port, hop, now);
+}
+
+/**
+ * hop_of() - the next hop the FDB holds for @k
+ * @fdb:	FDB
+ * @k:		key
+ *
+ * Return: hop, 0 for none or a miss
+ */
+static uint32_t hop_of(struct fdb *fdb, struct fdb_key k)
+{
+	const struct fdb_key *keys[1] = { &k };
+	int32_t pos;
+
+	fdb_lookup_bulk(fdb, keys, 1, &pos);
+	return fdb_entry_hop(fdb, pos);
+}
+
+/**
+ * test_hop_learned_and_moved() - a source seen through another hop of the
+ * same port moves there; the same hop again counts nothing
+ */
+static void test_hop_learned_and_moved(void **state)
+{
+	struct fdb *fdb = new_fdb(64);
+	struct fdb_key a = key(1, 0);
+	struct walk w = { 0 };
+
+	(void)state;
+	assert_int_equal(learn_hop(fdb, a, 2, 1, 10), FDB_EV_LEARNED);
+	assert_int_equal(hop_of(fdb, a), 1);
+	assert_int_equal(learn_hop(fdb, a, 2, 1, 11), FDB_EV__MAX);
+	assert_int_equal(learn_hop(fdb, a, 2, 3, 12), FDB_EV_MOVED);
+	assert_int_equal(fdb_lookup(fdb, &a), 2);
+	assert_int_equal(hop_of(fdb, a), 3);
+	assert_int_equal(fdb_port_learned(fdb, 2), 1);
+	assert_int_equal(learn_hop(fdb, a, 4, 0, 13), FDB_EV_MOVED);
+	assert_int_equal(hop_of(fdb, a), 0);
+	fdb_walk(fdb, 13, walk_collect, &w);
+	assert_int_equal(walk_find(&w, 1, 0)->hop, 0);
+	fdb_destroy(fdb);
+}
+
+/**
+ * test_static_hop_kept() - a static entry's hop is reported and never
+ * moved by learning through another hop
+ */
+static void test_static_hop_kept(void **state)
+{
+	struct fdb *fdb = new_fdb(64);
+	struct fdb_key a = key(2, 0);
+	struct walk w = { 0 };
+
+	(void)state;
+	assert_int_equal(fdb_add_static(fdb, &a, 1, 5), 0);
+	assert_int_equal(learn_hop(fdb, a, 1, 6, 10), FDB_EV__MAX);
+	assert_int_equal(hop_of(fdb, a), 5);
+	fdb_walk(fdb, 10, walk_collect, &w);
+	assert_int_equal(walk_find(&w, 2, 0)->hop, 5);
+	assert_true(walk_find(&w, 2, 0)->is_static);
+	fdb_destroy(fdb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,6 +787,8 @@ int main(void)
 		FIXTURE_TEST(test_del_removes_learned_and_static),
 		FIXTURE_TEST(test_del_missing_returns_enoent),
 		FIXTURE_TEST(test_destroy_accepts_null),
+		FIXTURE_TEST(test_hop_learned_and_moved),
+		FIXTURE_TEST(test_static_hop_kept),
 	};
 
 	return cmocka_run_group_tests_name("fdb", tests, fixture_eal_setup,

@@ -541,7 +541,7 @@ static void test_static_entry_never_crosses_vlans(void **state)
 
 	(void)state;
 	vlan_rig(p);
-	assert_int_equal(fdb_add_static(rig.fdb, &k, p[2]->index), 0);
+	assert_int_equal(fdb_add_static(rig.fdb, &k, p[2]->index, 0), 0);
 	send1(p[0], frame(5, 1));
 	assert_int_equal(queued(p[2]), 0);
 }
