@@ -69,17 +69,18 @@ static inline bool seq_lt(uint32_t a, uint32_t b)
 }
 
 /**
- * seg_max() - the largest payload of one frame: 64 KB of IP, in whole
- * segments of the guest's MSS
+ * seg_max() - the largest payload of one frame: 64 KB of IP that fits one
+ * 64 KB buffer with its headers, in whole segments of the guest's MSS (one
+ * shorter segment when the guest's MSS is larger still, as at MTU 65520)
  * @c:		connection
  *
  * Return: bytes
  */
 static uint32_t seg_max(const struct hft_conn *c)
 {
-	uint32_t n = (65535u - 40u) / c->mss * c->mss;
+	uint32_t n = RTE_MIN(65535u - 40u, (uint32_t)HFT_FRAME_DATA_MAX);
 
-	return n ? n : c->mss;
+	return n >= c->mss ? n / c->mss * c->mss : n;
 }
 
 /**

@@ -5,8 +5,8 @@
 # 8 MiB each way (sha256), a refused port, unreachable and blackholed
 # prefixes (routes this test adds, so nothing leaves the machine),
 # half-close both ways, keepalive probes, 2000 connections without fd
-# growth, the per-guest cap, two guests downloading at once, and restrict=on
-# blocking everything
+# growth, the per-guest cap, two guests (MTU 1500 and 65520) downloading at
+# once, and restrict=on blocking everything
 set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
@@ -91,7 +91,9 @@ ns_exec remote socat -U TCP-LISTEN:5003,reuseaddr,fork OPEN:"$TMP/data" &
 cleanup_add "kill $! 2>/dev/null"
 wait_until 5 socat -u /dev/null TCP:$REMOTE:5001 || fail "the host cannot reach $REMOTE"
 
-start_switch --netdev "tap,id=g,ifname=$T1" --netdev "tap,id=g2,ifname=$T2" \
+# The second guest runs at MTU 65520: frames of its MSS (65480) fill a
+# 64 KB buffer.
+start_switch --netdev "tap,id=g,ifname=$T1" --netdev "tap,id=g2,ifname=$T2,mtu=65520" \
 	--netdev "user,id=nat,tcp_conns_guest=$CAP"
 guest guest "$T1"
 guest guest2 "$T2"
@@ -163,8 +165,8 @@ hits=$(tcp 'l["refused"]["tcp_guest"]')
 [ "$hits" -ge 6 ] || fail "tcp_guest refusals: $hits ($(tcp l))"
 rm -f "$TMP/down2"
 ns_exec guest2 socat -u TCP:$REMOTE:5003 OPEN:"$TMP/down2",creat,trunc
-got_file "$TMP/down2" "second guest while the first is at its cap"
-pass "guest held $CAP of $((CAP + 6)) connections (cap $CAP, $hits refusals counted as tcp_guest); the second guest downloaded 8 MiB meanwhile"
+got_file "$TMP/down2" "second guest (MTU 65520) while the first is at its cap"
+pass "guest held $CAP of $((CAP + 6)) connections (cap $CAP, $hits refusals counted as tcp_guest); the second guest (MTU 65520) downloaded 8 MiB meanwhile"
 wait $hold || fail "hold: exit status $?"
 
 # 8. Two guests downloading at once.
@@ -178,7 +180,7 @@ wait $p1 || fail "first guest's download failed"
 wait $p2 || fail "second guest's download failed"
 got_file "$TMP/down" "first of two guests at once"
 got_file "$TMP/down2" "second of two guests at once"
-pass "two guests downloaded 8 MiB each at once, both intact ($((($(now_us) - t0) / 1000)) ms)"
+pass "two guests (MTU 1500 and 65520) downloaded 8 MiB each at once, both intact ($((($(now_us) - t0) / 1000)) ms)"
 [ "$(tcp 'h["reset"]')" = 0 ] || fail "connections reset: $(tcp h)"
 stop_switch || fail "exit status $?"
 
