@@ -5,11 +5,13 @@
  * Frames toward the guest come from the NAT host's MAC (the one libslirp
  * answers ARP with: the guest's router) and the address the guest talks
  * to (the NAT host's, or the remote host's), IPv4 without options, TCP
- * options only on the SYN (MSS, window scale). Up to one MSS of payload:
- * complete checksums. More: a GSO super-frame whose TCP checksum holds the
- * pseudo-header sum with the length, as Linux's own TSO frames do, which
- * guests that negotiated TSO take whole and the switch segments for the
- * others (slirp_output.c marks libslirp's large frames the same way).
+ * options only on the SYN (MSS, window scale). Frames without payload
+ * carry complete checksums. Frames with payload leave the TCP checksum
+ * partial (the pseudo-header sum with the length, as Linux's own frames
+ * do), so a guest taking checksum offload never has its payload summed;
+ * more than one MSS of it makes a GSO super-frame, which guests that
+ * negotiated TSO take whole and the switch segments for the others
+ * (slirp_output.c marks libslirp's large frames the same way).
  */
 #include <netinet/ip_icmp.h>
 #include <string.h>
@@ -277,13 +279,18 @@ void hft_frame_send(struct hft_conn *c, struct rte_mbuf *m, uint8_t flags,
 		       ETH_MIN_LEN - hdr - len);
 	th = fill_headers(c, m, flags, seq, opts, len);
 	ip = (struct rte_ipv4_hdr *)((uint8_t *)th - 20);
-	if (len > c->mss) {
+	if (len) {
+		/* Left partial: a guest that takes checksum offload (tap with
+		 * vnet header, virtio with CSUM) never has its payload
+		 * summed; the switch sums it for the others. */
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = 20;
-		m->l4_len = 20;
-		m->tso_segsz = c->mss;
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG |
-			       RTE_MBUF_F_TX_TCP_CKSUM;
+		m->l4_len = (uint16_t)(20 + opts);
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		if (len > c->mss) {
+			m->tso_segsz = c->mss;
+			m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+		}
 		th->cksum = rte_ipv4_phdr_cksum(ip, 0);
 	} else {
 		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip,
