@@ -19,7 +19,7 @@ struct slirp_port;
 #define HFT_PORTS     16384
 #define HFT_MAX_CONNS 4096 /* backstop: nat_limits.c caps them lower */
 #define HFT_TX_MAX    (1024 * 1024) /* host -> guest in flight */
-#define HFT_RX_BUF    (128 * 1024) /* guest -> host, until written */
+#define HFT_RX_BUF    (256 * 1024) /* guest -> host, until written */
 #define HFT_WSCALE    7 /* the window scale we offer */
 /* Payload of a frame in one 64 KB buffer: headers and SYN options less */
 #define HFT_FRAME_DATA_MAX (UINT16_MAX - RTE_PKTMBUF_HEADROOM - 14 - 40 - 8)
