@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* hostfwd_tcp_conn.h - one spliced hostfwd TCP connection: state, frames */
+/* hostfwd_tcp_conn.h - one spliced TCP connection of the NAT (hostfwd or
+ * guest-opened): state, frames
+ */
 #ifndef VIOSWITCH_HOSTFWD_TCP_CONN_H
 #define VIOSWITCH_HOSTFWD_TCP_CONN_H
 
