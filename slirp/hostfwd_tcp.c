@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* hostfwd_tcp.c - hostfwd TCP to IPv4 guests without libslirp's stack
+/* hostfwd_tcp.c - the NAT's own TCP: hostfwd to IPv4 guests and every IPv4
+ * connection guests open, without libslirp's stack
  *
  * Theory of operation
  * -------------------
@@ -34,13 +35,19 @@
  * NAT's one demultiplexing point - before libslirp sees them; frames of
  * no connection here go on to libslirp.
  *
- * Connections a guest opens to the NAT host's address (10.0.2.2: the
- * host's loopback, as libslirp maps it) are spliced the same way unless
- * the NAT is restricted: the guest's SYN makes the NAT connect to
- * 127.0.0.1 at the same port, and the guest gets our SYN-ACK once the
- * host service accepted (or a RST when it refused). They are found by a
- * hash of the guest's address and port and the service port; hostfwd
- * connections by their NAT-side port.
+ * Every IPv4 TCP connection a guest opens is spliced the same way unless
+ * the NAT is restricted: the guest's SYN to the NAT host's address
+ * (10.0.2.2: the host's loopback, as libslirp maps it) makes the NAT
+ * connect to 127.0.0.1 at the same port; a SYN to any unicast address
+ * beyond the NAT's network makes it connect to that address itself, and
+ * our frames then come from it. The guest hears nothing until the
+ * non-blocking connect() completes: then our SYN-ACK; on failure what the
+ * host saw (a RST for a refused port, an ICMP unreachable for no route or
+ * an unreachable host, nothing for a timeout: hostfwd_tcp_conn.c). The
+ * NAT's other addresses (DNS on 10.0.2.3 and the like) stay with libslirp,
+ * as does everything of a restricted NAT, which refuses it. These
+ * connections are found by a hash of the guest's address and port and
+ * the destination's; hostfwd connections by their NAT-side port.
  *
  * Bounds (nat_limits.c): a host client over its rule's cap, or over the
  * cap of all hostfwd connections, is accepted and reset at once; a guest's
@@ -416,16 +423,21 @@ static unsigned int accept_all(struct hostfwd_tcp *ht, struct hft_listener *l)
  * tuple_hash() - bucket of a guest-opened connection
  * @gip:	guest address
  * @gport:	guest port
+ * @dip:	destination address
  * @sport:	service port
  *
  * Return: index into by_tuple
  */
-static unsigned int tuple_hash(uint32_t gip, uint16_t gport, uint16_t sport)
+static unsigned int tuple_hash(uint32_t gip, uint16_t gport, uint32_t dip,
+			       uint16_t sport)
 {
 	uint32_t h = gip ^ ((uint32_t)gport << 16 | sport);
 
 	h ^= h >> 15;
 	h *= 0x2c1b3c6dU;
+	h ^= dip;
+	h ^= h >> 13;
+	h *= 0x297a2d39U;
 	h ^= h >> 12;
 	return h % HFT_BUCKETS;
 }
@@ -440,11 +452,11 @@ static unsigned int tuple_hash(uint32_t gip, uint16_t gport, uint16_t sport)
 static struct hft_conn *find_opened(struct hostfwd_tcp *ht,
 				    const struct hft_segment *s)
 {
-	struct hft_conn *c =
-		ht->by_tuple[tuple_hash(s->saddr, s->sport, s->dport)];
+	struct hft_conn *c = ht->by_tuple[tuple_hash(s->saddr, s->sport,
+						     s->daddr, s->dport)];
 
 	while (c && (c->gip != s->saddr || c->gport != s->sport ||
-		     c->nport != s->dport))
+		     c->rip != s->daddr || c->nport != s->dport))
 		c = c->hnext;
 	return c;
 }
@@ -459,8 +471,8 @@ static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
 	struct hft_conn *last = ht->conns[--ht->n_conns];
 
 	if (c->outbound) {
-		struct hft_conn **pp =
-			&ht->by_tuple[tuple_hash(c->gip, c->gport, c->nport)];
+		struct hft_conn **pp = &ht->by_tuple[tuple_hash(
+			c->gip, c->gport, c->rip, c->nport)];
 
 		while (*pp != c)
 			pp = &(*pp)->hnext;
@@ -479,16 +491,19 @@ static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
 }
 
 /**
- * open_conn() - a guest's SYN to the NAT host: connect to the host's
- * loopback for it, within the guest's TCP cap and the NAT's
+ * open_conn() - a guest's SYN: connect for it (to the host's loopback for
+ * the NAT host's address, else to its destination), within the guest's
+ * TCP cap and the NAT's
  * @ht:		state
  * @s:		the SYN
+ * @remote:	to its destination, not the host's loopback
  *
  * Return: true when taken (libslirp never sees the connection: a SYN over
  *	   a cap is dropped and counted), false to leave it to libslirp (out
  *	   of memory here)
  */
-static bool open_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
+static bool open_conn(struct hostfwd_tcp *ht, const struct hft_segment *s,
+		      bool remote)
 {
 	struct nat_limits *nl = ht->sp->lim;
 	struct nat_guest *g;
@@ -505,7 +520,7 @@ static bool open_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
 		port_count_drop(&ht->sp->port, DROP_NAT_LIMIT, 1);
 		return true;
 	}
-	c = hft_conn_open(&ht->env, s);
+	c = hft_conn_open(&ht->env, s, remote);
 	if (!c) {
 		nat_uncharge(nl, g, NAT_RES_TCP);
 		if (out_of_fds(errno)) {
@@ -516,12 +531,13 @@ static bool open_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
 		return false;
 	}
 	c->guest = g;
-	b = tuple_hash(s->saddr, s->sport, s->dport);
+	b = tuple_hash(s->saddr, s->sport, s->daddr, s->dport);
 	c->hnext = ht->by_tuple[b];
 	ht->by_tuple[b] = c;
 	c->slot = ht->n_conns;
 	ht->conns[ht->n_conns++] = c;
 	ht->env.st.opened++;
+	ht->env.st.remote += remote;
 	if (c->done)
 		reap(ht, c);
 	return true;
@@ -570,8 +586,49 @@ unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
 }
 
 /**
+ * beyond() - whether a guest's SYN to @daddr leaves the NAT's network for
+ * a unicast address the host can connect to
+ * @ht:		state
+ * @daddr:	destination (network order)
+ *
+ * Return: false for the NAT's own network (its host, DNS and other
+ *	   addresses), 0/8, the loopback net, multicast and broadcast
+ */
+static bool beyond(const struct hostfwd_tcp *ht, uint32_t daddr)
+{
+	const SlirpConfig *cfg = &ht->sp->cfg;
+	uint32_t d = ntohl(daddr);
+
+	return (daddr & cfg->vnetmask.s_addr) != cfg->vnetwork.s_addr &&
+	       (d >> 24) != 0 && (d >> 24) != 127 && d < 0xe0000000u;
+}
+
+/**
+ * new_conn() - a segment of no connection here: take it when it is a SYN
+ * that opens one on the own path
+ * @ht:		state
+ * @s:		segment
+ *
+ * Return: true when taken (see open_conn()), false to hand it to libslirp:
+ *	   a restricted NAT, a segment other than a plain SYN, or a
+ *	   destination libslirp serves (DNS, the NAT's other addresses)
+ */
+static bool new_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
+{
+	if ((s->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+			 RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG ||
+	    ht->sp->cfg.restricted)
+		return false;
+	if (s->daddr == ht->sp->cfg.vhost.s_addr)
+		return open_conn(ht, s, false);
+	if (beyond(ht, s->daddr))
+		return open_conn(ht, s, true);
+	return false;
+}
+
+/**
  * hostfwd_tcp_input() - take a guest's frame if it belongs to a connection
- * here (NAT thread)
+ * here, or opens one (NAT thread)
  * @ht:		state
  * @m:		frame, untagged, still the caller's
  *
@@ -581,25 +638,19 @@ unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
 bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const struct rte_mbuf *m)
 {
 	struct hft_segment seg;
-	struct hft_conn *c;
+	struct hft_conn *c = NULL;
 	unsigned int idx;
 
-	if (hft_parse(m, ht->sp->cfg.vhost.s_addr, &seg))
+	if (hft_parse(m, &seg))
 		return false;
 	idx = (unsigned int)(seg.dport - HFT_PORT_BASE);
-	c = seg.dport >= HFT_PORT_BASE && idx < HFT_PORTS ? ht->by_port[idx]
-							  : NULL;
+	if (seg.daddr == ht->sp->cfg.vhost.s_addr &&
+	    seg.dport >= HFT_PORT_BASE && idx < HFT_PORTS)
+		c = ht->by_port[idx];
 	if (!c || c->gip != seg.saddr || c->gport != seg.sport)
 		c = find_opened(ht, &seg);
-	if (!c) {
-		/* A new connection to the NAT host: ours unless the NAT is
-		 * restricted (libslirp then refuses it as configured). */
-		if ((seg.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
-				  RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG ||
-		    ht->sp->cfg.restricted)
-			return false;
-		return open_conn(ht, &seg);
-	}
+	if (!c)
+		return new_conn(ht, &seg);
 	hft_conn_input(c, &seg);
 	if (c->done)
 		reap(ht, c);
@@ -614,12 +665,16 @@ bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const struct rte_mbuf *m)
  */
 json_t *hostfwd_tcp_stats(const struct hostfwd_tcp *ht)
 {
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
-			 (json_int_t)ht->n_conns, "opened",
-			 (json_int_t)ht->env.st.opened, "accepted",
-			 (json_int_t)ht->env.st.accepted, "refused",
-			 (json_int_t)ht->env.st.refused, "reset",
-			 (json_int_t)ht->env.st.reset, "unreachable",
-			 (json_int_t)ht->env.st.unreachable, "retransmits",
-			 (json_int_t)ht->env.st.retransmits);
+	const struct hft_stats *st = &ht->env.st;
+
+	return json_pack(
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
+		(json_int_t)ht->n_conns, "opened", (json_int_t)st->opened,
+		"remote", (json_int_t)st->remote, "accepted",
+		(json_int_t)st->accepted, "refused", (json_int_t)st->refused,
+		"icmp_unreachable", (json_int_t)st->icmp, "connect_timeout",
+		(json_int_t)st->timeout, "reset", (json_int_t)st->reset,
+		"unreachable", (json_int_t)st->unreachable, "retransmits",
+		(json_int_t)st->retransmits, "keepalive_acks",
+		(json_int_t)st->keepalive);
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* hostfwd_tcp.h - hostfwd TCP to IPv4 guests without libslirp's stack */
+/* hostfwd_tcp.h - the NAT's own TCP: hostfwd to IPv4 guests and guests' IPv4
+ * connections, without libslirp's stack
+ */
 #ifndef VIOSWITCH_HOSTFWD_TCP_H
 #define VIOSWITCH_HOSTFWD_TCP_H
 

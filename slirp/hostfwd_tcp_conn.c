@@ -15,11 +15,23 @@
  * (5 tries), retransmission from 100 ms doubling to 3.2 s; ten
  * retransmissions without progress reset the connection. A window of 0 is
  * probed with one byte at each timeout; the guest answering keeps the
- * connection alive.
+ * connection alive. A guest's segment from before the window, as its
+ * keepalive probes are, gets an ACK of what we expect next.
+ *
+ * A connection the guest opens starts with the host's non-blocking
+ * connect(): to the host's loopback, or to the remote address. Only its
+ * success answers the guest's SYN (repeated SYNs wait); its failure shows
+ * the guest what the host saw, as libslirp does: a RST for a refused port
+ * (and for any failure toward the loopback, or its 10 s timer), an ICMP
+ * destination unreachable from the NAT host for no route, an unreachable
+ * host or net or a firewall's reject, nothing for a timeout (the kernel's
+ * own, or ours at 135 s, past Linux's 127 s of SYN retries), so the guest
+ * times out as behind a silent network.
  */
 #include "hostfwd_tcp_conn.h"
 
 #include <errno.h>
+#include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -33,14 +45,16 @@
 #include "clock.h"
 #include "slirp_port.h"
 
-#define RTO_MIN_MS  100
-#define RTO_MAX_MS  3200
-#define RETRIES_MAX 10
-#define SYN_MS	    250
-#define SYN_TRIES   5
-#define ARP_MS	    100
-#define ARP_TRIES   10
-#define MS	    1000000LL
+#define RTO_MIN_MS	  100
+#define RTO_MAX_MS	  3200
+#define RETRIES_MAX	  10
+#define SYN_MS		  250
+#define SYN_TRIES	  5
+#define ARP_MS		  100
+#define ARP_TRIES	  10
+#define MS		  1000000LL
+#define CONNECT_LOCAL_MS  10000 /* the host's loopback answers at once */
+#define CONNECT_REMOTE_MS 135000 /* past Linux's own SYN retries (127 s) */
 
 /**
  * seq_lt() - whether sequence number @a comes before @b
@@ -55,17 +69,18 @@ static inline bool seq_lt(uint32_t a, uint32_t b)
 }
 
 /**
- * seg_max() - the largest payload of one frame: 64 KB of IP, in whole
- * segments of the guest's MSS
+ * seg_max() - the largest payload of one frame: 64 KB of IP that fits one
+ * 64 KB buffer with its headers, in whole segments of the guest's MSS (one
+ * shorter segment when the guest's MSS is larger still, as at MTU 65520)
  * @c:		connection
  *
  * Return: bytes
  */
 static uint32_t seg_max(const struct hft_conn *c)
 {
-	uint32_t n = (65535u - 40u) / c->mss * c->mss;
+	uint32_t n = RTE_MIN(65535u - 40u, (uint32_t)HFT_FRAME_DATA_MAX);
 
-	return n ? n : c->mss;
+	return n >= c->mss ? n / c->mss * c->mss : n;
 }
 
 /**
@@ -188,6 +203,7 @@ struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 		return NULL;
 	take_socket(c, fd);
 	c->gip = guest->sin_addr.s_addr;
+	c->rip = env->sp->cfg.vhost.s_addr;
 	c->gport = ntohs(guest->sin_port);
 	c->nport = nport;
 	c->mss = 536;
@@ -224,20 +240,73 @@ static void refuse(struct hft_conn *c)
 }
 
 /**
- * hft_conn_open() - a guest's SYN to the NAT host: connect to the host's
- * loopback at the same port
+ * unreach_code() - the ICMP destination unreachable code that tells a
+ * guest what a failed connect() saw
+ * @err:	its errno
+ *
+ * Return: code, as libslirp and Linux's own forwarding map them
+ */
+static uint8_t unreach_code(int err)
+{
+	switch (err) {
+	case EHOSTUNREACH:
+	case EHOSTDOWN:
+		return ICMP_HOST_UNREACH;
+	case EACCES:
+	case EPERM:
+		return ICMP_PKT_FILTERED;
+	default:
+		return ICMP_NET_UNREACH;
+	}
+}
+
+/**
+ * connect_failed() - the host's connect() for a guest failed: the guest
+ * sees what a router would have shown it, as libslirp does
+ * @c:		connection in HFT_CONNECTING
+ * @err:	errno of the connect()
+ *
+ * Refused (and any failure toward the host's loopback): a RST. Timed out:
+ * nothing, the guest's own SYN retries run out as behind a silent network.
+ * Anything else (no route, host unreachable, a firewall's reject): an ICMP
+ * destination unreachable.
+ */
+static void connect_failed(struct hft_conn *c, int err)
+{
+	if (err == ECONNREFUSED || !c->remote) {
+		refuse(c);
+		return;
+	}
+	if (err == ETIMEDOUT) {
+		c->env->st.timeout++;
+	} else {
+		hft_send_unreach(c, unreach_code(err));
+		c->env->st.icmp++;
+	}
+	hft_conn_abort(c, false);
+}
+
+/**
+ * hft_conn_open() - a guest's SYN: connect to where it goes, the host's
+ * loopback for the NAT host's address, else the address itself
  * @env:	shared state
  * @syn:	the guest's SYN
+ * @remote:	to the SYN's own destination, not the host's loopback
+ *
+ * The guest hears nothing until the connect() completes: then our SYN-ACK,
+ * or what the host saw (connect_failed()).
  *
  * Return: connection (perhaps already refused: done set), or NULL when out
  *	   of memory or sockets (the guest's SYN is then dropped)
  */
 struct hft_conn *hft_conn_open(struct hft_env *env,
-			       const struct hft_segment *syn)
+			       const struct hft_segment *syn, bool remote)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(syn->dport),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons(syn->dport),
+		.sin_addr.s_addr = remote ? syn->daddr : htonl(INADDR_LOOPBACK)
+	};
 	struct hft_conn *c = conn_alloc(env);
 	int fd;
 
@@ -250,18 +319,21 @@ struct hft_conn *hft_conn_open(struct hft_env *env,
 	}
 	take_socket(c, fd);
 	c->outbound = true;
+	c->remote = remote;
 	c->gip = syn->saddr;
+	c->rip = syn->daddr;
 	c->gport = syn->sport;
 	c->nport = syn->dport;
 	take_syn(c, syn);
 	c->gmac = syn->smac;
 	c->to_port = slirp_nat_to_port(syn->m);
 	c->state = HFT_CONNECTING;
-	c->timer_ns = clock_mono_ns() + 10000 * MS;
+	c->timer_ns = clock_mono_ns() +
+		      (remote ? CONNECT_REMOTE_MS : CONNECT_LOCAL_MS) * MS;
 	if (!connect(c->fd, (struct sockaddr *)&a, sizeof(a)))
 		send_syn_ack(c);
 	else if (errno != EINPROGRESS)
-		refuse(c);
+		connect_failed(c, errno);
 	return c;
 }
 
@@ -545,7 +617,7 @@ void hft_conn_ready(struct hft_conn *c, short re)
 	if (c->state == HFT_CONNECTING) {
 		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 		if (err || (re & (POLLERR | POLLHUP)))
-			refuse(c);
+			connect_failed(c, err ? err : ECONNREFUSED);
 		else
 			send_syn_ack(c);
 		return;
@@ -627,7 +699,9 @@ void hft_conn_timer(struct hft_conn *c)
 		send_syn(c);
 		break;
 	case HFT_CONNECTING:
-		refuse(c); /* the host service never answered */
+		/* The host never answered: the host's loopback refuses, a
+		 * remote host stays silent as it was. */
+		connect_failed(c, ETIMEDOUT);
 		break;
 	default:
 		timer_open(c);
@@ -763,8 +837,15 @@ static void take_data(struct hft_conn *c, const struct hft_segment *s)
 	struct iovec iov[64];
 	int n;
 
-	if (!len && !fin)
+	if (!len && !fin) {
+		/* A segment before the window, as a keepalive probe is:
+		 * the ACK is its answer (RFC 9293 3.10.7.4). */
+		if (seq_lt(seq, c->rcv_nxt)) {
+			c->ack_due = true;
+			c->env->st.keepalive++;
+		}
 		return;
+	}
 	c->ack_due = true;
 	if (c->guest_fin)
 		return;

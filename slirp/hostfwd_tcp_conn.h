@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* hostfwd_tcp_conn.h - one spliced hostfwd TCP connection: state, frames */
+/* hostfwd_tcp_conn.h - one spliced TCP connection of the NAT (hostfwd or
+ * guest-opened): state, frames
+ */
 #ifndef VIOSWITCH_HOSTFWD_TCP_CONN_H
 #define VIOSWITCH_HOSTFWD_TCP_CONN_H
 
@@ -19,8 +21,10 @@ struct slirp_port;
 #define HFT_PORTS     16384
 #define HFT_MAX_CONNS 4096 /* backstop: nat_limits.c caps them lower */
 #define HFT_TX_MAX    (1024 * 1024) /* host -> guest in flight */
-#define HFT_RX_BUF    (128 * 1024) /* guest -> host, until written */
+#define HFT_RX_BUF    (256 * 1024) /* guest -> host, until written */
 #define HFT_WSCALE    7 /* the window scale we offer */
+/* Payload of a frame in one 64 KB buffer: headers and SYN options less */
+#define HFT_FRAME_DATA_MAX (UINT16_MAX - RTE_PKTMBUF_HEADROOM - 14 - 40 - 8)
 
 /**
  * struct hft_stats - counters of one NAT port's spliced connections
@@ -31,6 +35,12 @@ struct slirp_port;
  * @reset:	connections reset by either side or by a failure
  * @unreachable: guests that did not answer ARP or SYN
  * @retransmits: times data toward a guest was sent again
+ * @remote:	connections guests opened to addresses beyond the NAT
+ * @icmp:	guests' connections that failed as unreachable: the guest got
+ *		an ICMP destination unreachable
+ * @timeout:	guests' connections whose host connect() timed out: the
+ *		guest got nothing, as from a silent network
+ * @keepalive:	guests' keepalive probes answered
  */
 struct hft_stats {
 	uint64_t accepted;
@@ -39,6 +49,10 @@ struct hft_stats {
 	uint64_t reset;
 	uint64_t unreachable;
 	uint64_t retransmits;
+	uint64_t remote;
+	uint64_t icmp;
+	uint64_t timeout;
+	uint64_t keepalive;
 };
 
 /**
@@ -67,6 +81,7 @@ struct hft_env {
  * struct hft_segment - a guest's TCP segment, parsed
  * @smac:	guest MAC
  * @saddr:	guest address (network order)
+ * @daddr:	destination address (network order)
  * @sport:	guest port (host order)
  * @dport:	NAT-side port (host order)
  * @seq:	sequence number
@@ -82,6 +97,7 @@ struct hft_env {
 struct hft_segment {
 	struct rte_ether_addr smac;
 	uint32_t saddr;
+	uint32_t daddr;
 	uint16_t sport;
 	uint16_t dport;
 	uint32_t seq;
@@ -107,8 +123,11 @@ enum hft_state {
  * struct hft_conn - one host socket spliced to a guest's TCP
  * @env:	shared state
  * @hnext:	next in the owner's hash chain (guest-opened connections)
- * @outbound:	opened by the guest (to the NAT host's address), else by
- *		a host client through a hostfwd rule
+ * @outbound:	opened by the guest (to the NAT host's address or to any
+ *		address beyond the NAT), else by a host client through a
+ *		hostfwd rule
+ * @remote:	guest-opened to an address beyond the NAT (not the host's
+ *		loopback)
  * @slot:	its index in the owner's list of connections
  * @rule:	hostfwd: index of the listener that accepted it
  * @rule_gen:	that listener's generation then (a rule removed and another
@@ -131,6 +150,9 @@ enum hft_state {
  * @to_port:	the switch port @gmac is bound to: frames toward the guest
  *		go there only (RTE_MBUF_PORT_INVALID: switched by MAC)
  * @gip:	guest address (network order)
+ * @rip:	the address the guest talks to (network order): the NAT
+ *		host's for hostfwd and the host's loopback, else the remote
+ *		host's; our frames come from it
  * @gport:	guest port (host order)
  * @nport:	NAT-side port (host order): ours for hostfwd, the service's
  *		for a guest-opened connection
@@ -156,6 +178,7 @@ struct hft_conn {
 	struct hft_env *env;
 	struct hft_conn *hnext;
 	bool outbound;
+	bool remote;
 	unsigned int slot;
 	unsigned int rule;
 	uint32_t rule_gen;
@@ -176,6 +199,7 @@ struct hft_conn {
 	struct rte_ether_addr gmac;
 	uint16_t to_port;
 	uint32_t gip;
+	uint32_t rip;
 	uint16_t gport;
 	uint16_t nport;
 	uint16_t mss;
@@ -199,7 +223,7 @@ struct hft_conn {
 struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 			      const struct sockaddr_in *guest, uint16_t nport);
 struct hft_conn *hft_conn_open(struct hft_env *env,
-			       const struct hft_segment *syn);
+			       const struct hft_segment *syn, bool remote);
 void hft_conn_free(struct hft_conn *c);
 void hft_conn_abort(struct hft_conn *c, bool tell_guest);
 void hft_close_reset(int fd);
@@ -208,7 +232,7 @@ void hft_conn_ready(struct hft_conn *c, short revents);
 void hft_conn_timer(struct hft_conn *c);
 void hft_conn_input(struct hft_conn *c, const struct hft_segment *s);
 
-int hft_parse(const struct rte_mbuf *m, uint32_t nat_ip, struct hft_segment *s);
+int hft_parse(const struct rte_mbuf *m, struct hft_segment *s);
 struct rte_mbuf *hft_frame_alloc(struct hft_conn *c, uint32_t len);
 int hft_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
 		      int max);
@@ -216,5 +240,6 @@ void hft_frame_send(struct hft_conn *c, struct rte_mbuf *m, uint8_t flags,
 		    uint32_t seq, uint32_t len);
 void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq);
 void hft_send_arp(struct hft_conn *c);
+void hft_send_unreach(struct hft_conn *c, uint8_t code);
 
 #endif /* VIOSWITCH_HOSTFWD_TCP_CONN_H */

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* hostfwd_tcp_frames.c - frames of spliced hostfwd TCP: parse the guest's,
- * build ours
+/* hostfwd_tcp_frames.c - frames of the NAT's own TCP: parse the guest's,
+ * build ours (and the ICMP unreachable of a failed connect)
  *
- * Frames toward the guest come from the NAT host's address and MAC (those
- * libslirp answers ARP with), IPv4 without options, TCP options only on
- * the SYN (MSS, window scale). Up to one MSS of payload: complete
- * checksums. More: a GSO super-frame whose TCP checksum holds the
- * pseudo-header sum with the length, as Linux's own TSO frames do, which
- * guests that negotiated TSO take whole and the switch segments for the
- * others (slirp_output.c marks libslirp's large frames the same way).
+ * Frames toward the guest come from the NAT host's MAC (the one libslirp
+ * answers ARP with: the guest's router) and the address the guest talks
+ * to (the NAT host's, or the remote host's), IPv4 without options, TCP
+ * options only on the SYN (MSS, window scale). Frames without payload
+ * carry complete checksums. Frames with payload leave the TCP checksum
+ * partial (the pseudo-header sum with the length, as Linux's own frames
+ * do), so a guest taking checksum offload never has its payload summed;
+ * more than one MSS of it makes a GSO super-frame, which guests that
+ * negotiated TSO take whole and the switch segments for the others
+ * (slirp_output.c marks libslirp's large frames the same way).
  */
+#include <netinet/ip_icmp.h>
 #include <string.h>
 
 #include <rte_arp.h>
+#include <rte_icmp.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_tcp.h>
@@ -22,6 +27,7 @@
 #include "slirp_port.h"
 
 #define HDR_LEN	     (RTE_ETHER_HDR_LEN + 20 + 20)
+#define UNREACH_LEN  (RTE_ETHER_HDR_LEN + 20 + 8 + 20 + 8)
 #define SYN_OPTS_LEN 8 /* MSS (4), NOP, window scale (3) */
 #define ETH_MIN_LEN  60u
 
@@ -50,16 +56,15 @@ static void parse_options(const uint8_t *opt, const uint8_t *end,
 }
 
 /**
- * hft_parse() - parse a guest's IPv4 TCP segment to the NAT host
+ * hft_parse() - parse a guest's IPv4 TCP segment
  * @m:		frame, untagged, maybe chained (headers are copied out when
  *		they span segments; the payload stays where it is)
- * @nat_ip:	the NAT host's address (network order)
  * @s:		filled
  *
- * Return: 0, or -1 when the frame is not an unfragmented, well-formed TCP
- *	   segment to @nat_ip
+ * Return: 0, or -1 when the frame is not an unfragmented, well-formed IPv4
+ *	   TCP segment
  */
-int hft_parse(const struct rte_mbuf *m, uint32_t nat_ip, struct hft_segment *s)
+int hft_parse(const struct rte_mbuf *m, struct hft_segment *s)
 {
 	uint8_t buf[RTE_ETHER_HDR_LEN + 60 + 60];
 	uint32_t len = m->pkt_len, ihl, tot, doff;
@@ -72,7 +77,7 @@ int hft_parse(const struct rte_mbuf *m, uint32_t nat_ip, struct hft_segment *s)
 	f = rte_pktmbuf_read(m, 0, RTE_MIN(len, (uint32_t)sizeof(buf)), buf);
 	ip = (const void *)(f + RTE_ETHER_HDR_LEN);
 	if (f[12] != 0x08 || f[13] != 0x00 || (ip->version_ihl >> 4) != 4 ||
-	    ip->next_proto_id != IPPROTO_TCP || ip->dst_addr != nat_ip ||
+	    ip->next_proto_id != IPPROTO_TCP ||
 	    (rte_be_to_cpu_16(ip->fragment_offset) &
 	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return -1;
@@ -89,6 +94,7 @@ int hft_parse(const struct rte_mbuf *m, uint32_t nat_ip, struct hft_segment *s)
 		return -1;
 	*s = (struct hft_segment){
 		.saddr = ip->src_addr,
+		.daddr = ip->dst_addr,
 		.sport = rte_be_to_cpu_16(th->src_port),
 		.dport = rte_be_to_cpu_16(th->dst_port),
 		.seq = rte_be_to_cpu_32(th->sent_seq),
@@ -158,7 +164,7 @@ static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
 		.fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG),
 		.time_to_live = 64,
 		.next_proto_id = IPPROTO_TCP,
-		.src_addr = c->env->sp->cfg.vhost.s_addr,
+		.src_addr = c->rip,
 		.dst_addr = c->gip,
 	};
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
@@ -273,13 +279,18 @@ void hft_frame_send(struct hft_conn *c, struct rte_mbuf *m, uint8_t flags,
 		       ETH_MIN_LEN - hdr - len);
 	th = fill_headers(c, m, flags, seq, opts, len);
 	ip = (struct rte_ipv4_hdr *)((uint8_t *)th - 20);
-	if (len > c->mss) {
+	if (len) {
+		/* Left partial: a guest that takes checksum offload (tap with
+		 * vnet header, virtio with CSUM) never has its payload
+		 * summed; the switch sums it for the others. */
 		m->l2_len = RTE_ETHER_HDR_LEN;
 		m->l3_len = 20;
-		m->l4_len = 20;
-		m->tso_segsz = c->mss;
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_SEG |
-			       RTE_MBUF_F_TX_TCP_CKSUM;
+		m->l4_len = (uint16_t)(20 + opts);
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		if (len > c->mss) {
+			m->tso_segsz = c->mss;
+			m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+		}
 		th->cksum = rte_ipv4_phdr_cksum(ip, 0);
 	} else {
 		th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip,
@@ -331,5 +342,65 @@ void hft_send_arp(struct hft_conn *c)
 	a->arp_data.arp_sha = c->env->mac;
 	a->arp_data.arp_sip = sp->cfg.vhost.s_addr;
 	a->arp_data.arp_tip = c->gip;
+	slirp_frame_queue(sp, m);
+}
+
+/**
+ * hft_send_unreach() - tell the guest its connection attempt cannot reach
+ * its destination: an ICMP destination unreachable from the NAT host (the
+ * guest's router), quoting the IPv4 header and first 8 bytes of its SYN,
+ * as libslirp and routers answer
+ * @c:		guest-opened connection still in HFT_CONNECTING
+ * @code:	ICMP code (0 net, 1 host, 13 administratively prohibited)
+ */
+void hft_send_unreach(struct hft_conn *c, uint8_t code)
+{
+	struct slirp_port *sp = c->env->sp;
+	struct rte_mbuf *m = mbuf_alloc_len(port_mbuf_pool, UNREACH_LEN);
+	struct rte_ipv4_hdr *ip, *q;
+	struct rte_icmp_hdr *ic;
+	struct rte_ether_hdr *eh;
+	uint8_t *l4;
+
+	if (!m) {
+		slirp_frame_lost(sp);
+		return;
+	}
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	memset(eh, 0, UNREACH_LEN);
+	eh->dst_addr = c->gmac;
+	eh->src_addr = c->env->mac;
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	m->port = c->to_port;
+	ip = (struct rte_ipv4_hdr *)(eh + 1);
+	ic = (struct rte_icmp_hdr *)(ip + 1);
+	q = (struct rte_ipv4_hdr *)(ic + 1);
+	*q = (struct rte_ipv4_hdr){
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.total_length = rte_cpu_to_be_16(20 + 20),
+		.fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG),
+		.time_to_live = 64,
+		.next_proto_id = IPPROTO_TCP,
+		.src_addr = c->gip,
+		.dst_addr = c->rip,
+	};
+	q->hdr_checksum = rte_ipv4_cksum(q);
+	l4 = (uint8_t *)(q + 1);
+	*(rte_be16_t *)l4 = rte_cpu_to_be_16(c->gport);
+	*(rte_be16_t *)(l4 + 2) = rte_cpu_to_be_16(c->nport);
+	*(rte_be32_t *)(l4 + 4) = rte_cpu_to_be_32(c->rcv_nxt - 1);
+	ic->icmp_type = ICMP_DEST_UNREACH;
+	ic->icmp_code = code;
+	ic->icmp_cksum = ~rte_raw_cksum(ic, 8 + 20 + 8);
+	*ip = (struct rte_ipv4_hdr){
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.total_length = rte_cpu_to_be_16(20 + 8 + 20 + 8),
+		.packet_id = rte_cpu_to_be_16(c->env->ip_id++),
+		.time_to_live = 64,
+		.next_proto_id = IPPROTO_ICMP,
+		.src_addr = sp->cfg.vhost.s_addr,
+		.dst_addr = c->gip,
+	};
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	slirp_frame_queue(sp, m);
 }

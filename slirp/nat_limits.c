@@ -6,14 +6,14 @@
  * -------------------
  * Every flow a guest opens through the NAT costs the switch a descriptor:
  * a UDP socket (on the NAT's own UDP path, or libslirp's for DNS, ICMP and
- * IPv6), a TCP socket (libslirp's, or the NAT's own for connections to the
- * host's loopback). A guest is its IPv4 source address and the switch port
- * its frames came in on (the mbuf's port field, set by the PMD thread); a
- * guest's flows count against its own cap and against the NAT's total,
- * and whatever refuses a flow is counted by reason. hostfwd connections
- * come from host users, not guests: they count against their rule's cap
- * and a total of their own, so neither a guest nor a local user can take
- * the descriptors the other needs.
+ * IPv6), a TCP socket (the NAT's own for guests' IPv4 connections,
+ * libslirp's for the rest). A guest is its IPv4 source address and the
+ * switch port its frames came in on (the mbuf's port field, set by the
+ * PMD thread); a guest's flows count against its own cap and against the
+ * NAT's total, and whatever refuses a flow is counted by reason. hostfwd
+ * connections come from host users, not guests: they count against their
+ * rule's cap and a total of their own, so neither a guest nor a local
+ * user can take the descriptors the other needs.
  *
  * Own-path flows are counted exactly, when they open and close. libslirp
  * has no API to list or close its sockets, so its share is learned from

@@ -11,12 +11,14 @@
  * to what slirp's MTU allows, so slirp may send large segments to the
  * guest. Before anything else, slirp_nat.c drops a frame whose source
  * address belongs to another guest and answers DHCP, and IPv4 fragments
- * are reassembled (nat_reass.c): what follows sees whole datagrams only. A TCP segment of a
- * hostfwd connection the NAT splices itself (hostfwd_tcp.c), and a guest's
- * IPv4 UDP datagram the NAT carries on its own sockets (nat_udp.c), are
- * taken out here, before libslirp sees them; a frame that would make
- * libslirp open a socket over a cap is dropped (slirp_census.c). Frames
- * back toward the guests leave through slirp_output.c.
+ * are reassembled (nat_reass.c): what follows sees whole datagrams only.
+ * A guest's IPv4 TCP segment of a connection the NAT splices itself
+ * (hostfwd_tcp.c: hostfwd, and every connection a guest opens unless the
+ * NAT is restricted), and a guest's IPv4 UDP datagram the NAT carries on
+ * its own sockets (nat_udp.c), are taken out here, before libslirp sees
+ * them; a frame that would make libslirp open a socket over a cap is
+ * dropped (slirp_census.c). Frames back toward the guests leave through
+ * slirp_output.c.
  */
 #include <string.h>
 

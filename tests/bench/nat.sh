@@ -9,7 +9,10 @@
 #   host loopback service through the gateway address, connections per
 #   second through hostfwd (connect, 1-byte echo, close; serial) and
 #   request/response latency through hostfwd (1-byte ping-pongs on one
-#   connection, p50 and p99).
+#   connection, p50 and p99); TCP from the guest to a "remote host" and
+#   back (iperf3 in a namespace the host routes to over a veth, the path
+#   VMs use most), also from a second guest at MTU 65520 on the same
+#   switch.
 #
 # pasta relays a connection whose source is a loopback address by
 # splice(2) between the host socket and a socket on the namespace's own
@@ -127,8 +130,35 @@ gbps() {
 iperf3 -s -D -B 127.0.0.1 -p "$SVC" -I "$TMP/svc.pid"
 cleanup_add "kill \$(cat '$TMP/svc.pid' 2>/dev/null) 2>/dev/null"
 
-declare -A R ARGS
+# The remote host: a namespace routed from the host over a veth, with an
+# iperf3 server every setup reaches through its NAT.
+RNET=10.234.$(($$ % 200 + 20))
+REMOTE=$RNET.2
+rns=$(ns_name remote)
+ip netns add "$rns"
+cleanup_add "ip netns pids $rns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $rns 2>/dev/null"
+ip link add "vbh$$" type veth peer name "vbr$$"
+cleanup_add "ip link del vbh$$ 2>/dev/null"
+ip link set "vbr$$" netns "$rns"
+ip addr add "$RNET.1/24" dev "vbh$$"
+ip link set "vbh$$" up
+ip -n "$rns" link set lo up
+ip -n "$rns" addr add "$REMOTE/24" dev "vbr$$"
+ip -n "$rns" link set "vbr$$" up
+ns_exec remote iperf3 -s -D -p "$GPORT" -I "$TMP/remote.pid"
+wait_until 5 test -s "$TMP/remote.pid" || fail "no iperf3 server in the remote namespace"
+
+declare -A R ARGS ONLY_REMOTE
 SETUPS=()
+
+# measure_remote KEY HOST - TCP between guest HOST and the remote host,
+# both ways; stores R[KEY.rout] and R[KEY.rin]
+measure_remote() {
+	R[$1.rout]=$(gbps ip netns exec "$(ns_name "$2")" iperf3 -c "$REMOTE" \
+		-p "$GPORT")
+	R[$1.rin]=$(gbps ip netns exec "$(ns_name "$2")" iperf3 -c "$REMOTE" \
+		-p "$GPORT" -R)
+}
 
 # measure KEY HOST FWD GW [SRC] - every scenario against guest HOST whose
 # port GPORT is reachable at 127.0.0.1:FWD (connecting from SRC when given,
@@ -136,6 +166,10 @@ SETUPS=()
 # loopback at GW; stores R[KEY.*]
 measure() {
 	local key=$1 host=$2 fwd=$3 gw=$4 src=${5:-} dst=127.0.0.1 srv ready out pid
+	if [ -z "$src" ]; then
+		measure_remote "$key" "$host"
+	fi
+	[ -z "${ONLY_REMOTE[$key]:-}" ] || return 0
 	srv=$TMP/$key.iperf.pid
 	ns_exec "$host" iperf3 -s -D -p "$GPORT" -I "$srv"
 	cleanup_add "kill \$(cat '$srv' 2>/dev/null) 2>/dev/null"
@@ -220,8 +254,13 @@ ours_guest() {
 TAPIF=vnb$$
 FWD=$((base + 1))
 start_switch --netdev "tap,id=g,ifname=$TAPIF,mtu=1500" \
+	--netdev "tap,id=g9,ifname=vnj$$,mtu=65520" \
 	--netdev "user,id=nat,hostfwd=tcp::$FWD-:$GPORT"
 ours_guest ours "$TAPIF" "$FWD"
+# A second guest of the same NAT at MTU 65520: the remote scenario only.
+ours_guest ours65520 "vnj$$" -
+ns_exec ours65520 ip link set "vnj$$" mtu 65520
+ONLY_REMOTE[ours65520]=1
 
 # With BENCH_NAT_SANDBOX_OFF=1 a second switch, the same but for
 # --sandbox off, is one more setup: its rows show what the sandbox costs.
@@ -305,7 +344,7 @@ fi
 # Every setup stays up (an idle switch sleeps); rates on this VM swing
 # between runs, so the setups are measured in BENCH_ROUNDS rounds (default
 # 3), each round starting one setup later, and each figure is the median.
-FIELDS="in out nat cps p50 p99"
+FIELDS="in out nat cps p50 p99 rout rin"
 declare -A V
 ran=()
 for k in "${SETUPS[@]}"; do
@@ -337,7 +376,7 @@ for k in "${ran[@]}"; do
 			unset "R[$k.$f]" # not measured for this setup
 		fi
 	done
-	echo "  $k by round: in${V[$k.in]}; out${V[$k.out]}; conn/s${V[$k.cps]}; p99${V[$k.p99]}" >&2
+	echo "  $k by round: in${V[$k.in]}; out${V[$k.out]}; conn/s${V[$k.cps]}; p99${V[$k.p99]}; remote out${V[$k.rout]}; remote in${V[$k.rin]}" >&2
 done
 
 # ---- report ---------------------------------------------------------------
@@ -349,22 +388,23 @@ declare -A WHAT=(
 	[pasta]="pasta -m 65520 (splice)"
 	[pastatap]="pasta -m 65520 (tap)"
 )
-# row NAME FIELD UNIT [lower] - ours next to every baseline that ran
+# row NAME FIELD UNIT [lower] - ours (setup $US, default ours) next to
+# every baseline that ran
 row() {
-	local b shown=""
+	local b shown="" us=${US:-ours}
 	for b in "${SETUPS[@]}"; do
-		[ "$b" = ours ] || [ -n "${R[$b.skip]:-}" ] || [ -z "${R[$b.$2]:-}" ] &&
-			continue
+		[ "$b" = ours ] || [ "$b" = ours65520 ] || [ -n "${R[$b.skip]:-}" ] ||
+			[ -z "${R[$b.$2]:-}" ] && continue
 		shown=1
-		if [[ ${R[ours.$2]} =~ ^[0-9.]+$ && ${R[$b.$2]} =~ ^[0-9.]+$ ]]; then
-			bench_result "$1" "${R[ours.$2]}" "${R[$b.$2]}" "$3" "${WHAT[$b]}" "${4:-}"
+		if [[ ${R[$us.$2]} =~ ^[0-9.]+$ && ${R[$b.$2]} =~ ^[0-9.]+$ ]]; then
+			bench_result "$1" "${R[$us.$2]}" "${R[$b.$2]}" "$3" "${WHAT[$b]}" "${4:-}"
 		else
 			printf '%-34s %14s %14s %8s  %s (a measurement failed)\n' "$1" \
-				"${R[ours.$2]} $3" "${R[$b.$2]} $3" - "${WHAT[$b]}"
+				"${R[$us.$2]} $3" "${R[$b.$2]} $3" - "${WHAT[$b]}"
 		fi
 	done
 	[ -n "$shown" ] ||
-		printf '%-34s %14s %14s %8s  %s\n' "$1" "${R[ours.$2]} $3" - - "no baseline ran"
+		printf '%-34s %14s %14s %8s  %s\n' "$1" "${R[$us.$2]} $3" - - "no baseline ran"
 }
 row "NAT hostfwd TCP host->guest" in Gbit/s
 row "NAT hostfwd TCP guest->host" out Gbit/s
@@ -372,6 +412,10 @@ row "NAT guest->host loopback TCP" nat Gbit/s
 row "NAT hostfwd conn/s" cps conn/s
 row "NAT hostfwd 1B RTT p50" p50 us lower
 row "NAT hostfwd 1B RTT p99" p99 us lower
+row "NAT guest->remote TCP MTU 1500" rout Gbit/s
+row "NAT remote->guest TCP MTU 1500" rin Gbit/s
+US=ours65520 row "NAT guest->remote TCP MTU 65520" rout Gbit/s
+US=ours65520 row "NAT remote->guest TCP MTU 65520" rin Gbit/s
 for b in "${SETUPS[@]}"; do
 	[ -z "${R[$b.skip]:-}" ] ||
 		printf '%-34s %s: not measured: %s\n' "NAT (all)" "${WHAT[$b]}" "${R[$b.skip]}"

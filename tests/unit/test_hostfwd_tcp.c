@@ -730,6 +730,39 @@ static void test_restricted_nat_opens_nothing(void **state)
 }
 
 /**
+ * test_keepalive_probe_answered() - a guest's keepalive probes (an empty
+ * segment, or one old byte, just before the window) get an ACK of the
+ * next byte expected, and the connection stays
+ * @state:	unused
+ */
+static void test_keepalive_probe_answered(void **state)
+{
+	static const uint8_t old = 0;
+
+	(void)state;
+	nat_open(false);
+	step(50);
+	establish();
+	for (int i = 0; i < 3; i++) {
+		guest_send(RTE_TCP_ACK_FLAG, t.g_nxt - 1, t.iss + 1, 8192, NULL,
+			   0, i == 2 ? &old : NULL, i == 2);
+		assert_true(take());
+		assert_int_equal(got.flags, RTE_TCP_ACK_FLAG);
+		assert_int_equal(got.ack, t.g_nxt);
+		assert_int_equal(got.seq, t.iss + 1);
+	}
+	/* An ACK in the window needs no answer. */
+	guest_ack(t.iss + 1, 8192);
+	step(20);
+	assert_int_equal(rte_ring_count(t.sp->from_slirp), 0);
+	assert_int_equal(counter("keepalive_acks"), 2);
+	assert_int_equal(counter("open"), 1);
+	host_write(0, 1000);
+	receive(0, 1000);
+	nat_close();
+}
+
+/**
  * main() - run the spliced hostfwd TCP tests
  *
  * Return: number of failed tests
@@ -747,6 +780,7 @@ int main(void)
 		FIXTURE_TEST(test_restricted_nat_opens_nothing),
 		FIXTURE_TEST(test_closed_window_probed),
 		FIXTURE_TEST(test_kernel_without_peek_offset),
+		FIXTURE_TEST(test_keepalive_probe_answered),
 	};
 
 	return cmocka_run_group_tests_name(
