@@ -360,6 +360,8 @@ void hft_send_unreach(struct hft_conn *c, uint8_t code)
 	struct rte_ipv4_hdr *ip, *q;
 	struct rte_icmp_hdr *ic;
 	struct rte_ether_hdr *eh;
+	rte_be16_t sport, dport;
+	rte_be32_t seq;
 	uint8_t *l4;
 
 	if (!m) {
@@ -385,10 +387,15 @@ void hft_send_unreach(struct hft_conn *c, uint8_t code)
 		.dst_addr = c->rip,
 	};
 	q->hdr_checksum = rte_ipv4_cksum(q);
+	/* The quoted TCP header's ports and sequence number; the frame puts
+	 * it at 2 modulo 4, so no aligned stores. */
 	l4 = (uint8_t *)(q + 1);
-	*(rte_be16_t *)l4 = rte_cpu_to_be_16(c->gport);
-	*(rte_be16_t *)(l4 + 2) = rte_cpu_to_be_16(c->nport);
-	*(rte_be32_t *)(l4 + 4) = rte_cpu_to_be_32(c->rcv_nxt - 1);
+	sport = rte_cpu_to_be_16(c->gport);
+	dport = rte_cpu_to_be_16(c->nport);
+	seq = rte_cpu_to_be_32(c->rcv_nxt - 1);
+	memcpy(l4, &sport, 2);
+	memcpy(l4 + 2, &dport, 2);
+	memcpy(l4 + 4, &seq, 4);
 	ic->icmp_type = ICMP_DEST_UNREACH;
 	ic->icmp_code = code;
 	ic->icmp_cksum = ~rte_raw_cksum(ic, 8 + 20 + 8);
