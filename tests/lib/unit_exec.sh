@@ -52,8 +52,10 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
 done
 [ "${1:-}" = -- ] || { echo "unit_exec.sh: missing --" >&2; exit 2; }
 shift
-# Read now: PrivateTmp= may hide them.
+# Read now: PrivateTmp= may hide them, and this repository too when it is
+# a clone under /tmp.
 unit_text=$(cat "$unit" "${dropins[@]}")
+seccomp_py=$(cat "$(dirname "$0")/unit_seccomp.py")
 
 # unit_get() - print the last value of KEY in the [Service] section
 # @$1:	key
@@ -204,7 +206,7 @@ fi
 [ "$(unit_get RestrictRealtime)" = yes ] && sc+=(--restrict-realtime)
 [ "$(unit_get LockPersonality)" = yes ] && sc+=(--lock-personality)
 if ((${#sc[@]})); then
-	exec setpriv "${args[@]}" -- /usr/bin/python3 \
-		"$(dirname "$0")/unit_seccomp.py" "${sc[@]}" -- "$@"
+	exec setpriv "${args[@]}" -- /usr/bin/python3 -c "$seccomp_py" \
+		"${sc[@]}" -- "$@"
 fi
 exec setpriv "${args[@]}" -- "$@"
