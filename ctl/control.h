@@ -36,6 +36,7 @@ void control_close(void);
 json_t *ctl_handle(const char *line, size_t len, struct ctl_request *rq);
 int ctl_take_fd(void);
 json_t *ctl_query(const char *cmd);
+void ctl_stats_format_register(const char *name, char *(*render)(size_t *len));
 int ctl_peer_cred(struct ucred *cred);
 
 #endif /* VIOSWITCH_CONTROL_H */

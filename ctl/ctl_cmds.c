@@ -17,7 +17,6 @@
 #include "control.h"
 #include "fdb.h"
 #include "feature.h"
-#include "metrics.h"
 #include "port.h"
 #include "sandbox.h"
 #include "slirp_port.h"
@@ -320,9 +319,27 @@ static json_t *port_stats_json(const struct port *p)
 			 "rx_queue_packets", rxq, "offload", ofl);
 }
 
+/* The text format of "stats" besides JSON, and what renders it: registered
+ * by its file (ctl/metrics.c: "prometheus"), so this one names none. */
+static const char *stats_format_name;
+static char *(*stats_format_render)(size_t *len);
+
+/**
+ * ctl_stats_format_register() - offer a text rendering of the whole
+ * switch's counters as "stats" with "format": @name (at program load)
+ * @name:	the format's name
+ * @render:	returns the text (free() it) and its length, or NULL with
+ *		errno set; runs on the control thread
+ */
+void ctl_stats_format_register(const char *name, char *(*render)(size_t *len))
+{
+	stats_format_name = name;
+	stats_format_render = render;
+}
+
 /**
  * stats_formatted() - "stats" with a "format" other than "json": the
- * counters of the whole switch as text (ctl/metrics.c)
+ * counters of the whole switch as text (ctl_stats_format_register())
  * @req:	request
  * @format:	its "format"
  * @err:	message buffer
@@ -335,25 +352,28 @@ static json_t *stats_formatted(json_t *req, json_t *format, char *err)
 	size_t len;
 	char *text;
 
-	if (!json_is_string(format) ||
-	    strcmp(json_string_value(format), "prometheus")) {
-		snprintf(err, ERR_MAX,
-			 "'format': expected \"json\" or \"prometheus\"");
+	if (!stats_format_render || !json_is_string(format) ||
+	    strcmp(json_string_value(format), stats_format_name)) {
+		snprintf(err, ERR_MAX, "'format': expected \"json\"%s%s%s",
+			 stats_format_render ? " or \"" : "",
+			 stats_format_render ? stats_format_name : "",
+			 stats_format_render ? "\"" : "");
 		return NULL;
 	}
 	if (json_object_get(req, "id")) {
 		snprintf(err, ERR_MAX,
-			 "'format' \"prometheus\" covers every port: "
-			 "give no 'id'");
+			 "'format' \"%s\" covers every port: give no 'id'",
+			 stats_format_name);
 		return NULL;
 	}
-	text = metrics_prometheus(&len);
+	text = stats_format_render(&len);
 	if (!text) {
-		snprintf(err, ERR_MAX, "metrics: %s", strerror(errno));
+		snprintf(err, ERR_MAX, "%s: %s", stats_format_name,
+			 strerror(errno));
 		return NULL;
 	}
-	result = json_pack("{s:s,s:s%}", "format", "prometheus", "text", text,
-			   len);
+	result = json_pack("{s:s,s:s%}", "format", stats_format_name, "text",
+			   text, len);
 	free(text);
 	return result;
 }

@@ -575,3 +575,12 @@ out:
 	}
 	return text;
 }
+
+/**
+ * metrics_format_register() - offer this rendering as "stats" with
+ * "format": "prometheus" (at program load)
+ */
+RTE_INIT(metrics_format_register)
+{
+	ctl_stats_format_register("prometheus", metrics_prometheus);
+}
