@@ -276,7 +276,7 @@ static bool wait_events(struct pcap_port *pp, int64_t deadline)
  * due_time() - when a record must be sent
  * @pp:		port
  * @ts:		record timestamp, ns
- * @seq:	frames sent so far in this run
+ * @seq:	frames sent so far in this run (at pps=N: in every run)
  * @start:	clock_mono_ns() of the start of this port's timeline
  * @origin:	timestamp that maps to @start
  *
@@ -344,19 +344,26 @@ static bool replay(struct pcap_port *pp, int64_t start, int64_t origin)
 	char perr[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	const int64_t t0 = start; /* the pps=N timeline */
 	uint64_t seq = 0;
 
 	for (uint32_t run = 0; pp->loops == 0 || run < pp->loops; run++) {
-		int64_t loop_start = start;
+		int64_t loop_start = pp->pps > 0 ? t0 : start;
 
 		if (run && !pp->rx) {
 			pp->rx = pcap_open_offline_with_tstamp_precision(
 				pp->rx_path, PCAP_TSTAMP_PRECISION_NANO, perr);
 			if (!pp->rx)
 				return false;
-			loop_start = clock_mono_ns();
 			origin = pp->first_ts;
-			seq = 0;
+			/* At pps=N the timeline goes on across runs, so
+			 * time lost reopening the file (a loaded host) is
+			 * caught up and N holds on average; capture timing
+			 * starts each run afresh. */
+			if (pp->pps <= 0) {
+				loop_start = clock_mono_ns();
+				seq = 0;
+			}
 		}
 		while (pcap_next_ex(pp->rx, &h, &data) == 1) {
 			int64_t due = due_time(pp, ts_ns(h, true), seq++,

@@ -109,8 +109,10 @@ pass "vioctl stats --format prometheus parses and equals vioctl --json stats"
 # The capture feature's counts, through its metrics hook
 wait_until 10 sh -c "'$BUILD/vioctl' --ctl '$TMP/ctl.sock' --json capture list | grep -q '\"state\": \"ended\"'" ||
 	fail "capture of 50 frames did not end"
-"$BUILD/vioctl" --ctl "$TMP/ctl.sock" stats --format prometheus |
-	grep -qx 'vioswitch_capture_written_total{kind="capture",id="1",ports="gen-1"} 50' ||
+# (Into a file first: grep -q would stop reading at the match, and the
+# writer's SIGPIPE fail the pipeline.)
+"$BUILD/vioctl" --ctl "$TMP/ctl.sock" stats --format prometheus >"$TMP/c.txt"
+grep -qx 'vioswitch_capture_written_total{kind="capture",id="1",ports="gen-1"} 50' "$TMP/c.txt" ||
 	fail "no vioswitch_capture_written_total of 50 for capture 1"
 pass "capture counts: vioswitch_capture_written_total{kind=\"capture\",id=\"1\",ports=\"gen-1\"} 50"
 
@@ -126,7 +128,9 @@ case $ctype in
 "text/plain; version=0.0.4"*) ;;
 *) fail "GET /metrics: Content-Type '$ctype'" ;;
 esac
-curl -sfg "http://[::1]:$HTTP6/metrics" | grep -q '^vioswitch_port_rx_packets_total{port="gen-1"' ||
+curl -sfg "http://[::1]:$HTTP6/metrics" -o "$TMP/h6.txt" ||
+	fail "GET http://[::1]:$HTTP6/metrics failed"
+grep -q '^vioswitch_port_rx_packets_total{port="gen-1"' "$TMP/h6.txt" ||
 	fail "GET http://[::1]:$HTTP6/metrics has no gen-1 counter"
 pass "GET /metrics on 127.0.0.1 and [::1]: parses, equals vioctl --json stats"
 
