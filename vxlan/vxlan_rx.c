@@ -378,7 +378,8 @@ static uint16_t gro_rx_burst(struct vxlan_port *vp, struct rte_mbuf **pkts,
  * vxlan_rx_burst() - receive and decapsulate up to @max frames
  * @port:	VXLAN port
  * @q:		queue (0)
- * @pkts:	frames, the caller's
+ * @pkts:	filled with decapsulated frames, which the caller then owns
+ *		(datagrams dropped here are freed and counted by reason)
  * @max:	most frames
  *
  * Return: frames
