@@ -42,8 +42,8 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       ebpf/tap_bpf.c \
 	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_call.c \
 	       slirp/slirp_input.c slirp/slirp_output.c slirp/slirp_inq.c \
-	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/hostfwd_tcp.c \
-	       slirp/hostfwd_tcp_conn.c slirp/hostfwd_tcp_frames.c \
+	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/nat_tcp.c \
+	       slirp/nat_tcp_conn.c slirp/nat_tcp_frames.c \
 	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
 	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c \
 	       slirp/nat_reass.c \
@@ -74,7 +74,7 @@ VIOCTL_OBJ := $(VIOCTL_SRC:%.c=$(OBJ)/%.o)
 
 UNIT_TESTS := test_fdb test_netdev test_options test_forward test_vlan \
 	      test_storm test_slirp_inq \
-	      test_hostfwd test_hostfwd_tcp test_offload test_capture \
+	      test_hostfwd test_nat_tcp test_offload test_capture \
 	      test_control test_mbuf_pool test_nat_limits test_nat_bind \
 	      test_nat_dhcp test_config_lines test_pmd test_nat_reass test_vxlan
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)

@@ -3,7 +3,7 @@
  *
  * Rules are bound on the thread that owns the libslirp instance
  * (slirp_call): TCP rules toward an IPv4 guest by the NAT itself
- * (hostfwd_tcp.c, past libslirp's TCP), the others with libslirp's
+ * (nat_tcp.c, past libslirp's TCP), the others with libslirp's
  * hostxfwd calls. A rule that cannot bind says
  * why - port in use, address not on this host, a port below 1024 without
  * CAP_NET_BIND_SERVICE - and changes nothing else.
@@ -99,13 +99,12 @@ static int rule_op_run(void *arg_sp, void *arg)
 	if (!r->udp && g.ss_family == AF_INET) {
 		/* TCP to an IPv4 guest: spliced past libslirp */
 		errno = 0;
-		rc = op->add ? hostfwd_tcp_listen(
-				       sp->hft,
-				       (const struct sockaddr *)&r->host,
-				       r->host_len,
-				       (const struct sockaddr_in *)&g)
-			     : hostfwd_tcp_unlisten(
-				       sp->hft,
+		rc = op->add ? nat_tcp_listen(sp->tcp,
+					      (const struct sockaddr *)&r->host,
+					      r->host_len,
+					      (const struct sockaddr_in *)&g)
+			     : nat_tcp_unlisten(
+				       sp->tcp,
 				       (const struct sockaddr *)&r->host,
 				       r->host_len);
 		op->err = errno ? errno : EINVAL;

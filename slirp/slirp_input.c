@@ -13,7 +13,7 @@
  * address belongs to another guest and answers DHCP, and IPv4 fragments
  * are reassembled (nat_reass.c): what follows sees whole datagrams only.
  * A guest's IPv4 TCP segment of a connection the NAT splices itself
- * (hostfwd_tcp.c: hostfwd, and every connection a guest opens unless the
+ * (nat_tcp.c: hostfwd, and every connection a guest opens unless the
  * NAT is restricted), and a guest's IPv4 UDP datagram the NAT carries on
  * its own sockets (nat_udp.c), are taken out here, before libslirp sees
  * them; a frame that would make libslirp open a socket over a cap is
@@ -29,7 +29,7 @@
 #include <rte_udp.h>
 
 #include "clock.h"
-#include "hostfwd_tcp.h"
+#include "nat_tcp.h"
 #include "nat_reass.h"
 #include "nat_udp.h"
 #include "slirp_census.h"
@@ -156,7 +156,7 @@ void slirp_frame_in(struct slirp_port *sp, struct rte_mbuf *m)
 	len = m->pkt_len;
 	/* The spliced TCP reads the frame where it is; libslirp gets a
 	 * linear copy it may write into. */
-	if (hostfwd_tcp_input(sp->hft, m) || nat_udp_input(sp->udp, m)) {
+	if (nat_tcp_input(sp->tcp, m) || nat_udp_input(sp->udp, m)) {
 		rte_pktmbuf_free(m);
 		return;
 	}

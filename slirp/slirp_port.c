@@ -214,7 +214,7 @@ static void user_close(struct port *port)
 	struct slirp_port *sp = slirp_of(port);
 
 	slirp_thread_stop(sp);
-	hostfwd_tcp_free(sp->hft);
+	nat_tcp_free(sp->tcp);
 	nat_udp_free(sp->udp);
 	slirp_census_free(sp->census);
 	nat_reass_free(sp->reass);
@@ -254,9 +254,8 @@ static void user_info(struct port *port, json_t *obj)
 	json_object_set_new(obj, "dns", json_string(c));
 	json_object_set_new(obj, "ipv6", json_boolean(sp->cfg.in6_enabled));
 	json_object_set_new(obj, "hostfwd_rules", json_integer(sp->n_rules));
-	if (sp->hft)
-		json_object_set_new(obj, "hostfwd_tcp",
-				    hostfwd_tcp_stats(sp->hft));
+	if (sp->tcp)
+		json_object_set_new(obj, "nat_tcp", nat_tcp_stats(sp->tcp));
 	if (sp->udp)
 		json_object_set_new(obj, "nat_udp", nat_udp_stats(sp->udp));
 	if (sp->reass)
@@ -604,11 +603,11 @@ static struct port *user_open(const struct netdev *nd, char *err, size_t errlen)
 	sp->lim = malloc(sizeof(*sp->lim));
 	if (sp->lim)
 		nat_limits_init(sp->lim, &sp->caps);
-	sp->hft = sp->lim ? hostfwd_tcp_new(sp) : NULL;
+	sp->tcp = sp->lim ? nat_tcp_new(sp) : NULL;
 	sp->udp = sp->lim ? nat_udp_new(sp) : NULL;
 	sp->census = sp->lim ? slirp_census_new(sp) : NULL;
 	sp->reass = nat_reass_new(SLIRP_MTU);
-	if (!sp->hft || !sp->udp || !sp->census || !sp->reass) {
+	if (!sp->tcp || !sp->udp || !sp->census || !sp->reass) {
 		snprintf(err, errlen, "out of memory");
 		goto err;
 	}

@@ -14,7 +14,7 @@
 #include <rte_ring.h>
 
 #include "hostfwd.h"
-#include "hostfwd_tcp.h"
+#include "nat_tcp.h"
 #include "nat_limits.h"
 #include "nat_reass.h"
 #include "nat_udp.h"
@@ -95,7 +95,8 @@ struct slirp_call {
  *		(slirp_nat.c)
  * @bind:	its binding table, which steers frames toward the guests
  *		(slirp_output.c)
- * @hft:	hostfwd TCP spliced past libslirp (NAT thread, once started)
+ * @tcp:	the NAT's own TCP: hostfwd and guests' connections (NAT
+ *		thread, once started)
  * @caps:	caps on flows and connections, as parsed
  * @lim:	their accounting (NAT thread, once started)
  * @udp:	guests' IPv4 UDP on the NAT's own sockets (NAT thread)
@@ -127,7 +128,7 @@ struct slirp_port {
 	uint16_t mss6;
 	struct slirp_nat *nat;
 	struct nat_bind *bind;
-	struct hostfwd_tcp *hft;
+	struct nat_tcp *tcp;
 	struct nat_caps caps;
 	struct nat_limits *lim;
 	struct nat_udp *udp;

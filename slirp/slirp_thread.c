@@ -6,7 +6,7 @@
  * libslirp is single-threaded, so each NAT port runs it on a thread of its
  * own. One iteration: collect libslirp's sockets (slirp_pollfds_fill), the
  * sockets of the hostfwd TCP connections spliced past libslirp
- * (hostfwd_tcp.c), those of the guests' UDP flows past libslirp
+ * (nat_tcp.c), those of the guests' UDP flows past libslirp
  * (nat_udp.c) and our eventfds (frames from the switch, a
  * control-thread call, stop), sleep in poll() until one is ready or the
  * next libslirp, TCP or connection timer is due, let libslirp and the
@@ -263,7 +263,7 @@ uint32_t slirp_loop_fill(struct slirp_port *sp)
 	uint32_t timeout = timers_due(sp);
 
 	slirp_pollfds_fill(sp->slirp, &timeout, add_poll, sp);
-	hostfwd_tcp_pollfds(sp->hft, &timeout);
+	nat_tcp_pollfds(sp->tcp, &timeout);
 	nat_udp_pollfds(sp->udp, &timeout);
 	return timeout;
 }
@@ -282,7 +282,7 @@ bool slirp_loop_serve(struct slirp_port *sp, int rc)
 	bool work;
 
 	slirp_pollfds_poll(sp->slirp, rc < 0, get_revents, sp);
-	work = hostfwd_tcp_poll(sp->hft) + nat_udp_poll(sp->udp) + feed(sp) ||
+	work = nat_tcp_poll(sp->tcp) + nat_udp_poll(sp->udp) + feed(sp) ||
 	       rc > 0;
 	slirp_census_tick(sp->census);
 	slirp_call_run(sp);

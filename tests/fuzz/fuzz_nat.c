@@ -10,7 +10,7 @@
  * and the NAT thread:
  * - a guest frame into slirp_frame_in(), the NAT's one entry point (the
  *   binding checks and DHCP server of slirp_nat.c and nat_dhcp.c, the
- *   spliced TCP of hostfwd_tcp*.c, the UDP flows of nat_udp.c, the census
+ *   spliced TCP of nat_tcp*.c, the UDP flows of nat_udp.c, the census
  *   and libslirp), from one of the switch ports vm1..vm3 or an unknown
  *   one, linear or chained, with or without checksum or TSO offload flags;
  * - one iteration of the NAT thread's loop (slirp_loop_fill(), poll(),

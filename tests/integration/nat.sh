@@ -91,7 +91,7 @@ got_file "$TMP/slow" "hostfwd to a guest reading 1 s late"
 # These connections did not go through libslirp's TCP.
 spliced=$(vioctl_j port list | python3 -c '
 import json, sys
-h = [p for p in json.load(sys.stdin) if p["id"] == "nat"][0]["hostfwd_tcp"]
+h = [p for p in json.load(sys.stdin) if p["id"] == "nat"][0]["nat_tcp"]
 print(h["accepted"], h["reset"], h["open"])')
 read -r acc rst open <<<"$spliced"
 [ "$acc" -ge 3 ] && [ "$rst" = 0 ] ||

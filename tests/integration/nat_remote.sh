@@ -26,7 +26,7 @@ tcp() {
 	vioctl_j port list | /usr/bin/python3 -c "
 import json, sys
 p = [p for p in json.load(sys.stdin) if p['id'] == 'nat'][0]
-h, l = p['hostfwd_tcp'], p['limits']
+h, l = p['nat_tcp'], p['limits']
 print($1)"
 }
 # no_open - the NAT holds no TCP connection of its own path

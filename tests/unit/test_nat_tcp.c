@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* test_hostfwd_tcp.c - unit tests of hostfwd TCP spliced past libslirp
- * (slirp/hostfwd_tcp*.c)
+/* test_nat_tcp.c - unit tests of the NAT's own TCP, spliced past libslirp
+ * (slirp/nat_tcp*.c)
  *
  * A real NAT port (libslirp instance, rings, a listening hostfwd socket)
  * whose NAT thread is not started: the test runs its loop steps itself and
@@ -21,8 +21,8 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
-#include "hostfwd_tcp.h"
-#include "hostfwd_tcp_conn.h"
+#include "nat_tcp.h"
+#include "nat_tcp_conn.h"
 #include "mbuf_copy.h"
 #include "port.h"
 #include "slirp_port.h"
@@ -90,9 +90,9 @@ static void step(int ms)
 	uint32_t timeout = (uint32_t)ms;
 
 	t.sp->n_pfds = 0;
-	hostfwd_tcp_pollfds(t.sp->hft, &timeout);
+	nat_tcp_pollfds(t.sp->tcp, &timeout);
 	poll(t.sp->pfds, t.sp->n_pfds, (int)RTE_MIN(timeout, (uint32_t)ms));
-	hostfwd_tcp_poll(t.sp->hft);
+	nat_tcp_poll(t.sp->tcp);
 }
 
 /**
@@ -303,14 +303,14 @@ static void nat_close(void)
 }
 
 /**
- * counter() - one hostfwd_tcp counter of the port
+ * counter() - one nat_tcp counter of the port
  * @name:	its name
  *
  * Return: value
  */
 static json_int_t counter(const char *name)
 {
-	json_t *o = hostfwd_tcp_stats(t.sp->hft);
+	json_t *o = nat_tcp_stats(t.sp->tcp);
 	json_int_t v = json_integer_value(json_object_get(o, name));
 
 	json_decref(o);
@@ -327,12 +327,12 @@ static void establish(void)
 	assert_true(take());
 	assert_int_equal(got.flags, RTE_TCP_SYN_FLAG);
 	assert_int_equal(got.dport, 22);
-	assert_true(got.sport >= HFT_PORT_BASE);
+	assert_true(got.sport >= NAT_TCP_PORT_BASE);
 	/* MSS, NOP, window scale 7 */
 	assert_int_equal(got.opts_len, 8);
 	assert_int_equal(got.opts[0], 2);
 	assert_int_equal(got.opts[5], 3);
-	assert_int_equal(got.opts[7], HFT_WSCALE);
+	assert_int_equal(got.opts[7], NAT_TCP_WSCALE);
 	t.iss = got.seq;
 	t.nport = got.sport;
 	t.g_nxt = GUEST_ISN + 1;
@@ -656,7 +656,7 @@ static void test_guest_opens_to_host_service(void **state)
 	assert_int_equal(got.ack, GUEST_ISN + 1);
 	assert_int_equal(got.sport, svc);
 	assert_int_equal(got.dport, 40000);
-	assert_int_equal(got.opts[7], HFT_WSCALE);
+	assert_int_equal(got.opts[7], NAT_TCP_WSCALE);
 	t.iss = got.seq;
 	t.g_nxt = GUEST_ISN + 1;
 	srv = accept(ls, NULL, NULL);
@@ -783,6 +783,6 @@ int main(void)
 		FIXTURE_TEST(test_keepalive_probe_answered),
 	};
 
-	return cmocka_run_group_tests_name(
-		"hostfwd_tcp", tests, fixture_eal_setup, fixture_eal_teardown);
+	return cmocka_run_group_tests_name("nat_tcp", tests, fixture_eal_setup,
+					   fixture_eal_teardown);
 }

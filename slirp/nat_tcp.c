@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* hostfwd_tcp.c - the NAT's own TCP: hostfwd to IPv4 guests and every IPv4
+/* nat_tcp.c - the NAT's own TCP: hostfwd to IPv4 guests and every IPv4
  * connection guests open, without libslirp's stack
  *
  * Theory of operation
@@ -31,7 +31,7 @@
  *   either way resets the other side. Both FINs done: the socket closes.
  * Frames toward the guest carry complete checksums, or a partial one for
  * super-frames (the switch segments them for guests without TSO). The
- * guest's frames reach hostfwd_tcp_input() from slirp_frame_in() - the
+ * guest's frames reach nat_tcp_input() from slirp_frame_in() - the
  * NAT's one demultiplexing point - before libslirp sees them; frames of
  * no connection here go on to libslirp.
  *
@@ -43,7 +43,7 @@
  * our frames then come from it. The guest hears nothing until the
  * non-blocking connect() completes: then our SYN-ACK; on failure what the
  * host saw (a RST for a refused port, an ICMP unreachable for no route or
- * an unreachable host, nothing for a timeout: hostfwd_tcp_conn.c). The
+ * an unreachable host, nothing for a timeout: nat_tcp_conn.c). The
  * NAT's other addresses (DNS on 10.0.2.3 and the like) stay with libslirp,
  * as does everything of a restricted NAT, which refuses it. These
  * connections are found by a hash of the guest's address and port and
@@ -54,9 +54,9 @@
  * SYN over its TCP cap or the NAT's is dropped and counted (the guest's
  * retransmission tries again). When accept() fails for want of
  * descriptors the listener is left out of the poll set for
- * HFT_PAUSE_MS, so the thread never spins on a listener it cannot serve.
+ * NAT_TCP_PAUSE_MS, so the thread never spins on a listener it cannot serve.
  */
-#include "hostfwd_tcp.h"
+#include "nat_tcp.h"
 
 #include <errno.h>
 #include <netinet/tcp.h>
@@ -71,17 +71,17 @@
 #include <rte_tcp.h>
 
 #include "clock.h"
-#include "hostfwd_tcp_conn.h"
+#include "nat_tcp_conn.h"
 #include "log.h"
 #include "mbuf_copy.h"
 #include "nat_limits.h"
 #include "slirp_port.h"
 
-#define HFT_BUCKETS  4096 /* hash of guest-opened connections */
-#define HFT_PAUSE_MS 250 /* a listener rests this long when out of fds */
+#define NAT_TCP_BUCKETS	 4096 /* hash of guest-opened connections */
+#define NAT_TCP_PAUSE_MS 250 /* a listener rests this long when out of fds */
 
 /**
- * struct hft_listener - the listening socket of one rule
+ * struct nat_tcp_listener - the listening socket of one rule
  * @fd:		socket, -1 for a free slot
  * @pidx:	its entry in the poll set of this iteration, or -1
  * @host:	address it is bound to
@@ -92,7 +92,7 @@
  *		do not count against a new one
  * @paused_ns:	left out of the poll set until then (out of fds), or 0
  */
-struct hft_listener {
+struct nat_tcp_listener {
 	int fd;
 	int pidx;
 	struct sockaddr_storage host;
@@ -104,10 +104,10 @@ struct hft_listener {
 };
 
 /**
- * struct hostfwd_tcp - the spliced hostfwd TCP of one NAT port
+ * struct nat_tcp - the spliced hostfwd TCP of one NAT port
  * @sp:		NAT port
  * @ls:		listeners
- * @by_port:	connections by NAT-side port - HFT_PORT_BASE
+ * @by_port:	connections by NAT-side port - NAT_TCP_PORT_BASE
  * @next_port:	where the search for a free NAT-side port starts
  * @conns:	connections open, @n_conns of them
  * @by_tuple:	guest-opened connections by hash of guest address and port
@@ -115,26 +115,26 @@ struct hft_listener {
  * @env:	what the connections share: MAC (libslirp's for the NAT
  *		host: 52:55 and its IPv4 address), IP ids, counters
  */
-struct hostfwd_tcp {
+struct nat_tcp {
 	struct slirp_port *sp;
-	struct hft_listener ls[SLIRP_MAX_RULES];
-	struct hft_conn *by_port[HFT_PORTS];
+	struct nat_tcp_listener ls[SLIRP_MAX_RULES];
+	struct nat_tcp_conn *by_port[NAT_TCP_PORTS];
 	uint16_t next_port;
-	struct hft_conn *conns[HFT_MAX_CONNS];
+	struct nat_tcp_conn *conns[NAT_TCP_MAX_CONNS];
 	unsigned int n_conns;
-	struct hft_conn *by_tuple[HFT_BUCKETS];
-	struct hft_env env;
+	struct nat_tcp_conn *by_tuple[NAT_TCP_BUCKETS];
+	struct nat_tcp_env env;
 };
 
 /**
- * hostfwd_tcp_new() - the spliced hostfwd TCP state of a NAT port
+ * nat_tcp_new() - the spliced hostfwd TCP state of a NAT port
  * @sp:		NAT port, its configuration parsed
  *
  * Return: state, or NULL
  */
-struct hostfwd_tcp *hostfwd_tcp_new(struct slirp_port *sp)
+struct nat_tcp *nat_tcp_new(struct slirp_port *sp)
 {
-	struct hostfwd_tcp *ht = calloc(1, sizeof(*ht));
+	struct nat_tcp *ht = calloc(1, sizeof(*ht));
 
 	if (!ht)
 		return NULL;
@@ -142,7 +142,7 @@ struct hostfwd_tcp *hostfwd_tcp_new(struct slirp_port *sp)
 	ht->env.sp = sp;
 	ht->env.jumbo = port_jumbo_pool_create();
 	ht->env.no_peek_off = getenv("VIOSWITCH_NO_PEEK_OFF") != NULL;
-	ht->env.skip = malloc(HFT_TX_MAX);
+	ht->env.skip = malloc(NAT_TCP_TX_MAX);
 	if (!ht->env.skip) {
 		free(ht);
 		return NULL;
@@ -156,10 +156,10 @@ struct hostfwd_tcp *hostfwd_tcp_new(struct slirp_port *sp)
 }
 
 /**
- * hostfwd_tcp_free() - close every listener and connection; accepts NULL
+ * nat_tcp_free() - close every listener and connection; accepts NULL
  * @ht:		state, no longer polled
  */
-void hostfwd_tcp_free(struct hostfwd_tcp *ht)
+void nat_tcp_free(struct nat_tcp *ht)
 {
 	if (!ht)
 		return;
@@ -168,8 +168,8 @@ void hostfwd_tcp_free(struct hostfwd_tcp *ht)
 			close(ht->ls[i].fd);
 	}
 	for (unsigned int i = 0; i < ht->n_conns; i++) {
-		hft_conn_abort(ht->conns[i], false);
-		hft_conn_free(ht->conns[i]);
+		nat_tcp_conn_abort(ht->conns[i], false);
+		nat_tcp_conn_free(ht->conns[i]);
 	}
 	free(ht->env.skip);
 	free(ht);
@@ -191,7 +191,7 @@ static bool same_host(const struct sockaddr_storage *a, socklen_t alen,
 }
 
 /**
- * hostfwd_tcp_listen() - listen for a rule
+ * nat_tcp_listen() - listen for a rule
  * @ht:		state
  * @host:	address to bind
  * @host_len:	its length
@@ -199,10 +199,10 @@ static bool same_host(const struct sockaddr_storage *a, socklen_t alen,
  *
  * Return: 0, or -1 with errno set (EADDRINUSE, EADDRNOTAVAIL, ENOSPC...)
  */
-int hostfwd_tcp_listen(struct hostfwd_tcp *ht, const struct sockaddr *host,
-		       socklen_t host_len, const struct sockaddr_in *guest)
+int nat_tcp_listen(struct nat_tcp *ht, const struct sockaddr *host,
+		   socklen_t host_len, const struct sockaddr_in *guest)
 {
-	struct hft_listener *l = NULL;
+	struct nat_tcp_listener *l = NULL;
 	int one = 1, fd, e;
 
 	for (unsigned int i = 0; i < SLIRP_MAX_RULES && !l; i++) {
@@ -236,18 +236,18 @@ int hostfwd_tcp_listen(struct hostfwd_tcp *ht, const struct sockaddr *host,
 }
 
 /**
- * hostfwd_tcp_unlisten() - stop listening on @host; its connections stay
+ * nat_tcp_unlisten() - stop listening on @host; its connections stay
  * @ht:		state
  * @host:	address the rule was bound to
  * @host_len:	its length
  *
  * Return: 0, or -1 when nothing listens there
  */
-int hostfwd_tcp_unlisten(struct hostfwd_tcp *ht, const struct sockaddr *host,
-			 socklen_t host_len)
+int nat_tcp_unlisten(struct nat_tcp *ht, const struct sockaddr *host,
+		     socklen_t host_len)
 {
 	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++) {
-		struct hft_listener *l = &ht->ls[i];
+		struct nat_tcp_listener *l = &ht->ls[i];
 
 		if (l->fd < 0 ||
 		    !same_host(&l->host, l->host_len, host, host_len))
@@ -291,16 +291,16 @@ static void lower_timeout(uint32_t *timeout_ms, int64_t ns)
 }
 
 /**
- * hostfwd_tcp_pollfds() - add listeners and connections to the poll set
+ * nat_tcp_pollfds() - add listeners and connections to the poll set
  * @ht:		state
  * @timeout_ms:	lowered to the next connection timer
  */
-void hostfwd_tcp_pollfds(struct hostfwd_tcp *ht, uint32_t *timeout_ms)
+void nat_tcp_pollfds(struct nat_tcp *ht, uint32_t *timeout_ms)
 {
 	int64_t now = clock_mono_ns();
 
 	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++) {
-		struct hft_listener *l = &ht->ls[i];
+		struct nat_tcp_listener *l = &ht->ls[i];
 
 		l->pidx = -1;
 		if (l->fd < 0)
@@ -312,8 +312,8 @@ void hostfwd_tcp_pollfds(struct hostfwd_tcp *ht, uint32_t *timeout_ms)
 		l->pidx = add_pfd(ht->sp, l->fd, POLLIN);
 	}
 	for (unsigned int i = 0; i < ht->n_conns; i++) {
-		struct hft_conn *c = ht->conns[i];
-		short ev = hft_conn_events(c);
+		struct nat_tcp_conn *c = ht->conns[i];
+		short ev = nat_tcp_conn_events(c);
 
 		c->pidx = ev ? add_pfd(ht->sp, c->fd, ev) : -1;
 		if (c->timer_ns)
@@ -327,13 +327,13 @@ void hostfwd_tcp_pollfds(struct hostfwd_tcp *ht, uint32_t *timeout_ms)
  *
  * Return: index into @ht->conns, or -1 when all are taken
  */
-static int free_port(struct hostfwd_tcp *ht)
+static int free_port(struct nat_tcp *ht)
 {
-	for (unsigned int n = 0; n < HFT_PORTS; n++) {
-		unsigned int i = (ht->next_port + n) % HFT_PORTS;
+	for (unsigned int n = 0; n < NAT_TCP_PORTS; n++) {
+		unsigned int i = (ht->next_port + n) % NAT_TCP_PORTS;
 
 		if (!ht->by_port[i]) {
-			ht->next_port = (uint16_t)((i + 1) % HFT_PORTS);
+			ht->next_port = (uint16_t)((i + 1) % NAT_TCP_PORTS);
 			return (int)i;
 		}
 	}
@@ -360,24 +360,24 @@ static bool out_of_fds(int err)
  * @l:		listener
  * @fd:		accepted socket, consumed
  */
-static void take_client(struct hostfwd_tcp *ht, struct hft_listener *l, int fd)
+static void take_client(struct nat_tcp *ht, struct nat_tcp_listener *l, int fd)
 {
 	struct nat_limits *nl = ht->sp->lim;
-	struct hft_conn *c = NULL;
+	struct nat_tcp_conn *c = NULL;
 	int idx = -1;
 
 	if (!nat_hostfwd_charge(nl, &l->conns)) {
-		hft_close_reset(fd);
+		nat_tcp_close_reset(fd);
 		ht->env.st.refused++;
 		return;
 	}
-	idx = ht->n_conns < HFT_MAX_CONNS ? free_port(ht) : -1;
+	idx = ht->n_conns < NAT_TCP_MAX_CONNS ? free_port(ht) : -1;
 	if (idx >= 0)
-		c = hft_conn_new(&ht->env, fd, &l->guest,
-				 (uint16_t)(HFT_PORT_BASE + idx));
+		c = nat_tcp_conn_new(&ht->env, fd, &l->guest,
+				     (uint16_t)(NAT_TCP_PORT_BASE + idx));
 	if (!c) {
 		nat_hostfwd_uncharge(nl, &l->conns);
-		hft_close_reset(fd);
+		nat_tcp_close_reset(fd);
 		ht->env.st.refused++;
 		return;
 	}
@@ -396,7 +396,7 @@ static void take_client(struct hostfwd_tcp *ht, struct hft_listener *l, int fd)
  *
  * Return: connections taken
  */
-static unsigned int accept_all(struct hostfwd_tcp *ht, struct hft_listener *l)
+static unsigned int accept_all(struct nat_tcp *ht, struct nat_tcp_listener *l)
 {
 	unsigned int n = 0;
 
@@ -409,7 +409,7 @@ static unsigned int accept_all(struct hostfwd_tcp *ht, struct hft_listener *l)
 				/* Readable still: rest instead of spinning. */
 				nat_limits_hit(ht->sp->lim, NAT_LIMIT_NO_FDS);
 				l->paused_ns = clock_mono_ns() +
-					       HFT_PAUSE_MS * 1000000LL;
+					       NAT_TCP_PAUSE_MS * 1000000LL;
 			}
 			break;
 		}
@@ -439,7 +439,7 @@ static unsigned int tuple_hash(uint32_t gip, uint16_t gport, uint32_t dip,
 	h ^= h >> 13;
 	h *= 0x297a2d39U;
 	h ^= h >> 12;
-	return h % HFT_BUCKETS;
+	return h % NAT_TCP_BUCKETS;
 }
 
 /**
@@ -449,11 +449,11 @@ static unsigned int tuple_hash(uint32_t gip, uint16_t gport, uint32_t dip,
  *
  * Return: connection, or NULL
  */
-static struct hft_conn *find_opened(struct hostfwd_tcp *ht,
-				    const struct hft_segment *s)
+static struct nat_tcp_conn *find_opened(struct nat_tcp *ht,
+					const struct nat_tcp_segment *s)
 {
-	struct hft_conn *c = ht->by_tuple[tuple_hash(s->saddr, s->sport,
-						     s->daddr, s->dport)];
+	struct nat_tcp_conn *c = ht->by_tuple[tuple_hash(s->saddr, s->sport,
+							 s->daddr, s->dport)];
 
 	while (c && (c->gip != s->saddr || c->gport != s->sport ||
 		     c->rip != s->daddr || c->nport != s->dport))
@@ -466,12 +466,12 @@ static struct hft_conn *find_opened(struct hostfwd_tcp *ht,
  * @ht:		state
  * @c:		connection
  */
-static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
+static void reap(struct nat_tcp *ht, struct nat_tcp_conn *c)
 {
-	struct hft_conn *last = ht->conns[--ht->n_conns];
+	struct nat_tcp_conn *last = ht->conns[--ht->n_conns];
 
 	if (c->outbound) {
-		struct hft_conn **pp = &ht->by_tuple[tuple_hash(
+		struct nat_tcp_conn **pp = &ht->by_tuple[tuple_hash(
 			c->gip, c->gport, c->rip, c->nport)];
 
 		while (*pp != c)
@@ -479,15 +479,15 @@ static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
 		*pp = c->hnext;
 		nat_uncharge(ht->sp->lim, c->guest, NAT_RES_TCP);
 	} else {
-		struct hft_listener *l = &ht->ls[c->rule];
+		struct nat_tcp_listener *l = &ht->ls[c->rule];
 
-		ht->by_port[c->nport - HFT_PORT_BASE] = NULL;
+		ht->by_port[c->nport - NAT_TCP_PORT_BASE] = NULL;
 		nat_hostfwd_uncharge(ht->sp->lim,
 				     l->gen == c->rule_gen ? &l->conns : NULL);
 	}
 	ht->conns[c->slot] = last;
 	last->slot = c->slot;
-	hft_conn_free(c);
+	nat_tcp_conn_free(c);
 }
 
 /**
@@ -502,25 +502,25 @@ static void reap(struct hostfwd_tcp *ht, struct hft_conn *c)
  *	   a cap is dropped and counted), false to leave it to libslirp (out
  *	   of memory here)
  */
-static bool open_conn(struct hostfwd_tcp *ht, const struct hft_segment *s,
+static bool open_conn(struct nat_tcp *ht, const struct nat_tcp_segment *s,
 		      bool remote)
 {
 	struct nat_limits *nl = ht->sp->lim;
 	struct nat_guest *g;
-	struct hft_conn *c;
+	struct nat_tcp_conn *c;
 	unsigned int b;
 
 	g = nat_guest_get(nl, s->saddr, s->m->port, clock_mono_ns() / 1000000);
 	if (!g || !nat_charge(nl, g, NAT_RES_TCP, false) ||
-	    ht->n_conns == HFT_MAX_CONNS) {
-		if (g && ht->n_conns == HFT_MAX_CONNS) {
+	    ht->n_conns == NAT_TCP_MAX_CONNS) {
+		if (g && ht->n_conns == NAT_TCP_MAX_CONNS) {
 			nat_uncharge(nl, g, NAT_RES_TCP);
 			nat_limits_hit(nl, NAT_LIMIT_TCP_TOTAL);
 		}
 		port_count_drop(&ht->sp->port, DROP_NAT_LIMIT, 1);
 		return true;
 	}
-	c = hft_conn_open(&ht->env, s, remote);
+	c = nat_tcp_conn_open(&ht->env, s, remote);
 	if (!c) {
 		nat_uncharge(nl, g, NAT_RES_TCP);
 		if (out_of_fds(errno)) {
@@ -544,19 +544,19 @@ static bool open_conn(struct hostfwd_tcp *ht, const struct hft_segment *s,
 }
 
 /**
- * hostfwd_tcp_poll() - serve ready sockets and due timers
+ * nat_tcp_poll() - serve ready sockets and due timers
  * @ht:		state, after poll() filled the revents
  *
  * Return: events handled (0: nothing happened)
  */
-unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
+unsigned int nat_tcp_poll(struct nat_tcp *ht)
 {
 	struct slirp_port *sp = ht->sp;
 	int64_t now = clock_mono_ns();
 	unsigned int work = 0;
 
 	for (unsigned int i = 0; i < SLIRP_MAX_RULES; i++) {
-		struct hft_listener *l = &ht->ls[i];
+		struct nat_tcp_listener *l = &ht->ls[i];
 
 		if (l->fd >= 0 && l->pidx >= 0 && sp->pfds[l->pidx].revents)
 			work += accept_all(ht, l);
@@ -564,7 +564,7 @@ unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
 	/* Backwards: reap() moves the last connection, already served,
 	 * into the slot it frees. */
 	for (unsigned int i = ht->n_conns; i-- > 0;) {
-		struct hft_conn *c = ht->conns[i];
+		struct nat_tcp_conn *c = ht->conns[i];
 		short re = 0;
 
 		if (c->pidx >= 0 && (unsigned int)c->pidx < sp->n_pfds &&
@@ -572,11 +572,11 @@ unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
 			re = sp->pfds[c->pidx].revents;
 		c->pidx = -1;
 		if (re) {
-			hft_conn_ready(c, re);
+			nat_tcp_conn_ready(c, re);
 			work++;
 		}
 		if (!c->done && c->timer_ns && c->timer_ns <= now) {
-			hft_conn_timer(c);
+			nat_tcp_conn_timer(c);
 			work++;
 		}
 		if (c->done)
@@ -594,7 +594,7 @@ unsigned int hostfwd_tcp_poll(struct hostfwd_tcp *ht)
  * Return: false for the NAT's own network (its host, DNS and other
  *	   addresses), 0/8, the loopback net, multicast and broadcast
  */
-static bool beyond(const struct hostfwd_tcp *ht, uint32_t daddr)
+static bool beyond(const struct nat_tcp *ht, uint32_t daddr)
 {
 	const SlirpConfig *cfg = &ht->sp->cfg;
 	uint32_t d = ntohl(daddr);
@@ -613,7 +613,7 @@ static bool beyond(const struct hostfwd_tcp *ht, uint32_t daddr)
  *	   a restricted NAT, a segment other than a plain SYN, or a
  *	   destination libslirp serves (DNS, the NAT's other addresses)
  */
-static bool new_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
+static bool new_conn(struct nat_tcp *ht, const struct nat_tcp_segment *s)
 {
 	if ((s->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
 			 RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG ||
@@ -627,7 +627,7 @@ static bool new_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
 }
 
 /**
- * hostfwd_tcp_input() - take a guest's frame if it belongs to a connection
+ * nat_tcp_input() - take a guest's frame if it belongs to a connection
  * here, or opens one (NAT thread)
  * @ht:		state
  * @m:		frame, untagged, still the caller's
@@ -635,37 +635,37 @@ static bool new_conn(struct hostfwd_tcp *ht, const struct hft_segment *s)
  * Return: true when the frame was ours (the caller frees it), false to
  *	   hand it to libslirp
  */
-bool hostfwd_tcp_input(struct hostfwd_tcp *ht, const struct rte_mbuf *m)
+bool nat_tcp_input(struct nat_tcp *ht, const struct rte_mbuf *m)
 {
-	struct hft_segment seg;
-	struct hft_conn *c = NULL;
+	struct nat_tcp_segment seg;
+	struct nat_tcp_conn *c = NULL;
 	unsigned int idx;
 
-	if (hft_parse(m, &seg))
+	if (nat_tcp_parse(m, &seg))
 		return false;
-	idx = (unsigned int)(seg.dport - HFT_PORT_BASE);
+	idx = (unsigned int)(seg.dport - NAT_TCP_PORT_BASE);
 	if (seg.daddr == ht->sp->cfg.vhost.s_addr &&
-	    seg.dport >= HFT_PORT_BASE && idx < HFT_PORTS)
+	    seg.dport >= NAT_TCP_PORT_BASE && idx < NAT_TCP_PORTS)
 		c = ht->by_port[idx];
 	if (!c || c->gip != seg.saddr || c->gport != seg.sport)
 		c = find_opened(ht, &seg);
 	if (!c)
 		return new_conn(ht, &seg);
-	hft_conn_input(c, &seg);
+	nat_tcp_conn_input(c, &seg);
 	if (c->done)
 		reap(ht, c);
 	return true;
 }
 
 /**
- * hostfwd_tcp_stats() - counters for `vioctl port list`
+ * nat_tcp_stats() - counters for `vioctl port list`
  * @ht:		state
  *
  * Return: JSON object
  */
-json_t *hostfwd_tcp_stats(const struct hostfwd_tcp *ht)
+json_t *nat_tcp_stats(const struct nat_tcp *ht)
 {
-	const struct hft_stats *st = &ht->env.st;
+	const struct nat_tcp_stats *st = &ht->env.st;
 
 	return json_pack(
 		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",

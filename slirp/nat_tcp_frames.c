@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* hostfwd_tcp_frames.c - frames of the NAT's own TCP: parse the guest's,
+/* nat_tcp_frames.c - frames of the NAT's own TCP: parse the guest's,
  * build ours (and the ICMP unreachable of a failed connect)
  *
  * Frames toward the guest come from the NAT host's MAC (the one libslirp
@@ -22,7 +22,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
-#include "hostfwd_tcp_conn.h"
+#include "nat_tcp_conn.h"
 #include "mbuf_copy.h"
 #include "slirp_port.h"
 
@@ -38,7 +38,7 @@
  * @s:		segment, @mss and @wscale filled
  */
 static void parse_options(const uint8_t *opt, const uint8_t *end,
-			  struct hft_segment *s)
+			  struct nat_tcp_segment *s)
 {
 	while (opt < end && *opt != 0) {
 		if (*opt == 1) {
@@ -56,7 +56,7 @@ static void parse_options(const uint8_t *opt, const uint8_t *end,
 }
 
 /**
- * hft_parse() - parse a guest's IPv4 TCP segment
+ * nat_tcp_parse() - parse a guest's IPv4 TCP segment
  * @m:		frame, untagged, maybe chained (headers are copied out when
  *		they span segments; the payload stays where it is)
  * @s:		filled
@@ -64,7 +64,7 @@ static void parse_options(const uint8_t *opt, const uint8_t *end,
  * Return: 0, or -1 when the frame is not an unfragmented, well-formed IPv4
  *	   TCP segment
  */
-int hft_parse(const struct rte_mbuf *m, struct hft_segment *s)
+int nat_tcp_parse(const struct rte_mbuf *m, struct nat_tcp_segment *s)
 {
 	uint8_t buf[RTE_ETHER_HDR_LEN + 60 + 60];
 	uint32_t len = m->pkt_len, ihl, tot, doff;
@@ -92,7 +92,7 @@ int hft_parse(const struct rte_mbuf *m, struct hft_segment *s)
 	    RTE_ETHER_HDR_LEN + ihl + doff >
 		    RTE_MIN(len, (uint32_t)sizeof(buf)))
 		return -1;
-	*s = (struct hft_segment){
+	*s = (struct nat_tcp_segment){
 		.saddr = ip->src_addr,
 		.daddr = ip->dst_addr,
 		.sport = rte_be_to_cpu_16(th->src_port),
@@ -120,16 +120,16 @@ int hft_parse(const struct rte_mbuf *m, struct hft_segment *s)
  *
  * Return: the field's value; @c->adv_wnd is set to the bytes it offers
  */
-static uint16_t our_window(struct hft_conn *c, bool syn)
+static uint16_t our_window(struct nat_tcp_conn *c, bool syn)
 {
-	uint32_t room = HFT_RX_BUF - c->rx_len;
+	uint32_t room = NAT_TCP_RX_BUF - c->rx_len;
 	uint32_t field;
 
 	if (syn || !c->ws_ok)
 		field = RTE_MIN(room, 65535u);
 	else
-		field = RTE_MIN(room >> HFT_WSCALE, 65535u);
-	c->adv_wnd = (syn || !c->ws_ok) ? field : field << HFT_WSCALE;
+		field = RTE_MIN(room >> NAT_TCP_WSCALE, 65535u);
+	c->adv_wnd = (syn || !c->ws_ok) ? field : field << NAT_TCP_WSCALE;
 	return (uint16_t)field;
 }
 
@@ -144,9 +144,10 @@ static uint16_t our_window(struct hft_conn *c, bool syn)
  *
  * Return: the TCP header
  */
-static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
-					uint8_t flags, uint32_t seq,
-					uint32_t opts, uint32_t plen)
+static struct rte_tcp_hdr *fill_headers(struct nat_tcp_conn *c,
+					struct rte_mbuf *m, uint8_t flags,
+					uint32_t seq, uint32_t opts,
+					uint32_t plen)
 {
 	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
@@ -188,7 +189,7 @@ static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
 		o[4] = 1;
 		o[5] = 3; /* window scale */
 		o[6] = 3;
-		o[7] = HFT_WSCALE;
+		o[7] = NAT_TCP_WSCALE;
 		/* A SYN-ACK offers it only when the guest's SYN did. */
 		if ((flags & RTE_TCP_ACK_FLAG) && !c->ws_ok)
 			memset(o + 4, 1, 4);
@@ -197,7 +198,7 @@ static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
 }
 
 /**
- * hft_frame_alloc() - a frame toward the guest with room for @len payload
+ * nat_tcp_frame_alloc() - a frame toward the guest with room for @len payload
  * bytes: one 64 KB buffer for a super-frame when there is one to spare,
  * else a chain of small ones
  * @c:		connection
@@ -205,7 +206,7 @@ static struct rte_tcp_hdr *fill_headers(struct hft_conn *c, struct rte_mbuf *m,
  *
  * Return: frame, or NULL (counted as lost on the port)
  */
-struct rte_mbuf *hft_frame_alloc(struct hft_conn *c, uint32_t len)
+struct rte_mbuf *nat_tcp_frame_alloc(struct nat_tcp_conn *c, uint32_t len)
 {
 	uint32_t need = HDR_LEN + SYN_OPTS_LEN + len,
 		 small = (uint32_t)rte_pktmbuf_data_room_size(port_mbuf_pool) -
@@ -225,16 +226,16 @@ struct rte_mbuf *hft_frame_alloc(struct hft_conn *c, uint32_t len)
 }
 
 /**
- * hft_frame_payload() - iovecs over where a data frame's payload goes
- * @m:		frame from hft_frame_alloc()
+ * nat_tcp_frame_payload() - iovecs over where a data frame's payload goes
+ * @m:		frame from nat_tcp_frame_alloc()
  * @len:	payload bytes, as many as it was allocated for at most
  * @iov:	filled
  * @max:	its size
  *
  * Return: iovecs used
  */
-int hft_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
-		      int max)
+int nat_tcp_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
+			  int max)
 {
 	uint32_t skip = HDR_LEN;
 	int n = 0;
@@ -250,9 +251,9 @@ int hft_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
 }
 
 /**
- * hft_frame_send() - complete a frame and queue it toward the guest
+ * nat_tcp_frame_send() - complete a frame and queue it toward the guest
  * @c:		connection
- * @m:		frame from hft_frame_alloc(), payload (if any) in place
+ * @m:		frame from nat_tcp_frame_alloc(), payload (if any) in place
  * @flags:	TCP flags (RTE_TCP_ACK_FLAG is added once established)
  * @seq:	its sequence number
  * @len:	payload bytes
@@ -261,15 +262,15 @@ int hft_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
  * with zeros). A frame the port's ring cannot take is dropped and counted;
  * the retransmission timer covers it.
  */
-void hft_frame_send(struct hft_conn *c, struct rte_mbuf *m, uint8_t flags,
-		    uint32_t seq, uint32_t len)
+void nat_tcp_frame_send(struct nat_tcp_conn *c, struct rte_mbuf *m,
+			uint8_t flags, uint32_t seq, uint32_t len)
 {
 	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? SYN_OPTS_LEN : 0;
 	uint32_t hdr = HDR_LEN + opts;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 
-	if (c->state == HFT_OPEN) {
+	if (c->state == NAT_TCP_OPEN) {
 		flags |= RTE_TCP_ACK_FLAG;
 		c->ack_due = false;
 	}
@@ -300,24 +301,24 @@ void hft_frame_send(struct hft_conn *c, struct rte_mbuf *m, uint8_t flags,
 }
 
 /**
- * hft_send() - send a segment without payload
+ * nat_tcp_send() - send a segment without payload
  * @c:		connection
  * @flags:	TCP flags (RTE_TCP_ACK_FLAG is added once established)
  * @seq:	its sequence number
  */
-void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq)
+void nat_tcp_send(struct nat_tcp_conn *c, uint8_t flags, uint32_t seq)
 {
-	struct rte_mbuf *m = hft_frame_alloc(c, 0);
+	struct rte_mbuf *m = nat_tcp_frame_alloc(c, 0);
 
 	if (m)
-		hft_frame_send(c, m, flags, seq, 0);
+		nat_tcp_frame_send(c, m, flags, seq, 0);
 }
 
 /**
- * hft_send_arp() - ask who has the guest's address
+ * nat_tcp_send_arp() - ask who has the guest's address
  * @c:		connection
  */
-void hft_send_arp(struct hft_conn *c)
+void nat_tcp_send_arp(struct nat_tcp_conn *c)
 {
 	struct slirp_port *sp = c->env->sp;
 	struct rte_mbuf *m = mbuf_alloc_len(port_mbuf_pool, ETH_MIN_LEN);
@@ -346,14 +347,14 @@ void hft_send_arp(struct hft_conn *c)
 }
 
 /**
- * hft_send_unreach() - tell the guest its connection attempt cannot reach
+ * nat_tcp_send_unreach() - tell the guest its connection attempt cannot reach
  * its destination: an ICMP destination unreachable from the NAT host (the
  * guest's router), quoting the IPv4 header and first 8 bytes of its SYN,
  * as libslirp and routers answer
- * @c:		guest-opened connection still in HFT_CONNECTING
+ * @c:		guest-opened connection still in NAT_TCP_CONNECTING
  * @code:	ICMP code (0 net, 1 host, 13 administratively prohibited)
  */
-void hft_send_unreach(struct hft_conn *c, uint8_t code)
+void nat_tcp_send_unreach(struct nat_tcp_conn *c, uint8_t code)
 {
 	struct slirp_port *sp = c->env->sp;
 	struct rte_mbuf *m = mbuf_alloc_len(port_mbuf_pool, UNREACH_LEN);

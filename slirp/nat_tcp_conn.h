@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* hostfwd_tcp_conn.h - one spliced TCP connection of the NAT (hostfwd or
+/* nat_tcp_conn.h - one spliced TCP connection of the NAT (hostfwd or
  * guest-opened): state, frames
  */
-#ifndef VIOSWITCH_HOSTFWD_TCP_CONN_H
-#define VIOSWITCH_HOSTFWD_TCP_CONN_H
+#ifndef VIOSWITCH_NAT_TCP_CONN_H
+#define VIOSWITCH_NAT_TCP_CONN_H
 
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -17,17 +17,17 @@
 struct nat_guest;
 struct slirp_port;
 
-#define HFT_PORT_BASE 49152 /* NAT-side ports the guest sees */
-#define HFT_PORTS     16384
-#define HFT_MAX_CONNS 4096 /* backstop: nat_limits.c caps them lower */
-#define HFT_TX_MAX    (1024 * 1024) /* host -> guest in flight */
-#define HFT_RX_BUF    (256 * 1024) /* guest -> host, until written */
-#define HFT_WSCALE    7 /* the window scale we offer */
+#define NAT_TCP_PORT_BASE 49152 /* NAT-side ports the guest sees */
+#define NAT_TCP_PORTS	  16384
+#define NAT_TCP_MAX_CONNS 4096 /* backstop: nat_limits.c caps them lower */
+#define NAT_TCP_TX_MAX	  (1024 * 1024) /* host -> guest in flight */
+#define NAT_TCP_RX_BUF	  (256 * 1024) /* guest -> host, until written */
+#define NAT_TCP_WSCALE	  7 /* the window scale we offer */
 /* Payload of a frame in one 64 KB buffer: headers and SYN options less */
-#define HFT_FRAME_DATA_MAX (UINT16_MAX - RTE_PKTMBUF_HEADROOM - 14 - 40 - 8)
+#define NAT_TCP_FRAME_DATA_MAX (UINT16_MAX - RTE_PKTMBUF_HEADROOM - 14 - 40 - 8)
 
 /**
- * struct hft_stats - counters of one NAT port's spliced connections
+ * struct nat_tcp_stats - counters of one NAT port's spliced connections
  * @accepted:	host connections taken (hostfwd)
  * @opened:	connections guests opened to the NAT host
  * @refused:	connections refused: no room for a host client, or the host
@@ -42,7 +42,7 @@ struct slirp_port;
  *		guest got nothing, as from a silent network
  * @keepalive:	guests' keepalive probes answered
  */
-struct hft_stats {
+struct nat_tcp_stats {
 	uint64_t accepted;
 	uint64_t opened;
 	uint64_t refused;
@@ -56,7 +56,7 @@ struct hft_stats {
 };
 
 /**
- * struct hft_env - what every connection of a NAT port shares
+ * struct nat_tcp_env - what every connection of a NAT port shares
  * @sp:		NAT port (frames go out on its ring)
  * @jumbo:	64 KB buffers for super-frames, NULL when there are none
  * @mac:	the NAT host's MAC
@@ -64,21 +64,21 @@ struct hft_stats {
  * @no_peek_off: read sent bytes again on every peek, as on kernels without
  *		SO_PEEK_OFF for TCP (before 6.9); for tests, from the
  *		environment variable VIOSWITCH_NO_PEEK_OFF
- * @skip:	where those bytes go, HFT_TX_MAX of them
+ * @skip:	where those bytes go, NAT_TCP_TX_MAX of them
  * @st:		counters
  */
-struct hft_env {
+struct nat_tcp_env {
 	struct slirp_port *sp;
 	struct rte_mempool *jumbo;
 	struct rte_ether_addr mac;
 	uint16_t ip_id;
 	bool no_peek_off;
 	uint8_t *skip;
-	struct hft_stats st;
+	struct nat_tcp_stats st;
 };
 
 /**
- * struct hft_segment - a guest's TCP segment, parsed
+ * struct nat_tcp_segment - a guest's TCP segment, parsed
  * @smac:	guest MAC
  * @saddr:	guest address (network order)
  * @daddr:	destination address (network order)
@@ -94,7 +94,7 @@ struct hft_env {
  * @off:	where the payload starts in it
  * @len:	payload bytes
  */
-struct hft_segment {
+struct nat_tcp_segment {
 	struct rte_ether_addr smac;
 	uint32_t saddr;
 	uint32_t daddr;
@@ -111,16 +111,16 @@ struct hft_segment {
 	uint32_t len;
 };
 
-enum hft_state {
-	HFT_ARP, /* asking for the guest's MAC */
-	HFT_SYN_SENT, /* waiting for the guest's SYN-ACK */
-	HFT_CONNECTING, /* the guest's SYN: connecting to the host service */
-	HFT_SYN_RCVD, /* our SYN-ACK sent, waiting for the guest's ACK */
-	HFT_OPEN, /* established, closing included */
+enum nat_tcp_state {
+	NAT_TCP_ARP, /* asking for the guest's MAC */
+	NAT_TCP_SYN_SENT, /* waiting for the guest's SYN-ACK */
+	NAT_TCP_CONNECTING, /* the guest's SYN: connecting to the host service */
+	NAT_TCP_SYN_RCVD, /* our SYN-ACK sent, waiting for the guest's ACK */
+	NAT_TCP_OPEN, /* established, closing included */
 };
 
 /**
- * struct hft_conn - one host socket spliced to a guest's TCP
+ * struct nat_tcp_conn - one host socket spliced to a guest's TCP
  * @env:	shared state
  * @hnext:	next in the owner's hash chain (guest-opened connections)
  * @outbound:	opened by the guest (to the NAT host's address or to any
@@ -135,7 +135,7 @@ enum hft_state {
  * @guest:	guest-opened: the guest it is charged to
  * @fd:		host socket
  * @pidx:	its entry in this iteration's poll set, or -1
- * @state:	enum hft_state
+ * @state:	enum nat_tcp_state
  * @done:	ended: to be freed by the owner
  * @host_eof:	the host sent FIN: ours follows the last byte it sent
  * @host_data:	the host socket may hold bytes not read yet
@@ -174,9 +174,9 @@ enum hft_state {
  * @rx_head:	ring position of the oldest byte not yet written
  * @rx_len:	bytes in @rx
  */
-struct hft_conn {
-	struct hft_env *env;
-	struct hft_conn *hnext;
+struct nat_tcp_conn {
+	struct nat_tcp_env *env;
+	struct nat_tcp_conn *hnext;
 	bool outbound;
 	bool remote;
 	unsigned int slot;
@@ -220,26 +220,29 @@ struct hft_conn {
 	uint32_t rx_len;
 };
 
-struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
-			      const struct sockaddr_in *guest, uint16_t nport);
-struct hft_conn *hft_conn_open(struct hft_env *env,
-			       const struct hft_segment *syn, bool remote);
-void hft_conn_free(struct hft_conn *c);
-void hft_conn_abort(struct hft_conn *c, bool tell_guest);
-void hft_close_reset(int fd);
-short hft_conn_events(const struct hft_conn *c);
-void hft_conn_ready(struct hft_conn *c, short revents);
-void hft_conn_timer(struct hft_conn *c);
-void hft_conn_input(struct hft_conn *c, const struct hft_segment *s);
+struct nat_tcp_conn *nat_tcp_conn_new(struct nat_tcp_env *env, int fd,
+				      const struct sockaddr_in *guest,
+				      uint16_t nport);
+struct nat_tcp_conn *nat_tcp_conn_open(struct nat_tcp_env *env,
+				       const struct nat_tcp_segment *syn,
+				       bool remote);
+void nat_tcp_conn_free(struct nat_tcp_conn *c);
+void nat_tcp_conn_abort(struct nat_tcp_conn *c, bool tell_guest);
+void nat_tcp_close_reset(int fd);
+short nat_tcp_conn_events(const struct nat_tcp_conn *c);
+void nat_tcp_conn_ready(struct nat_tcp_conn *c, short revents);
+void nat_tcp_conn_timer(struct nat_tcp_conn *c);
+void nat_tcp_conn_input(struct nat_tcp_conn *c,
+			const struct nat_tcp_segment *s);
 
-int hft_parse(const struct rte_mbuf *m, struct hft_segment *s);
-struct rte_mbuf *hft_frame_alloc(struct hft_conn *c, uint32_t len);
-int hft_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
-		      int max);
-void hft_frame_send(struct hft_conn *c, struct rte_mbuf *m, uint8_t flags,
-		    uint32_t seq, uint32_t len);
-void hft_send(struct hft_conn *c, uint8_t flags, uint32_t seq);
-void hft_send_arp(struct hft_conn *c);
-void hft_send_unreach(struct hft_conn *c, uint8_t code);
+int nat_tcp_parse(const struct rte_mbuf *m, struct nat_tcp_segment *s);
+struct rte_mbuf *nat_tcp_frame_alloc(struct nat_tcp_conn *c, uint32_t len);
+int nat_tcp_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
+			  int max);
+void nat_tcp_frame_send(struct nat_tcp_conn *c, struct rte_mbuf *m,
+			uint8_t flags, uint32_t seq, uint32_t len);
+void nat_tcp_send(struct nat_tcp_conn *c, uint8_t flags, uint32_t seq);
+void nat_tcp_send_arp(struct nat_tcp_conn *c);
+void nat_tcp_send_unreach(struct nat_tcp_conn *c, uint8_t code);
 
-#endif /* VIOSWITCH_HOSTFWD_TCP_CONN_H */
+#endif /* VIOSWITCH_NAT_TCP_CONN_H */

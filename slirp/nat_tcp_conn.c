@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* hostfwd_tcp_conn.c - one spliced hostfwd TCP connection: its TCP toward
+/* nat_tcp_conn.c - one spliced TCP connection of the NAT: its TCP toward
  * the guest, its socket toward the host
  *
  * Theory of operation
@@ -8,7 +8,7 @@
  * the NAT's binding table holds for its address, nat_bind.c, else ARP,
  * whose answer passes that table too), then sends the guest a SYN offering
  * window scaling, and once the SYN-ACK arrives moves bytes both ways
- * (hostfwd_tcp.c explains the flow). Sequence numbers
+ * (nat_tcp.c explains the flow). Sequence numbers
  * toward the guest start from a clock, as Linux's do, so a guest that
  * still holds an old connection of the same ports in TIME_WAIT takes the
  * new SYN. Timers: ARP every 100 ms (10 tries), SYN from 250 ms doubling
@@ -28,7 +28,7 @@
  * own, or ours at 135 s, past Linux's 127 s of SYN retries), so the guest
  * times out as behind a silent network.
  */
-#include "hostfwd_tcp_conn.h"
+#include "nat_tcp_conn.h"
 
 #include <errno.h>
 #include <netinet/ip_icmp.h>
@@ -76,18 +76,18 @@ static inline bool seq_lt(uint32_t a, uint32_t b)
  *
  * Return: bytes
  */
-static uint32_t seg_max(const struct hft_conn *c)
+static uint32_t seg_max(const struct nat_tcp_conn *c)
 {
-	uint32_t n = RTE_MIN(65535u - 40u, (uint32_t)HFT_FRAME_DATA_MAX);
+	uint32_t n = RTE_MIN(65535u - 40u, (uint32_t)NAT_TCP_FRAME_DATA_MAX);
 
 	return n >= c->mss ? n / c->mss * c->mss : n;
 }
 
 /**
- * hft_close_reset() - close a host socket so its peer sees a reset
+ * nat_tcp_close_reset() - close a host socket so its peer sees a reset
  * @fd:		socket
  */
-void hft_close_reset(int fd)
+void nat_tcp_close_reset(int fd)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
@@ -96,17 +96,17 @@ void hft_close_reset(int fd)
 }
 
 /**
- * send_syn() - send (again) our SYN, or our SYN-ACK in HFT_SYN_RCVD; the
+ * send_syn() - send (again) our SYN, or our SYN-ACK in NAT_TCP_SYN_RCVD; the
  * timer backs off with the retries
- * @c:		connection in HFT_SYN_SENT or HFT_SYN_RCVD
+ * @c:		connection in NAT_TCP_SYN_SENT or NAT_TCP_SYN_RCVD
  */
-static void send_syn(struct hft_conn *c)
+static void send_syn(struct nat_tcp_conn *c)
 {
 	uint8_t flags = RTE_TCP_SYN_FLAG;
 
-	if (c->state == HFT_SYN_RCVD)
+	if (c->state == NAT_TCP_SYN_RCVD)
 		flags |= RTE_TCP_ACK_FLAG;
-	hft_send(c, flags, c->iss);
+	nat_tcp_send(c, flags, c->iss);
 	c->snd_nxt = c->iss + 1;
 	c->timer_ns = clock_mono_ns() + ((int64_t)SYN_MS << c->retries) * MS;
 }
@@ -115,9 +115,9 @@ static void send_syn(struct hft_conn *c)
  * start_syn() - the guest's MAC is known: send the SYN
  * @c:		connection
  */
-static void start_syn(struct hft_conn *c)
+static void start_syn(struct nat_tcp_conn *c)
 {
-	c->state = HFT_SYN_SENT;
+	c->state = NAT_TCP_SYN_SENT;
 	c->retries = 0;
 	send_syn(c);
 }
@@ -128,7 +128,7 @@ static void start_syn(struct hft_conn *c)
  * @c:		connection
  * @s:		the SYN or SYN-ACK
  */
-static void take_syn(struct hft_conn *c, const struct hft_segment *s)
+static void take_syn(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 {
 	c->rcv_nxt = s->seq + 1;
 	c->mss = s->mss ? RTE_MIN(s->mss, (uint16_t)65495) : 536;
@@ -144,13 +144,13 @@ static void take_syn(struct hft_conn *c, const struct hft_segment *s)
  *
  * Return: connection, or NULL
  */
-static struct hft_conn *conn_alloc(struct hft_env *env)
+static struct nat_tcp_conn *conn_alloc(struct nat_tcp_env *env)
 {
-	struct hft_conn *c = calloc(1, sizeof(*c));
+	struct nat_tcp_conn *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
-	c->rx = malloc(HFT_RX_BUF);
+	c->rx = malloc(NAT_TCP_RX_BUF);
 	if (!c->rx) {
 		free(c);
 		return NULL;
@@ -172,7 +172,7 @@ static struct hft_conn *conn_alloc(struct hft_env *env)
  * @c:		connection
  * @fd:		socket
  */
-static void take_socket(struct hft_conn *c, int fd)
+static void take_socket(struct nat_tcp_conn *c, int fd)
 {
 	int one = 1, zero = 0;
 
@@ -185,7 +185,7 @@ static void take_socket(struct hft_conn *c, int fd)
 }
 
 /**
- * hft_conn_new() - a connection for a socket just accepted
+ * nat_tcp_conn_new() - a connection for a socket just accepted
  * @env:	shared state
  * @fd:		accepted socket, owned by the connection from now on (also
  *		on failure: NULL means the caller still closes it)
@@ -194,10 +194,11 @@ static void take_socket(struct hft_conn *c, int fd)
  *
  * Return: connection, or NULL (out of memory; @fd is still the caller's)
  */
-struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
-			      const struct sockaddr_in *guest, uint16_t nport)
+struct nat_tcp_conn *nat_tcp_conn_new(struct nat_tcp_env *env, int fd,
+				      const struct sockaddr_in *guest,
+				      uint16_t nport)
 {
-	struct hft_conn *c = conn_alloc(env);
+	struct nat_tcp_conn *c = conn_alloc(env);
 
 	if (!c)
 		return NULL;
@@ -210,8 +211,8 @@ struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 	if (slirp_nat_mac(env->sp, c->gip, &c->gmac, &c->to_port)) {
 		start_syn(c);
 	} else {
-		c->state = HFT_ARP;
-		hft_send_arp(c);
+		c->state = NAT_TCP_ARP;
+		nat_tcp_send_arp(c);
 		c->timer_ns = clock_mono_ns() + ARP_MS * MS;
 	}
 	return c;
@@ -219,24 +220,24 @@ struct hft_conn *hft_conn_new(struct hft_env *env, int fd,
 
 /**
  * send_syn_ack() - accept the guest's connection: the host service took it
- * @c:		connection in HFT_CONNECTING or HFT_SYN_RCVD
+ * @c:		connection in NAT_TCP_CONNECTING or NAT_TCP_SYN_RCVD
  */
-static void send_syn_ack(struct hft_conn *c)
+static void send_syn_ack(struct nat_tcp_conn *c)
 {
-	c->state = HFT_SYN_RCVD;
+	c->state = NAT_TCP_SYN_RCVD;
 	send_syn(c);
 }
 
 /**
  * refuse() - the host service refused (or could not be reached): reset
  * the guest's connection attempt
- * @c:		connection in HFT_CONNECTING
+ * @c:		connection in NAT_TCP_CONNECTING
  */
-static void refuse(struct hft_conn *c)
+static void refuse(struct nat_tcp_conn *c)
 {
-	hft_send(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0);
+	nat_tcp_send(c, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0);
 	c->env->st.refused++;
-	hft_conn_abort(c, false);
+	nat_tcp_conn_abort(c, false);
 }
 
 /**
@@ -263,7 +264,7 @@ static uint8_t unreach_code(int err)
 /**
  * connect_failed() - the host's connect() for a guest failed: the guest
  * sees what a router would have shown it, as libslirp does
- * @c:		connection in HFT_CONNECTING
+ * @c:		connection in NAT_TCP_CONNECTING
  * @err:	errno of the connect()
  *
  * Refused (and any failure toward the host's loopback): a RST. Timed out:
@@ -271,7 +272,7 @@ static uint8_t unreach_code(int err)
  * Anything else (no route, host unreachable, a firewall's reject): an ICMP
  * destination unreachable.
  */
-static void connect_failed(struct hft_conn *c, int err)
+static void connect_failed(struct nat_tcp_conn *c, int err)
 {
 	if (err == ECONNREFUSED || !c->remote) {
 		refuse(c);
@@ -280,14 +281,14 @@ static void connect_failed(struct hft_conn *c, int err)
 	if (err == ETIMEDOUT) {
 		c->env->st.timeout++;
 	} else {
-		hft_send_unreach(c, unreach_code(err));
+		nat_tcp_send_unreach(c, unreach_code(err));
 		c->env->st.icmp++;
 	}
-	hft_conn_abort(c, false);
+	nat_tcp_conn_abort(c, false);
 }
 
 /**
- * hft_conn_open() - a guest's SYN: connect to where it goes, the host's
+ * nat_tcp_conn_open() - a guest's SYN: connect to where it goes, the host's
  * loopback for the NAT host's address, else the address itself
  * @env:	shared state
  * @syn:	the guest's SYN
@@ -299,22 +300,23 @@ static void connect_failed(struct hft_conn *c, int err)
  * Return: connection (perhaps already refused: done set), or NULL when out
  *	   of memory or sockets (the guest's SYN is then dropped)
  */
-struct hft_conn *hft_conn_open(struct hft_env *env,
-			       const struct hft_segment *syn, bool remote)
+struct nat_tcp_conn *nat_tcp_conn_open(struct nat_tcp_env *env,
+				       const struct nat_tcp_segment *syn,
+				       bool remote)
 {
 	struct sockaddr_in a = {
 		.sin_family = AF_INET,
 		.sin_port = htons(syn->dport),
 		.sin_addr.s_addr = remote ? syn->daddr : htonl(INADDR_LOOPBACK)
 	};
-	struct hft_conn *c = conn_alloc(env);
+	struct nat_tcp_conn *c = conn_alloc(env);
 	int fd;
 
 	if (!c)
 		return NULL;
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		hft_conn_free(c);
+		nat_tcp_conn_free(c);
 		return NULL;
 	}
 	take_socket(c, fd);
@@ -327,7 +329,7 @@ struct hft_conn *hft_conn_open(struct hft_env *env,
 	take_syn(c, syn);
 	c->gmac = syn->smac;
 	c->to_port = slirp_nat_to_port(syn->m);
-	c->state = HFT_CONNECTING;
+	c->state = NAT_TCP_CONNECTING;
 	c->timer_ns = clock_mono_ns() +
 		      (remote ? CONNECT_REMOTE_MS : CONNECT_LOCAL_MS) * MS;
 	if (!connect(c->fd, (struct sockaddr *)&a, sizeof(a)))
@@ -338,11 +340,11 @@ struct hft_conn *hft_conn_open(struct hft_env *env,
 }
 
 /**
- * hft_conn_free() - close and free an ended (or abandoned) connection;
+ * nat_tcp_conn_free() - close and free an ended (or abandoned) connection;
  * accepts NULL
  * @c:		connection
  */
-void hft_conn_free(struct hft_conn *c)
+void nat_tcp_conn_free(struct nat_tcp_conn *c)
 {
 	if (!c)
 		return;
@@ -353,17 +355,17 @@ void hft_conn_free(struct hft_conn *c)
 }
 
 /**
- * hft_conn_abort() - end a connection with a reset toward the host, and
+ * nat_tcp_conn_abort() - end a connection with a reset toward the host, and
  * toward the guest when asked and it is established
  * @c:		connection
  * @tell_guest:	send the guest a RST too
  */
-void hft_conn_abort(struct hft_conn *c, bool tell_guest)
+void nat_tcp_conn_abort(struct nat_tcp_conn *c, bool tell_guest)
 {
-	if (tell_guest && c->state == HFT_OPEN)
-		hft_send(c, RTE_TCP_RST_FLAG, c->snd_nxt);
+	if (tell_guest && c->state == NAT_TCP_OPEN)
+		nat_tcp_send(c, RTE_TCP_RST_FLAG, c->snd_nxt);
 	if (c->fd >= 0)
-		hft_close_reset(c->fd);
+		nat_tcp_close_reset(c->fd);
 	c->fd = -1;
 	c->done = true;
 }
@@ -373,27 +375,27 @@ void hft_conn_abort(struct hft_conn *c, bool tell_guest)
  * @c:		connection
  * @tell_guest:	reset the guest's end too
  */
-static void fail(struct hft_conn *c, bool tell_guest)
+static void fail(struct nat_tcp_conn *c, bool tell_guest)
 {
 	c->env->st.reset++;
-	hft_conn_abort(c, tell_guest);
+	nat_tcp_conn_abort(c, tell_guest);
 }
 
 /**
- * hft_conn_events() - what to poll the host socket for
+ * nat_tcp_conn_events() - what to poll the host socket for
  * @c:		connection
  *
  * Return: POLLIN (and POLLRDHUP) until bytes are known to wait in the
  *	   socket, POLLOUT while bytes wait for the host; 0 before the guest
  *	   answered
  */
-short hft_conn_events(const struct hft_conn *c)
+short nat_tcp_conn_events(const struct nat_tcp_conn *c)
 {
 	short ev = 0;
 
-	if (c->state == HFT_CONNECTING && c->fd >= 0)
+	if (c->state == NAT_TCP_CONNECTING && c->fd >= 0)
 		return POLLOUT;
-	if (c->state != HFT_OPEN || c->fd < 0)
+	if (c->state != NAT_TCP_OPEN || c->fd < 0)
 		return 0;
 	if (!c->host_eof && !c->host_data)
 		ev |= POLLIN | POLLRDHUP;
@@ -406,7 +408,7 @@ short hft_conn_events(const struct hft_conn *c)
  * arm() - start the retransmission timer unless it runs
  * @c:		connection
  */
-static void arm(struct hft_conn *c)
+static void arm(struct nat_tcp_conn *c)
 {
 	if (!c->timer_ns)
 		c->timer_ns = clock_mono_ns() + c->rto_ms * MS;
@@ -415,7 +417,7 @@ static void arm(struct hft_conn *c)
 /**
  * peek() - read host bytes into a frame, leaving them in the socket
  * @c:		established connection
- * @m:		frame from hft_frame_alloc() for @len bytes
+ * @m:		frame from nat_tcp_frame_alloc() for @len bytes
  * @off:	from this many bytes past @snd_una, at most @tx_len
  * @len:	bytes wanted
  *
@@ -424,7 +426,7 @@ static void arm(struct hft_conn *c)
  *
  * Return: bytes read, -1 when the socket failed (the connection is reset)
  */
-static ssize_t peek(struct hft_conn *c, struct rte_mbuf *m, uint32_t off,
+static ssize_t peek(struct nat_tcp_conn *c, struct rte_mbuf *m, uint32_t off,
 		    uint32_t len)
 {
 	struct iovec iov[65];
@@ -442,7 +444,7 @@ static ssize_t peek(struct hft_conn *c, struct rte_mbuf *m, uint32_t off,
 		c->peek_off = (int32_t)off;
 	}
 	mh.msg_iovlen +=
-		(size_t)hft_frame_payload(m, len, iov + mh.msg_iovlen, 64);
+		(size_t)nat_tcp_frame_payload(m, len, iov + mh.msg_iovlen, 64);
 	n = recvmsg(c->fd, &mh, MSG_PEEK | MSG_DONTWAIT);
 	if (n == 0 && len)
 		c->host_fin = true; /* nothing more, and no error: the FIN */
@@ -473,9 +475,9 @@ static ssize_t peek(struct hft_conn *c, struct rte_mbuf *m, uint32_t off,
  *	   had: the retransmission timer is armed to try again), -1 when the
  *	   connection failed
  */
-static ssize_t send_data(struct hft_conn *c, uint32_t off, uint32_t len)
+static ssize_t send_data(struct nat_tcp_conn *c, uint32_t off, uint32_t len)
 {
-	struct rte_mbuf *m = hft_frame_alloc(c, len);
+	struct rte_mbuf *m = nat_tcp_frame_alloc(c, len);
 	ssize_t n;
 
 	if (!m) {
@@ -487,8 +489,8 @@ static ssize_t send_data(struct hft_conn *c, uint32_t off, uint32_t len)
 		rte_pktmbuf_free(m);
 		return n;
 	}
-	hft_frame_send(c, m, (uint32_t)n < len ? RTE_TCP_PSH_FLAG : 0,
-		       c->snd_una + off, (uint32_t)n);
+	nat_tcp_frame_send(c, m, (uint32_t)n < len ? RTE_TCP_PSH_FLAG : 0,
+			   c->snd_una + off, (uint32_t)n);
 	return n;
 }
 
@@ -497,7 +499,7 @@ static ssize_t send_data(struct hft_conn *c, uint32_t off, uint32_t len)
  * @c:		established connection
  * @n:		bytes, at most @tx_len
  */
-static void discard(struct hft_conn *c, uint32_t n)
+static void discard(struct nat_tcp_conn *c, uint32_t n)
 {
 	if (!n)
 		return;
@@ -514,9 +516,9 @@ static void discard(struct hft_conn *c, uint32_t n)
  * push() - send what the guest's window allows: data, then our FIN
  * @c:		established connection
  */
-static void push(struct hft_conn *c)
+static void push(struct nat_tcp_conn *c)
 {
-	uint32_t cap = c->peek_off < 0 ? HFT_TX_MAX / 4 : HFT_TX_MAX;
+	uint32_t cap = c->peek_off < 0 ? NAT_TCP_TX_MAX / 4 : NAT_TCP_TX_MAX;
 
 	while (!c->done) {
 		uint32_t off = c->snd_nxt - c->snd_una;
@@ -542,7 +544,7 @@ static void push(struct hft_conn *c)
 		return;
 	if (c->host_eof && c->snd_nxt - c->snd_una == c->tx_len &&
 	    !c->fin_acked) {
-		hft_send(c, RTE_TCP_FIN_FLAG, c->snd_nxt);
+		nat_tcp_send(c, RTE_TCP_FIN_FLAG, c->snd_nxt);
 		c->snd_nxt++;
 		arm(c);
 	}
@@ -559,10 +561,11 @@ static void push(struct hft_conn *c)
  *
  * Return: true when the window we offer grew enough to tell the guest
  */
-static bool flush_rx(struct hft_conn *c)
+static bool flush_rx(struct nat_tcp_conn *c)
 {
 	while (c->rx_len && !c->done) {
-		uint32_t first = RTE_MIN(c->rx_len, HFT_RX_BUF - c->rx_head);
+		uint32_t first =
+			RTE_MIN(c->rx_len, NAT_TCP_RX_BUF - c->rx_head);
 		struct iovec iov[2] = {
 			{ .iov_base = c->rx + c->rx_head, .iov_len = first },
 			{ .iov_base = c->rx, .iov_len = c->rx_len - first },
@@ -572,7 +575,8 @@ static bool flush_rx(struct hft_conn *c)
 		ssize_t n = sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n > 0) {
-			c->rx_head = (c->rx_head + (uint32_t)n) % HFT_RX_BUF;
+			c->rx_head =
+				(c->rx_head + (uint32_t)n) % NAT_TCP_RX_BUF;
 			c->rx_len -= (uint32_t)n;
 		} else {
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -586,15 +590,15 @@ static bool flush_rx(struct hft_conn *c)
 		shutdown(c->fd, SHUT_WR);
 		c->host_shut = true;
 	}
-	return c->adv_wnd < HFT_RX_BUF / 2 &&
-	       HFT_RX_BUF - c->rx_len >= HFT_RX_BUF / 2;
+	return c->adv_wnd < NAT_TCP_RX_BUF / 2 &&
+	       NAT_TCP_RX_BUF - c->rx_len >= NAT_TCP_RX_BUF / 2;
 }
 
 /**
  * maybe_finish() - end the connection once both FINs went through
  * @c:		connection
  */
-static void maybe_finish(struct hft_conn *c)
+static void maybe_finish(struct nat_tcp_conn *c)
 {
 	if (!c->done && c->guest_fin && c->host_shut && c->fin_acked) {
 		close(c->fd);
@@ -604,17 +608,17 @@ static void maybe_finish(struct hft_conn *c)
 }
 
 /**
- * hft_conn_ready() - the host socket is ready
+ * nat_tcp_conn_ready() - the host socket is ready
  * @c:		established connection
  * @re:		poll() revents
  */
-void hft_conn_ready(struct hft_conn *c, short re)
+void nat_tcp_conn_ready(struct nat_tcp_conn *c, short re)
 {
 	bool update = false;
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (c->state == HFT_CONNECTING) {
+	if (c->state == NAT_TCP_CONNECTING) {
 		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 		if (err || (re & (POLLERR | POLLHUP)))
 			connect_failed(c, err ? err : ECONNREFUSED);
@@ -622,7 +626,7 @@ void hft_conn_ready(struct hft_conn *c, short re)
 			send_syn_ack(c);
 		return;
 	}
-	if (c->state != HFT_OPEN)
+	if (c->state != NAT_TCP_OPEN)
 		return;
 
 	if (c->rx_len && (re & (POLLOUT | POLLERR | POLLHUP)))
@@ -636,7 +640,7 @@ void hft_conn_ready(struct hft_conn *c, short re)
 	c->ack_due = update;
 	push(c);
 	if (!c->done && c->ack_due)
-		hft_send(c, 0, c->snd_nxt);
+		nat_tcp_send(c, 0, c->snd_nxt);
 	maybe_finish(c);
 }
 
@@ -644,7 +648,7 @@ void hft_conn_ready(struct hft_conn *c, short re)
  * timer_open() - the retransmission timer of an established connection
  * @c:		connection
  */
-static void timer_open(struct hft_conn *c)
+static void timer_open(struct nat_tcp_conn *c)
 {
 	/* With nothing in flight it fires for bytes that wait: behind a
 	 * closed window, or for a frame that was not to be had. */
@@ -669,36 +673,36 @@ static void timer_open(struct hft_conn *c)
 }
 
 /**
- * hft_conn_timer() - the connection's timer fired
+ * nat_tcp_conn_timer() - the connection's timer fired
  * @c:		connection
  */
-void hft_conn_timer(struct hft_conn *c)
+void nat_tcp_conn_timer(struct nat_tcp_conn *c)
 {
 	int64_t now = clock_mono_ns();
 
 	c->timer_ns = 0;
 	switch (c->state) {
-	case HFT_ARP:
+	case NAT_TCP_ARP:
 		if (slirp_nat_mac(c->env->sp, c->gip, &c->gmac, &c->to_port)) {
 			start_syn(c);
 		} else if (++c->retries > ARP_TRIES) {
 			c->env->st.unreachable++;
-			hft_conn_abort(c, false);
+			nat_tcp_conn_abort(c, false);
 		} else {
-			hft_send_arp(c);
+			nat_tcp_send_arp(c);
 			c->timer_ns = now + ARP_MS * MS;
 		}
 		break;
-	case HFT_SYN_SENT:
-	case HFT_SYN_RCVD:
+	case NAT_TCP_SYN_SENT:
+	case NAT_TCP_SYN_RCVD:
 		if (++c->retries > SYN_TRIES) {
 			c->env->st.unreachable++;
-			hft_conn_abort(c, false);
+			nat_tcp_conn_abort(c, false);
 			break;
 		}
 		send_syn(c);
 		break;
-	case HFT_CONNECTING:
+	case NAT_TCP_CONNECTING:
 		/* The host never answered: the host's loopback refuses, a
 		 * remote host stays silent as it was. */
 		connect_failed(c, ETIMEDOUT);
@@ -713,10 +717,10 @@ void hft_conn_timer(struct hft_conn *c)
  * established() - the three-way handshake is complete
  * @c:		connection
  */
-static void established(struct hft_conn *c)
+static void established(struct nat_tcp_conn *c)
 {
 	c->snd_una = c->snd_nxt = c->iss + 1;
-	c->state = HFT_OPEN;
+	c->state = NAT_TCP_OPEN;
 	c->timer_ns = 0;
 	c->retries = 0;
 	c->rto_ms = RTO_MIN_MS;
@@ -724,10 +728,10 @@ static void established(struct hft_conn *c)
 
 /**
  * syn_ack() - the guest accepted: the connection is established
- * @c:		connection in HFT_SYN_SENT
+ * @c:		connection in NAT_TCP_SYN_SENT
  * @s:		the guest's SYN-ACK
  */
-static void syn_ack(struct hft_conn *c, const struct hft_segment *s)
+static void syn_ack(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 {
 	take_syn(c, s);
 	established(c);
@@ -735,7 +739,7 @@ static void syn_ack(struct hft_conn *c, const struct hft_segment *s)
 	c->host_data = true; /* try: the host may have written already */
 	push(c);
 	if (!c->done && c->ack_due)
-		hft_send(c, 0, c->snd_nxt);
+		nat_tcp_send(c, 0, c->snd_nxt);
 }
 
 /**
@@ -743,7 +747,7 @@ static void syn_ack(struct hft_conn *c, const struct hft_segment *s)
  * @c:		established connection
  * @s:		segment with ACK set
  */
-static void take_ack(struct hft_conn *c, const struct hft_segment *s)
+static void take_ack(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 {
 	uint32_t acked = s->ack - c->snd_una;
 	uint32_t wnd = c->ws_ok ? (uint32_t)s->wnd << c->snd_ws : s->wnd;
@@ -787,8 +791,8 @@ static void take_ack(struct hft_conn *c, const struct hft_segment *s)
  *
  * Return: iovecs used
  */
-static int payload_iov(const struct hft_segment *s, uint32_t skip, uint32_t len,
-		       struct iovec *iov, int max)
+static int payload_iov(const struct nat_tcp_segment *s, uint32_t skip,
+		       uint32_t len, struct iovec *iov, int max)
 {
 	const struct rte_mbuf *m = s->m;
 	uint32_t off = s->off + skip;
@@ -814,10 +818,10 @@ static int payload_iov(const struct hft_segment *s, uint32_t skip, uint32_t len,
  * @src:	bytes
  * @n:		count
  */
-static void rx_put(struct hft_conn *c, const uint8_t *src, uint32_t n)
+static void rx_put(struct nat_tcp_conn *c, const uint8_t *src, uint32_t n)
 {
-	uint32_t tail = (c->rx_head + c->rx_len) % HFT_RX_BUF;
-	uint32_t first = RTE_MIN(n, HFT_RX_BUF - tail);
+	uint32_t tail = (c->rx_head + c->rx_len) % NAT_TCP_RX_BUF;
+	uint32_t first = RTE_MIN(n, NAT_TCP_RX_BUF - tail);
 
 	memcpy(c->rx + tail, src, first);
 	memcpy(c->rx, src + first, n - first);
@@ -830,7 +834,7 @@ static void rx_put(struct hft_conn *c, const uint8_t *src, uint32_t n)
  * @c:		established connection
  * @s:		segment
  */
-static void take_data(struct hft_conn *c, const struct hft_segment *s)
+static void take_data(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 {
 	uint32_t len = s->len, seq = s->seq, skip = 0, take;
 	bool fin = s->flags & RTE_TCP_FIN_FLAG;
@@ -873,7 +877,8 @@ static void take_data(struct hft_conn *c, const struct hft_segment *s)
 		len -= (uint32_t)sent;
 		c->rcv_nxt += (uint32_t)sent;
 	}
-	n = payload_iov(s, skip, RTE_MIN(len, HFT_RX_BUF - c->rx_len), iov, 64);
+	n = payload_iov(s, skip, RTE_MIN(len, NAT_TCP_RX_BUF - c->rx_len), iov,
+			64);
 	take = 0;
 	for (int i = 0; i < n; i++) {
 		rx_put(c, iov[i].iov_base, (uint32_t)iov[i].iov_len);
@@ -892,51 +897,51 @@ static void take_data(struct hft_conn *c, const struct hft_segment *s)
  * @c:		connection
  * @s:		segment with RST set
  */
-static void take_rst(struct hft_conn *c, const struct hft_segment *s)
+static void take_rst(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 {
-	if (c->state == HFT_CONNECTING || c->state == HFT_SYN_RCVD) {
+	if (c->state == NAT_TCP_CONNECTING || c->state == NAT_TCP_SYN_RCVD) {
 		if (s->seq == c->rcv_nxt) {
 			c->env->st.reset++;
-			hft_conn_abort(c, false);
+			nat_tcp_conn_abort(c, false);
 		}
 		return;
 	}
-	if (c->state == HFT_SYN_SENT) {
+	if (c->state == NAT_TCP_SYN_SENT) {
 		/* The guest's port is closed: the host sees a reset. */
 		if ((s->flags & RTE_TCP_ACK_FLAG) && s->ack == c->iss + 1) {
 			c->env->st.reset++;
-			hft_conn_abort(c, false);
+			nat_tcp_conn_abort(c, false);
 		}
 		return;
 	}
-	if (c->state == HFT_OPEN &&
+	if (c->state == NAT_TCP_OPEN &&
 	    (s->seq - c->rcv_nxt) < RTE_MAX(c->adv_wnd, 1u)) {
 		c->env->st.reset++;
-		hft_conn_abort(c, false);
+		nat_tcp_conn_abort(c, false);
 	}
 }
 
 /**
- * hft_conn_input() - a segment from the guest
+ * nat_tcp_conn_input() - a segment from the guest
  * @c:		connection
  * @s:		segment
  */
-void hft_conn_input(struct hft_conn *c, const struct hft_segment *s)
+void nat_tcp_conn_input(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 {
 	if (s->flags & RTE_TCP_RST_FLAG) {
 		take_rst(c, s);
 		return;
 	}
-	if (c->state == HFT_SYN_SENT) {
+	if (c->state == NAT_TCP_SYN_SENT) {
 		if ((s->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
 			    (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
 		    s->ack == c->iss + 1)
 			syn_ack(c, s);
 		return;
 	}
-	if (c->state == HFT_CONNECTING)
+	if (c->state == NAT_TCP_CONNECTING)
 		return; /* a repeated SYN: the host service has not answered */
-	if (c->state == HFT_SYN_RCVD) {
+	if (c->state == NAT_TCP_SYN_RCVD) {
 		if (s->flags & RTE_TCP_SYN_FLAG) {
 			send_syn_ack(c); /* ours got lost */
 			return;
@@ -946,7 +951,7 @@ void hft_conn_input(struct hft_conn *c, const struct hft_segment *s)
 		established(c);
 		c->snd_wnd = c->ws_ok ? (uint32_t)s->wnd << c->snd_ws : s->wnd;
 	}
-	if (c->state != HFT_OPEN || !(s->flags & RTE_TCP_ACK_FLAG))
+	if (c->state != NAT_TCP_OPEN || !(s->flags & RTE_TCP_ACK_FLAG))
 		return;
 	c->ack_due = (s->flags & RTE_TCP_SYN_FLAG) != 0; /* our ACK got lost */
 	take_ack(c, s);
@@ -956,6 +961,6 @@ void hft_conn_input(struct hft_conn *c, const struct hft_segment *s)
 		return;
 	push(c);
 	if (!c->done && c->ack_due)
-		hft_send(c, 0, c->snd_nxt);
+		nat_tcp_send(c, 0, c->snd_nxt);
 	maybe_finish(c);
 }
