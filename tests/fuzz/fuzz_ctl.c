@@ -46,7 +46,6 @@
 #include <unistd.h>
 
 #include <rte_common.h>
-#include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
@@ -406,7 +405,7 @@ static void reset(bool ports)
 }
 
 /**
- * start_switch() - EAL, the pool, the switch with one PMD thread, the
+ * start_switch() - the pool, the switch with one PMD thread, the
  * base ports
  */
 static void start_switch(void)
@@ -417,26 +416,9 @@ static void start_switch(void)
 		.idle_us = 200,
 		.flush_us = 50,
 	};
-	char prefix[64];
-	char *eal[] = { "fuzz_ctl",
-			"--no-huge",
-			"--no-shconf",
-			"-m",
-			"1024",
-			"--no-pci",
-			"--no-telemetry",
-			"--log-level=error",
-			prefix,
-			"--lcores=0@(0-1),1@(0-1)",
-			NULL };
 	unsigned int lcore;
 	int cpu = -1;
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=fuzz-ctl-%d",
-		 (int)getpid());
-	if (rte_eal_init((int)(sizeof(eal) / sizeof(*eal)) - 1, eal) < 0)
-		fail("cannot start EAL");
-	fuzz_remove_at_exit(rte_eal_get_runtime_dir());
 	port_mbuf_pool = mbuf_pool_create("fuzz_ctl", 8191, 256, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE);
 	if (!port_mbuf_pool)
@@ -455,11 +437,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	fuzz_sandbox_require("ctl", true);
-	verbose = getenv("FUZZ_VERBOSE") != NULL;
-	log_threshold = LOG_LVL_ERR;
-	if (getenv("FUZZ_LOG"))
-		log_level_parse(getenv("FUZZ_LOG"), &log_threshold);
+	verbose = fuzz_start("ctl", true, "0@(0-1),1@(0-1)");
 	start_switch();
 	return 0;
 }

@@ -53,7 +53,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <rte_eal.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -710,31 +709,14 @@ static void nat_close(void)
 }
 
 /**
- * start_switch() - EAL, the pools, a switch without PMD threads holding
+ * start_switch() - the pools, a switch without PMD threads holding
  * the guests' ports, the host services, a guest port for offload_adapt()
  */
 static void start_switch(void)
 {
 	const struct vswitch_config cfg = { .fdb_age = 300, .fdb_size = 1024 };
-	char prefix[64], err[256];
-	char *eal[] = { "fuzz_nat",
-			"--no-huge",
-			"--no-shconf",
-			"-m",
-			"1024",
-			"--no-pci",
-			"--no-telemetry",
-			"--log-level=error",
-			prefix,
-			"-l",
-			"0",
-			NULL };
+	char err[256];
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=fuzz-nat-%d",
-		 (int)getpid());
-	if (rte_eal_init((int)(sizeof(eal) / sizeof(*eal)) - 1, eal) < 0)
-		fail("cannot start EAL");
-	fuzz_remove_at_exit(rte_eal_get_runtime_dir());
 	port_mbuf_pool = mbuf_pool_create("fuzz_nat", 8191, 0, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE);
 	if (!port_mbuf_pool || !port_jumbo_pool_create())
@@ -776,11 +758,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	fuzz_sandbox_require("nat", false);
-	verbose = getenv("FUZZ_VERBOSE") != NULL;
-	log_threshold = LOG_LVL_ERR;
-	if (getenv("FUZZ_LOG"))
-		log_level_parse(getenv("FUZZ_LOG"), &log_threshold);
+	verbose = fuzz_start("nat", false, "0");
 	start_switch();
 	for (unsigned int i = 0; i < N_SPECS; i++) {
 		nat_open(nat_specs[i]);

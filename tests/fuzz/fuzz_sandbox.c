@@ -19,8 +19,10 @@
  *   the one on top, is reachable.
  * Either check failing ends the process with a message saying how to run
  * the target. The file also holds what the targets share besides: the
- * clock skew of fuzz builds, and the removal of EAL's runtime directory
- * at exit (a target run by hand outside sandbox.sh leaves none behind).
+ * clock skew of fuzz builds, their start (sandbox check, $FUZZ_VERBOSE
+ * and $FUZZ_LOG, EAL without hugepages under a file prefix of their own)
+ * and the removal of EAL's runtime directory at exit (a target run by
+ * hand outside sandbox.sh leaves none behind).
  */
 #include "fuzz_sandbox.h"
 
@@ -30,6 +32,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+
+#include "log.h"
 
 /* What the targets add to the monotonic clock (switch/clock.h). */
 int64_t clock_fuzz_skew_ns;
@@ -257,4 +264,48 @@ void fuzz_remove_at_exit(const char *dir)
 {
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", dir);
 	atexit(remove_runtime_dir);
+}
+
+/**
+ * fuzz_start() - what every switch-running target does first: refuse to
+ * run outside the sandbox, take $FUZZ_VERBOSE and $FUZZ_LOG, start EAL
+ * (no hugepages, no shared config, no PCI, no telemetry, a file prefix of
+ * its own, its runtime directory removed at exit)
+ * @target:	the target's name ("ctl", "nat")
+ * @files:	whether its input may write files (fuzz_sandbox_require())
+ * @lcores:	EAL's --lcores value
+ *
+ * Ends the process with a message when EAL does not start.
+ *
+ * Return: whether $FUZZ_VERBOSE asks for every step to be printed
+ */
+bool fuzz_start(const char *target, bool files, const char *lcores)
+{
+	char name[32], prefix[64], cores[64];
+	char *eal[] = { name,
+			"--no-huge",
+			"--no-shconf",
+			"-m",
+			"1024",
+			"--no-pci",
+			"--no-telemetry",
+			"--log-level=error",
+			prefix,
+			cores,
+			NULL };
+
+	fuzz_sandbox_require(target, files);
+	log_threshold = LOG_LVL_ERR;
+	if (getenv("FUZZ_LOG"))
+		log_level_parse(getenv("FUZZ_LOG"), &log_threshold);
+	snprintf(name, sizeof(name), "fuzz_%s", target);
+	snprintf(prefix, sizeof(prefix), "--file-prefix=fuzz-%s-%d", target,
+		 (int)getpid());
+	snprintf(cores, sizeof(cores), "--lcores=%s", lcores);
+	if (rte_eal_init((int)(sizeof(eal) / sizeof(*eal)) - 1, eal) < 0) {
+		fprintf(stderr, "fuzz_%s: cannot start EAL\n", target);
+		abort();
+	}
+	fuzz_remove_at_exit(rte_eal_get_runtime_dir());
+	return getenv("FUZZ_VERBOSE") != NULL;
 }

@@ -9,5 +9,6 @@
 
 void fuzz_sandbox_require(const char *target, bool files);
 void fuzz_remove_at_exit(const char *dir);
+bool fuzz_start(const char *target, bool files, const char *lcores);
 
 #endif /* VIOSWITCH_FUZZ_SANDBOX_H */
