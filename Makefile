@@ -147,7 +147,7 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu \
 	    libseccomp-dev libcap-ng-dev libcap2-bin gdb libsystemd-dev \
 	    libmicrohttpd-dev python3-prometheus-client curl \
-	    man-db groff-base systemd python3-seccomp
+	    man-db groff-base systemd python3-seccomp iptables
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

@@ -29,14 +29,16 @@ EOS
 	cat "$out"
 }
 
-# nat_guest NAME TAP - a namespace (ns_name NAME) behind the switch's tap
-# TAP, leased by DHCP (nat_lease's line in $TMP/lease.NETNS.TAP)
+# nat_guest NAME TAP [FROM] - a namespace (ns_name NAME) behind the
+# switch's tap TAP, leased by DHCP (nat_lease's line in
+# $TMP/lease.NETNS.TAP); FROM names the namespace the switch made TAP in,
+# when it runs in one of its own
 nat_guest() {
 	local ns
 	ns=$(ns_name "$1")
 	ip netns add "$ns"
 	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
-	ip link set "$2" netns "$ns"
+	ip ${3:+-n "$3"} link set "$2" netns "$ns"
 	ns_exec "$1" ip link set lo up
 	ns_exec "$1" sysctl -qw "net.ipv6.conf.$2.accept_dad=0"
 	ns_exec "$1" ip link set "$2" up
