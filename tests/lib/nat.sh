@@ -29,11 +29,11 @@ EOS
 	cat "$out"
 }
 
-# nat_guest NAME TAP [FROM] - a namespace (ns_name NAME) behind the
-# switch's tap TAP, leased by DHCP (nat_lease's line in
-# $TMP/lease.NETNS.TAP); FROM names the namespace the switch made TAP in,
-# when it runs in one of its own
-nat_guest() {
+# nat_ns NAME TAP [FROM] - a namespace (ns_name NAME), deleted at exit,
+# with the switch's tap TAP moved into it and up (no address yet); FROM
+# names the namespace the switch made TAP in, when it runs in one of its
+# own
+nat_ns() {
 	local ns
 	ns=$(ns_name "$1")
 	ip netns add "$ns"
@@ -42,7 +42,13 @@ nat_guest() {
 	ns_exec "$1" ip link set lo up
 	ns_exec "$1" sysctl -qw "net.ipv6.conf.$2.accept_dad=0"
 	ns_exec "$1" ip link set "$2" up
-	nat_lease "$ns" "$2" >/dev/null || fail "$1: no DHCP lease from the NAT"
+}
+
+# nat_guest NAME TAP [FROM] - nat_ns, then a DHCP lease from the NAT
+# (nat_lease's line in $TMP/lease.NETNS.TAP)
+nat_guest() {
+	nat_ns "$@"
+	nat_lease "$(ns_name "$1")" "$2" >/dev/null || fail "$1: no DHCP lease from the NAT"
 }
 
 # nat_guest6 NAME TAP - wait until the guest NAME (nat_guest) has an IPv6
