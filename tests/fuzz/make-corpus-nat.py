@@ -23,8 +23,9 @@ followed by a 16-bit big-endian length and that many bytes:
  10 ADVANCE move the NAT's clock forward by (arg % 64 + 1) units of 1 ms,
            10 ms, 100 ms or 1 s (arg >> 6), then one iteration
 Seeds: DHCP (discover, request, release, decline, inform, refusals), ARP,
-TCP to the host service at 10.0.2.2:80 through a handshake, data and FIN,
-refused and outside connections, hostfwd connections both ways, UDP to
+TCP to the host service at 10.0.2.2:80 (and [fec0::2]:80) through a
+handshake, data and FIN, refused and outside connections (IPv4 and IPv6,
+with extension headers), hostfwd connections both ways, UDP to
 10.0.2.2 (echo), 10.0.2.3 (DNS) and beyond, broadcast, ICMP, IPv6 (NDP,
 ICMPv6, TCP, UDP), fragments, VLAN tags, offloaded and super-frames,
 spoofed sources and truncated frames.
@@ -421,6 +422,12 @@ def seeds():
                                      bytes([6, 0, 1, 4, 0, 0, 0, 0]),
                                      MSS)), op(WAIT, 5), reply(ACK),
                          op(STEP)])
+    put('ipv6-tcp-service', [
+        frame(tcp6x('fec0::15', 'fec0::2', 80, 6, b'', MSS)),
+        op(WAIT, 5), op(SERVE), op(WAIT, 2), reply(ACK),
+        reply(PSH | ACK, b'GET / HTTP/1.0\r\n\r\n'), op(WAIT, 5),
+        op(SERVE), op(WAIT, 5), reply(ACK), reply(FIN | ACK), op(WAIT, 5),
+        reply(ACK), op(WAIT, 2)])
     put('ipv6-tcp-fragment', [frame(tcp6x('fec0::15', 'fd00::1', 80, 44,
                                           bytes([6, 0, 0, 0, 0, 0, 0, 7]))),
                               op(STEP)])
