@@ -951,6 +951,37 @@ static void test_v6_guest_opens_to_closed_port(void **state)
 }
 
 /**
+ * test_v6_off_or_restricted_opens_nothing() - with ipv6=off, or with
+ * restrict=on, an IPv6 guest's SYN to [fec0::2]:PORT is left to libslirp
+ * and no connection reaches the host's [::1]:PORT
+ * @state:	unused
+ */
+static void test_v6_off_or_restricted_opens_nothing(void **state)
+{
+	static const char *const opts[] = { ",ipv6=off", ",restrict=on" };
+	uint16_t svc;
+	int ls;
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(opts); i++) {
+		nat_open_opts(false, opts[i]);
+		ls = listen_loopback6(&svc);
+		fcntl(ls, F_SETFL, O_NONBLOCK);
+		t.v6 = true;
+		t.gport = 40005;
+		t.nport = svc;
+		guest_send(RTE_TCP_SYN_FLAG, GUEST_ISN, 0, 65535, NULL, 0, NULL,
+			   0);
+		step(20);
+		assert_int_equal(accept(ls, NULL, NULL), -1);
+		assert_int_equal(counter("opened"), 0);
+		assert_int_equal(counter("ipv6"), 0);
+		close(ls);
+		nat_close();
+	}
+}
+
+/**
  * v6_frame() - an IPv6 TCP frame with extension headers: Ethernet, IPv6,
  * @ext (its first header's type @nh), a TCP header and 4 payload bytes
  * @f:		filled, 200 bytes at least
@@ -1133,6 +1164,7 @@ int main(void)
 		FIXTURE_TEST(test_keepalive_probe_answered),
 		FIXTURE_TEST(test_v6_guest_opens_to_host_service),
 		FIXTURE_TEST(test_v6_guest_opens_to_closed_port),
+		FIXTURE_TEST(test_v6_off_or_restricted_opens_nothing),
 		FIXTURE_TEST(test_v6_malformed_frames_refused),
 	};
 
