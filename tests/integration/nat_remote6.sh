@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # nat_remote6.sh - IPv6 guests' TCP beyond the NAT on the NAT's own TCP
 # path (issue 21): a "remote" namespace with an IPv6 address the host
-# routes to over a veth; 8 MiB each way (sha256), a refused port,
-# unreachable, blackholed and prohibited prefixes (routes this test adds
-# for a ULA prefix it makes up, so nothing leaves the machine) and an
-# address without a neighbour answered with the right ICMPv6 error,
+# routes to over a veth; 8 MiB each way (sha256) at guest MTU 1500 and
+# 65520, a refused port, unreachable, blackholed and prohibited prefixes
+# (routes this test adds for a ULA prefix it makes up, so nothing leaves
+# the machine) and an address without a neighbour answered with the right
+# ICMPv6 error,
 # half-close both ways, the NAT host's address (fec0::2) reaching the
 # host's ::1, one per-guest budget over IPv4 and IPv6, a source outside
 # the NAT's prefix dropped as spoofed, and restrict=on blocking IPv6 too
@@ -16,7 +17,7 @@ source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/nat.sh"
 tmpdir_make
 PEER="/usr/bin/python3 $REPO/tests/lib/nat_tcp_peer.py"
-T1=v6a$$ T2=v6b$$ VH=v6h$$ VR=v6r$$
+T1=v6a$$ T2=v6b$$ T3=v6c$$ VH=v6h$$ VR=v6r$$
 N=$(($$ % 200 + 20))
 P=fd56:696f # a ULA prefix of this test's own
 REMOTE=$P:$N::2 REMOTE4=10.234.$N.2
@@ -85,11 +86,18 @@ ns_exec remote socat -u TCP6-LISTEN:5002,reuseaddr OPEN:"$TMP/up",creat,trunc &
 cleanup_add "kill $! 2>/dev/null"
 ns_exec remote socat -U TCP6-LISTEN:5003,reuseaddr,fork OPEN:"$TMP/data" &
 cleanup_add "kill $! 2>/dev/null"
+ns_exec remote socat -u TCP6-LISTEN:5005,reuseaddr OPEN:"$TMP/up3",creat,trunc &
+cleanup_add "kill $! 2>/dev/null"
 wait_until 5 socat -u /dev/null "TCP6:[$REMOTE]:5001" || fail "the host cannot reach $REMOTE"
 
-start_switch --netdev "tap,id=g,ifname=$T1" --netdev "user,id=nat,tcp_conns_guest=$CAP"
+# The second guest runs at MTU 65520: IPv6 frames of its MSS (65460) do
+# not fit a 64 KB buffer, so each carries what fits.
+start_switch --netdev "tap,id=g,ifname=$T1" --netdev "tap,id=g3,ifname=$T3,mtu=65520" \
+	--netdev "user,id=nat,tcp_conns_guest=$CAP"
 nat_guest guest "$T1"
+nat_guest guest3 "$T3"
 gip6=$(nat_guest6 guest "$T1")
+nat_guest6 guest3 "$T3" >/dev/null
 case $gip6 in fec0::*) ;; *) fail "guest address $gip6, not in fec0::/64" ;; esac
 
 # 1. 8 MiB each way, past libslirp.
@@ -104,6 +112,13 @@ down_ms=$((($(now_us) - t0) / 1000))
 [ "$(tcp 'h["ipv6"]')" -ge 2 ] && [ "$(tcp 'h["remote"]')" -ge 2 ] ||
 	fail "not on the own path: $(tcp h)"
 pass "guest $gip6 -> $REMOTE 8 MiB intact ($up_ms ms), back 8 MiB intact ($down_ms ms), on the NAT's own TCP path: $(tcp h)"
+t0=$(now_us)
+ns_exec guest3 socat -u "TCP6:[$REMOTE]:5003" OPEN:"$TMP/down3",creat,trunc
+got_file "$TMP/down3" "[$REMOTE]:5003 -> guest at MTU 65520"
+ns_exec guest3 socat -u OPEN:"$TMP/data" "TCP6:[$REMOTE]:5005"
+got_file "$TMP/up3" "guest at MTU 65520 -> [$REMOTE]:5005"
+[ "$(tcp 'h["ipv6"]')" -ge 4 ] || fail "MTU 65520 guest not on the own path: $(tcp h)"
+pass "guest at MTU 65520: 8 MiB each way intact ($((($(now_us) - t0) / 1000)) ms for both), on the own path"
 
 # 2. A refused port: the guest sees a reset at once.
 read -r ms out <<<"$(took_ms ns_exec guest socat -u /dev/null "TCP6:[$REMOTE]:5999,connect-timeout=5")"
