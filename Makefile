@@ -44,6 +44,7 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       slirp/slirp_input.c slirp/slirp_output.c slirp/slirp_inq.c \
 	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/nat_tcp.c \
 	       slirp/nat_tcp_conn.c slirp/nat_tcp_frames.c \
+	       slirp/nat_tcp_frames6.c \
 	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
 	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c \
 	       slirp/nat_reass.c \
@@ -146,7 +147,7 @@ DEB_PKGS := build-essential pkg-config libdpdk-dev dpdk libpcap-dev dpdk-dev \
 	    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu \
 	    libseccomp-dev libcap-ng-dev libcap2-bin gdb libsystemd-dev \
 	    libmicrohttpd-dev python3-prometheus-client curl \
-	    man-db groff-base systemd python3-seccomp
+	    man-db groff-base systemd python3-seccomp iptables
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

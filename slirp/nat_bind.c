@@ -475,6 +475,39 @@ bool nat_bind_mac(const struct nat_bind *b, uint32_t ip,
 }
 
 /**
+ * nat_bind_addr_of() - the IPv4 address of the guest that sends from @mac
+ * on @port (NAT thread): how its IPv6 flows are charged to the same guest
+ * as its IPv4 ones
+ * @b:		table
+ * @mac:	the guest's MAC
+ * @port:	the table's port number of its frame (nat_bind_port_of())
+ *
+ * Of the bindings on @port whose MAC is @mac, the one that carried a frame
+ * last; a static binding whose MAC is not known yet counts as @mac's.
+ *
+ * Return: address (network order), or 0 when the guest has none
+ */
+uint32_t nat_bind_addr_of(const struct nat_bind *b,
+			  const struct rte_ether_addr *mac, uint16_t port)
+{
+	int64_t best_seen = -1;
+	uint32_t ip = 0;
+
+	for (int i = 0; i < NAT_BIND_MAX; i++) {
+		const struct nat_bind_entry *e = &b->e[i];
+
+		if (!e->ip || e->port != port ||
+		    (e->mac_known && !rte_is_same_ether_addr(&e->mac, mac)))
+			continue;
+		if (e->seen_ns > best_seen) {
+			best_seen = e->seen_ns;
+			ip = e->ip;
+		}
+	}
+	return ip;
+}
+
+/**
  * nat_bind_get() - a copy of the binding of an address (any thread)
  * @b:		table
  * @ip:		address, network order

@@ -126,6 +126,8 @@ const struct nat_bind_entry *nat_bind_find(const struct nat_bind *b,
 bool nat_bind_mac(const struct nat_bind *b, uint32_t ip,
 		  struct rte_ether_addr *mac, uint16_t *port);
 uint32_t nat_bind_port_addr(struct nat_bind *b, uint16_t port);
+uint32_t nat_bind_addr_of(const struct nat_bind *b,
+			  const struct rte_ether_addr *mac, uint16_t port);
 bool nat_bind_get(struct nat_bind *b, uint32_t ip, struct nat_bind_entry *out);
 bool nat_bind_is_static(const struct nat_bind *b, uint32_t ip, uint16_t *port);
 unsigned int nat_bind_snapshot(struct nat_bind *b, struct nat_bind_entry *out,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/* nat_tcp.c - the NAT's own TCP: hostfwd to IPv4 guests and every IPv4
- * connection guests open, without libslirp's stack
+/* nat_tcp.c - the NAT's own TCP: hostfwd to IPv4 guests and every
+ * connection guests open, IPv4 or IPv6, without libslirp's stack
  *
  * Theory of operation
  * -------------------
@@ -49,6 +49,16 @@
  * connections are found by a hash of the guest's address and port and
  * the destination's; hostfwd connections by their NAT-side port.
  *
+ * IPv6 guests' connections take the same path (nat_tcp_frames6.c builds
+ * their frames): a SYN to the NAT's IPv6 host address (fec0::2) connects
+ * to ::1, one to a unicast address outside the NAT's prefix to that
+ * address; the DNS address and the rest of the prefix stay with libslirp.
+ * The hash takes the addresses folded to 32 bits and compares them whole.
+ * IPv6 addresses are not bound to a guest as IPv4 ones are (nat_bind.c):
+ * a SYN from outside the NAT's prefix is dropped as spoofed, and a
+ * connection takes segments only from the MAC and port that opened it.
+ * They count to the guest whose MAC holds an IPv4 address on that port.
+ *
  * Bounds (nat_limits.c): a host client over its rule's cap, or over the
  * cap of all hostfwd connections, is accepted and reset at once; a guest's
  * SYN over its TCP cap or the NAT's is dropped and counted (the guest's
@@ -74,6 +84,7 @@
 #include "nat_tcp_conn.h"
 #include "log.h"
 #include "mbuf_copy.h"
+#include "nat_bind.h"
 #include "nat_limits.h"
 #include "slirp_port.h"
 
@@ -443,6 +454,66 @@ static unsigned int tuple_hash(uint32_t gip, uint16_t gport, uint32_t dip,
 }
 
 /**
+ * fold6() - an IPv6 address folded to 32 bits for tuple_hash()
+ * @a:		address
+ *
+ * Return: the xor of its four words
+ */
+static uint32_t fold6(const uint8_t *a)
+{
+	uint32_t w[4];
+
+	memcpy(w, a, sizeof(w));
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
+/**
+ * seg_bucket() - the bucket of the connection a segment belongs to
+ * @s:		segment
+ *
+ * Return: index into by_tuple
+ */
+static unsigned int seg_bucket(const struct nat_tcp_segment *s)
+{
+	if (s->v6)
+		return tuple_hash(fold6(s->saddr6), s->sport, fold6(s->daddr6),
+				  s->dport);
+	return tuple_hash(s->saddr, s->sport, s->daddr, s->dport);
+}
+
+/**
+ * conn_bucket() - the bucket of a guest-opened connection
+ * @c:		connection
+ *
+ * Return: index into by_tuple
+ */
+static unsigned int conn_bucket(const struct nat_tcp_conn *c)
+{
+	if (c->v6)
+		return tuple_hash(fold6(c->gip6), c->gport, fold6(c->rip6),
+				  c->nport);
+	return tuple_hash(c->gip, c->gport, c->rip, c->nport);
+}
+
+/**
+ * same_tuple() - whether a segment belongs to a guest-opened connection
+ * @c:		connection
+ * @s:		segment
+ *
+ * Return: true when family, addresses and ports match
+ */
+static bool same_tuple(const struct nat_tcp_conn *c,
+		       const struct nat_tcp_segment *s)
+{
+	if (c->v6 != s->v6 || c->gport != s->sport || c->nport != s->dport)
+		return false;
+	if (s->v6)
+		return !memcmp(c->gip6, s->saddr6, 16) &&
+		       !memcmp(c->rip6, s->daddr6, 16);
+	return c->gip == s->saddr && c->rip == s->daddr;
+}
+
+/**
  * find_opened() - the guest-opened connection a segment belongs to
  * @ht:		state
  * @s:		segment
@@ -452,11 +523,9 @@ static unsigned int tuple_hash(uint32_t gip, uint16_t gport, uint32_t dip,
 static struct nat_tcp_conn *find_opened(struct nat_tcp *ht,
 					const struct nat_tcp_segment *s)
 {
-	struct nat_tcp_conn *c = ht->by_tuple[tuple_hash(s->saddr, s->sport,
-							 s->daddr, s->dport)];
+	struct nat_tcp_conn *c = ht->by_tuple[seg_bucket(s)];
 
-	while (c && (c->gip != s->saddr || c->gport != s->sport ||
-		     c->rip != s->daddr || c->nport != s->dport))
+	while (c && !same_tuple(c, s))
 		c = c->hnext;
 	return c;
 }
@@ -471,8 +540,7 @@ static void reap(struct nat_tcp *ht, struct nat_tcp_conn *c)
 	struct nat_tcp_conn *last = ht->conns[--ht->n_conns];
 
 	if (c->outbound) {
-		struct nat_tcp_conn **pp = &ht->by_tuple[tuple_hash(
-			c->gip, c->gport, c->rip, c->nport)];
+		struct nat_tcp_conn **pp = &ht->by_tuple[conn_bucket(c)];
 
 		while (*pp != c)
 			pp = &(*pp)->hnext;
@@ -488,6 +556,30 @@ static void reap(struct nat_tcp *ht, struct nat_tcp_conn *c)
 	ht->conns[c->slot] = last;
 	last->slot = c->slot;
 	nat_tcp_conn_free(c);
+}
+
+/**
+ * guest_of() - the guest a SYN is charged to (nat_limits.c)
+ * @ht:		state
+ * @s:		the SYN
+ *
+ * A guest is its IPv4 address on its port. Its IPv6 connections count to
+ * the IPv4 address its MAC holds on that port (nat_bind.c), so that one
+ * guest has one budget over both; a guest with no IPv4 binding shares the
+ * IPv6 entry of its port, as libslirp's IPv6 sockets do (slirp_census.c).
+ *
+ * Return: guest, or NULL when no entry is free (counted)
+ */
+static struct nat_guest *guest_of(struct nat_tcp *ht,
+				  const struct nat_tcp_segment *s)
+{
+	uint32_t ip = s->saddr;
+
+	if (s->v6)
+		ip = nat_bind_addr_of(ht->sp->bind, &s->smac,
+				      nat_bind_port_of(s->m->port));
+	return nat_guest_get(ht->sp->lim, ip, s->m->port,
+			     clock_mono_ns() / 1000000);
 }
 
 /**
@@ -510,7 +602,7 @@ static bool open_conn(struct nat_tcp *ht, const struct nat_tcp_segment *s,
 	struct nat_tcp_conn *c;
 	unsigned int b;
 
-	g = nat_guest_get(nl, s->saddr, s->m->port, clock_mono_ns() / 1000000);
+	g = guest_of(ht, s);
 	if (!g || !nat_charge(nl, g, NAT_RES_TCP, false) ||
 	    ht->n_conns == NAT_TCP_MAX_CONNS) {
 		if (g && ht->n_conns == NAT_TCP_MAX_CONNS) {
@@ -531,13 +623,14 @@ static bool open_conn(struct nat_tcp *ht, const struct nat_tcp_segment *s,
 		return false;
 	}
 	c->guest = g;
-	b = tuple_hash(s->saddr, s->sport, s->daddr, s->dport);
+	b = seg_bucket(s);
 	c->hnext = ht->by_tuple[b];
 	ht->by_tuple[b] = c;
 	c->slot = ht->n_conns;
 	ht->conns[ht->n_conns++] = c;
 	ht->env.st.opened++;
 	ht->env.st.remote += remote;
+	ht->env.st.ipv6 += s->v6;
 	if (c->done)
 		reap(ht, c);
 	return true;
@@ -604,6 +697,85 @@ static bool beyond(const struct nat_tcp *ht, uint32_t daddr)
 }
 
 /**
+ * in_prefix6() - whether an IPv6 address is inside the NAT's prefix
+ * @cfg:	libslirp configuration (ipv6-net=)
+ * @a:		address
+ *
+ * Return: true when its first vprefix_len bits are the prefix's
+ */
+static bool in_prefix6(const SlirpConfig *cfg, const uint8_t *a)
+{
+	const uint8_t *p = cfg->vprefix_addr6.s6_addr;
+	unsigned int bytes = cfg->vprefix_len / 8u,
+		     bits = cfg->vprefix_len % 8u;
+
+	if (memcmp(a, p, bytes))
+		return false;
+	return !bits || !((a[bytes] ^ p[bytes]) & (0xff00u >> bits));
+}
+
+/**
+ * beyond6() - whether a guest's IPv6 SYN to @d leaves the NAT's prefix for
+ * a unicast address the host can connect to
+ * @cfg:	libslirp configuration
+ * @d:		destination
+ *
+ * Return: false for the NAT's prefix (its host, DNS and other addresses),
+ *	   ::/8 (unspecified, loopback, IPv4-mapped and -compatible), link-local
+ *	   and multicast addresses
+ */
+static bool beyond6(const SlirpConfig *cfg, const uint8_t *d)
+{
+	return !in_prefix6(cfg, d) && d[0] != 0 && d[0] != 0xff &&
+	       !(d[0] == 0xfe && (d[1] & 0xc0) == 0x80);
+}
+
+/**
+ * guest_source6() - whether an IPv6 source address is one the NAT gives
+ * its guests: inside its prefix (router advertisements), neither the NAT's
+ * own addresses nor the prefix's subnet-router anycast
+ * @cfg:	libslirp configuration
+ * @a:		source address
+ *
+ * Return: true when a guest may use it
+ */
+static bool guest_source6(const SlirpConfig *cfg, const uint8_t *a)
+{
+	static const uint8_t zero[8];
+
+	return in_prefix6(cfg, a) && memcmp(a, &cfg->vhost6, 16) &&
+	       memcmp(a, &cfg->vnameserver6, 16) && memcmp(a + 8, zero, 8);
+}
+
+/**
+ * new_conn6() - an IPv6 SYN of no connection here: take it when it opens
+ * one on the own path, as new_conn() does for IPv4
+ * @ht:		state, not restricted
+ * @s:		the SYN
+ *
+ * A SYN the own path would take from a source the NAT never gave (outside
+ * its prefix, or one of its own addresses) is dropped and counted as
+ * ip_spoof, as slirp_nat.c drops IPv4 frames from an address not the
+ * sender's.
+ *
+ * Return: true when taken or dropped, false to hand it to libslirp (IPv6
+ *	   off, DNS and the NAT's other addresses)
+ */
+static bool new_conn6(struct nat_tcp *ht, const struct nat_tcp_segment *s)
+{
+	const SlirpConfig *cfg = &ht->sp->cfg;
+	bool host = !memcmp(s->daddr6, &cfg->vhost6, 16);
+
+	if (!cfg->in6_enabled || (!host && !beyond6(cfg, s->daddr6)))
+		return false;
+	if (!guest_source6(cfg, s->saddr6)) {
+		port_count_drop(&ht->sp->port, DROP_IP_SPOOF, 1);
+		return true;
+	}
+	return open_conn(ht, s, !host);
+}
+
+/**
  * new_conn() - a segment of no connection here: take it when it is a SYN
  * that opens one on the own path
  * @ht:		state
@@ -619,11 +791,30 @@ static bool new_conn(struct nat_tcp *ht, const struct nat_tcp_segment *s)
 			 RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG ||
 	    ht->sp->cfg.restricted)
 		return false;
+	if (s->v6)
+		return new_conn6(ht, s);
 	if (s->daddr == ht->sp->cfg.vhost.s_addr)
 		return open_conn(ht, s, false);
 	if (beyond(ht, s->daddr))
 		return open_conn(ht, s, true);
 	return false;
+}
+
+/**
+ * same_sender() - whether an IPv6 segment comes from the guest that opened
+ * its connection: the same MAC on the same port (IPv6 addresses are not
+ * bound as IPv4 ones are, so another guest using the address is caught
+ * here)
+ * @c:		IPv6 connection
+ * @s:		segment
+ *
+ * Return: true when it does
+ */
+static bool same_sender(const struct nat_tcp_conn *c,
+			const struct nat_tcp_segment *s)
+{
+	return rte_is_same_ether_addr(&c->gmac, &s->smac) &&
+	       c->to_port == slirp_nat_to_port(s->m);
 }
 
 /**
@@ -644,13 +835,17 @@ bool nat_tcp_input(struct nat_tcp *ht, const struct rte_mbuf *m)
 	if (nat_tcp_parse(m, &seg))
 		return false;
 	idx = (unsigned int)(seg.dport - NAT_TCP_PORT_BASE);
-	if (seg.daddr == ht->sp->cfg.vhost.s_addr &&
+	if (!seg.v6 && seg.daddr == ht->sp->cfg.vhost.s_addr &&
 	    seg.dport >= NAT_TCP_PORT_BASE && idx < NAT_TCP_PORTS)
 		c = ht->by_port[idx];
 	if (!c || c->gip != seg.saddr || c->gport != seg.sport)
 		c = find_opened(ht, &seg);
 	if (!c)
 		return new_conn(ht, &seg);
+	if (c->v6 && !same_sender(c, &seg)) {
+		port_count_drop(&ht->sp->port, DROP_IP_SPOOF, 1);
+		return true;
+	}
 	nat_tcp_conn_input(c, &seg);
 	if (c->done)
 		reap(ht, c);
@@ -668,11 +863,12 @@ json_t *nat_tcp_stats(const struct nat_tcp *ht)
 	const struct nat_tcp_stats *st = &ht->env.st;
 
 	return json_pack(
-		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
 		(json_int_t)ht->n_conns, "opened", (json_int_t)st->opened,
-		"remote", (json_int_t)st->remote, "accepted",
-		(json_int_t)st->accepted, "refused", (json_int_t)st->refused,
-		"icmp_unreachable", (json_int_t)st->icmp, "connect_timeout",
+		"remote", (json_int_t)st->remote, "ipv6", (json_int_t)st->ipv6,
+		"accepted", (json_int_t)st->accepted, "refused",
+		(json_int_t)st->refused, "icmp_unreachable",
+		(json_int_t)st->icmp, "connect_timeout",
 		(json_int_t)st->timeout, "reset", (json_int_t)st->reset,
 		"unreachable", (json_int_t)st->unreachable, "retransmits",
 		(json_int_t)st->retransmits, "keepalive_acks",

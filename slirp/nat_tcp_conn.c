@@ -78,7 +78,9 @@ static inline bool seq_lt(uint32_t a, uint32_t b)
  */
 static uint32_t seg_max(const struct nat_tcp_conn *c)
 {
-	uint32_t n = RTE_MIN(65535u - 40u, (uint32_t)NAT_TCP_FRAME_DATA_MAX);
+	uint32_t n =
+		RTE_MIN(65535u - 40u, (uint32_t)NAT_TCP_FRAME_DATA_MAX -
+					      (c->v6 ? NAT_TCP_IP6_EXTRA : 0));
 
 	return n >= c->mss ? n / c->mss * c->mss : n;
 }
@@ -288,8 +290,52 @@ static void connect_failed(struct nat_tcp_conn *c, int err)
 }
 
 /**
+ * at_once6() - what an IPv6 connect() that failed at once saw
+ * @c:		connection
+ * @err:	its errno
+ *
+ * An IPv6 route of type unreachable fails connect() at once with
+ * EHOSTUNREACH, where a router answers with "no route" (ICMPv6 code 0); a
+ * neighbour that never answers fails it later, as "address unreachable".
+ *
+ * Return: ENETUNREACH for the first, else @err
+ */
+static int at_once6(const struct nat_tcp_conn *c, int err)
+{
+	return c->v6 && err == EHOSTUNREACH ? ENETUNREACH : err;
+}
+
+/**
+ * dest6() - where an IPv6 guest's SYN makes the NAT connect, and whom our
+ * frames come from
+ * @c:		connection, its addresses set
+ * @syn:	the guest's SYN
+ * @remote:	to the SYN's own destination, else the host's loopback (::1,
+ *		as libslirp maps the NAT host's IPv6 address)
+ *
+ * Return: the address
+ */
+static struct sockaddr_in6 dest6(struct nat_tcp_conn *c,
+				 const struct nat_tcp_segment *syn, bool remote)
+{
+	struct sockaddr_in6 a = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(syn->dport),
+		.sin6_addr = in6addr_loopback,
+	};
+
+	c->v6 = true;
+	memcpy(c->gip6, syn->saddr6, 16);
+	memcpy(c->rip6, syn->daddr6, 16);
+	if (remote)
+		memcpy(&a.sin6_addr, syn->daddr6, 16);
+	return a;
+}
+
+/**
  * nat_tcp_conn_open() - a guest's SYN: connect to where it goes, the host's
- * loopback for the NAT host's address, else the address itself
+ * loopback for the NAT host's address, else the address itself (IPv4 or
+ * IPv6, as the SYN)
  * @env:	shared state
  * @syn:	the guest's SYN
  * @remote:	to the SYN's own destination, not the host's loopback
@@ -310,11 +356,20 @@ struct nat_tcp_conn *nat_tcp_conn_open(struct nat_tcp_env *env,
 		.sin_addr.s_addr = remote ? syn->daddr : htonl(INADDR_LOOPBACK)
 	};
 	struct nat_tcp_conn *c = conn_alloc(env);
+	const struct sockaddr *to = (const struct sockaddr *)&a;
+	socklen_t to_len = sizeof(a);
+	struct sockaddr_in6 a6;
 	int fd;
 
 	if (!c)
 		return NULL;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (syn->v6) {
+		a6 = dest6(c, syn, remote);
+		to = (const struct sockaddr *)&a6;
+		to_len = sizeof(a6);
+	}
+	fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
 	if (fd < 0) {
 		nat_tcp_conn_free(c);
 		return NULL;
@@ -332,10 +387,10 @@ struct nat_tcp_conn *nat_tcp_conn_open(struct nat_tcp_env *env,
 	c->state = NAT_TCP_CONNECTING;
 	c->timer_ns = clock_mono_ns() +
 		      (remote ? CONNECT_REMOTE_MS : CONNECT_LOCAL_MS) * MS;
-	if (!connect(c->fd, (struct sockaddr *)&a, sizeof(a)))
+	if (!connect(c->fd, to, to_len))
 		send_syn_ack(c);
 	else if (errno != EINPROGRESS)
-		connect_failed(c, errno);
+		connect_failed(c, at_once6(c, errno));
 	return c;
 }
 

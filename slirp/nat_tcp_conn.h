@@ -25,6 +25,7 @@ struct slirp_port;
 #define NAT_TCP_WSCALE	  7 /* the window scale we offer */
 /* Payload of a frame in one 64 KB buffer: headers and SYN options less */
 #define NAT_TCP_FRAME_DATA_MAX (UINT16_MAX - RTE_PKTMBUF_HEADROOM - 14 - 40 - 8)
+#define NAT_TCP_IP6_EXTRA      20 /* an IPv6 header's bytes beyond IPv4's */
 
 /**
  * struct nat_tcp_stats - counters of one NAT port's spliced connections
@@ -41,6 +42,7 @@ struct slirp_port;
  * @timeout:	guests' connections whose host connect() timed out: the
  *		guest got nothing, as from a silent network
  * @keepalive:	guests' keepalive probes answered
+ * @ipv6:	connections guests opened over IPv6
  */
 struct nat_tcp_stats {
 	uint64_t accepted;
@@ -53,6 +55,7 @@ struct nat_tcp_stats {
 	uint64_t icmp;
 	uint64_t timeout;
 	uint64_t keepalive;
+	uint64_t ipv6;
 };
 
 /**
@@ -80,8 +83,12 @@ struct nat_tcp_env {
 /**
  * struct nat_tcp_segment - a guest's TCP segment, parsed
  * @smac:	guest MAC
+ * @v6:		IPv6: the addresses are @saddr6 and @daddr6, @saddr and
+ *		@daddr are 0
  * @saddr:	guest address (network order)
  * @daddr:	destination address (network order)
+ * @saddr6:	IPv6 guest address
+ * @daddr6:	IPv6 destination address
  * @sport:	guest port (host order)
  * @dport:	NAT-side port (host order)
  * @seq:	sequence number
@@ -96,8 +103,11 @@ struct nat_tcp_env {
  */
 struct nat_tcp_segment {
 	struct rte_ether_addr smac;
+	bool v6;
 	uint32_t saddr;
 	uint32_t daddr;
+	uint8_t saddr6[16];
+	uint8_t daddr6[16];
 	uint16_t sport;
 	uint16_t dport;
 	uint32_t seq;
@@ -149,10 +159,14 @@ enum nat_tcp_state {
  * @gmac:	guest MAC
  * @to_port:	the switch port @gmac is bound to: frames toward the guest
  *		go there only (RTE_MBUF_PORT_INVALID: switched by MAC)
+ * @v6:		IPv6 (guest-opened only): the addresses are @gip6 and
+ *		@rip6, @gip and @rip are 0
  * @gip:	guest address (network order)
  * @rip:	the address the guest talks to (network order): the NAT
  *		host's for hostfwd and the host's loopback, else the remote
  *		host's; our frames come from it
+ * @gip6:	IPv6 guest address
+ * @rip6:	IPv6 address the guest talks to
  * @gport:	guest port (host order)
  * @nport:	NAT-side port (host order): ours for hostfwd, the service's
  *		for a guest-opened connection
@@ -198,8 +212,11 @@ struct nat_tcp_conn {
 	uint8_t snd_ws;
 	struct rte_ether_addr gmac;
 	uint16_t to_port;
+	bool v6;
 	uint32_t gip;
 	uint32_t rip;
+	uint8_t gip6[16];
+	uint8_t rip6[16];
 	uint16_t gport;
 	uint16_t nport;
 	uint16_t mss;
@@ -244,5 +261,13 @@ void nat_tcp_frame_send(struct nat_tcp_conn *c, struct rte_mbuf *m,
 void nat_tcp_send(struct nat_tcp_conn *c, uint8_t flags, uint32_t seq);
 void nat_tcp_send_arp(struct nat_tcp_conn *c);
 void nat_tcp_send_unreach(struct nat_tcp_conn *c, uint8_t code);
+uint16_t nat_tcp_window(struct nat_tcp_conn *c, bool syn);
+
+void nat_tcp_parse_options(const uint8_t *opt, const uint8_t *end,
+			   struct nat_tcp_segment *s);
+int nat_tcp_parse6(const struct rte_mbuf *m, struct nat_tcp_segment *s);
+void nat_tcp_frame_send6(struct nat_tcp_conn *c, struct rte_mbuf *m,
+			 uint8_t flags, uint32_t seq, uint32_t len);
+void nat_tcp_send_unreach6(struct nat_tcp_conn *c, uint8_t code);
 
 #endif /* VIOSWITCH_NAT_TCP_CONN_H */

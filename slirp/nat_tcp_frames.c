@@ -32,13 +32,13 @@
 #define ETH_MIN_LEN  60u
 
 /**
- * parse_options() - read MSS and window scale from a SYN's options
+ * nat_tcp_parse_options() - read MSS and window scale from a SYN's options
  * @opt:	first option byte
  * @end:	end of the TCP header
  * @s:		segment, @mss and @wscale filled
  */
-static void parse_options(const uint8_t *opt, const uint8_t *end,
-			  struct nat_tcp_segment *s)
+void nat_tcp_parse_options(const uint8_t *opt, const uint8_t *end,
+			   struct nat_tcp_segment *s)
 {
 	while (opt < end && *opt != 0) {
 		if (*opt == 1) {
@@ -56,7 +56,8 @@ static void parse_options(const uint8_t *opt, const uint8_t *end,
 }
 
 /**
- * nat_tcp_parse() - parse a guest's IPv4 TCP segment
+ * nat_tcp_parse() - parse a guest's IPv4 TCP segment (IPv6 ones go to
+ * nat_tcp_parse6())
  * @m:		frame, untagged, maybe chained (headers are copied out when
  *		they span segments; the payload stays where it is)
  * @s:		filled
@@ -75,6 +76,8 @@ int nat_tcp_parse(const struct rte_mbuf *m, struct nat_tcp_segment *s)
 	if (len < HDR_LEN)
 		return -1;
 	f = rte_pktmbuf_read(m, 0, RTE_MIN(len, (uint32_t)sizeof(buf)), buf);
+	if (f[12] == 0x86 && f[13] == 0xdd)
+		return nat_tcp_parse6(m, s);
 	ip = (const void *)(f + RTE_ETHER_HDR_LEN);
 	if (f[12] != 0x08 || f[13] != 0x00 || (ip->version_ihl >> 4) != 4 ||
 	    ip->next_proto_id != IPPROTO_TCP ||
@@ -108,8 +111,8 @@ int nat_tcp_parse(const struct rte_mbuf *m, struct nat_tcp_segment *s)
 	};
 	memcpy(&s->smac, f + RTE_ETHER_ADDR_LEN, RTE_ETHER_ADDR_LEN);
 	if (th->tcp_flags & RTE_TCP_SYN_FLAG)
-		parse_options((const uint8_t *)(th + 1),
-			      (const uint8_t *)th + doff, s);
+		nat_tcp_parse_options((const uint8_t *)(th + 1),
+				      (const uint8_t *)th + doff, s);
 	return 0;
 }
 
@@ -208,7 +211,8 @@ static struct rte_tcp_hdr *fill_headers(struct nat_tcp_conn *c,
  */
 struct rte_mbuf *nat_tcp_frame_alloc(struct nat_tcp_conn *c, uint32_t len)
 {
-	uint32_t need = HDR_LEN + SYN_OPTS_LEN + len,
+	uint32_t l3 = c->v6 ? 40 : 20;
+	uint32_t need = HDR_LEN + SYN_OPTS_LEN + len + l3 - 20,
 		 small = (uint32_t)rte_pktmbuf_data_room_size(port_mbuf_pool) -
 			 RTE_PKTMBUF_HEADROOM;
 	struct rte_mbuf *m;
@@ -217,11 +221,13 @@ struct rte_mbuf *nat_tcp_frame_alloc(struct nat_tcp_conn *c, uint32_t len)
 					  : NULL;
 	if (!m)
 		m = mbuf_alloc_len(port_mbuf_pool, RTE_MAX(need, ETH_MIN_LEN));
-	if (!m || rte_pktmbuf_data_len(m) < HDR_LEN + SYN_OPTS_LEN) {
+	if (!m || rte_pktmbuf_data_len(m) < HDR_LEN + SYN_OPTS_LEN + l3 - 20) {
 		rte_pktmbuf_free(m);
 		slirp_frame_lost(c->env->sp);
 		return NULL;
 	}
+	m->l2_len = RTE_ETHER_HDR_LEN; /* where the payload goes */
+	m->l3_len = l3;
 	return m;
 }
 
@@ -237,7 +243,7 @@ struct rte_mbuf *nat_tcp_frame_alloc(struct nat_tcp_conn *c, uint32_t len)
 int nat_tcp_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
 			  int max)
 {
-	uint32_t skip = HDR_LEN;
+	uint32_t skip = (uint32_t)m->l2_len + m->l3_len + 20;
 	int n = 0;
 
 	for (; m && len && n < max; m = m->next, skip = 0) {
@@ -270,6 +276,10 @@ void nat_tcp_frame_send(struct nat_tcp_conn *c, struct rte_mbuf *m,
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 
+	if (c->v6) {
+		nat_tcp_frame_send6(c, m, flags, seq, len);
+		return;
+	}
 	if (c->state == NAT_TCP_OPEN) {
 		flags |= RTE_TCP_ACK_FLAG;
 		c->ack_due = false;
@@ -365,6 +375,11 @@ void nat_tcp_send_unreach(struct nat_tcp_conn *c, uint8_t code)
 	rte_be32_t seq;
 	uint8_t *l4;
 
+	if (c->v6) {
+		rte_pktmbuf_free(m);
+		nat_tcp_send_unreach6(c, code);
+		return;
+	}
 	if (!m) {
 		slirp_frame_lost(sp);
 		return;
@@ -411,4 +426,17 @@ void nat_tcp_send_unreach(struct nat_tcp_conn *c, uint8_t code)
 	};
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	slirp_frame_queue(sp, m);
+}
+
+/**
+ * nat_tcp_window() - the window field our next segment offers (for the
+ * IPv6 frames, nat_tcp_frames6.c)
+ * @c:		connection
+ * @syn:	for a SYN (never scaled)
+ *
+ * Return: the field's value; @c->adv_wnd is set to the bytes it offers
+ */
+uint16_t nat_tcp_window(struct nat_tcp_conn *c, bool syn)
+{
+	return our_window(c, syn);
 }

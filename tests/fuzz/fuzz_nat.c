@@ -22,8 +22,8 @@
  *   once-a-second tick;
  * - host clients connecting to the hostfwd rules, sending, closing or
  *   resetting, and datagrams to the UDP rule; a host TCP service on
- *   127.0.0.1:80 and a UDP echo on 127.0.0.1:7, which guests reach through
- *   10.0.2.2;
+ *   127.0.0.1:80 and [::1]:80 and a UDP echo on 127.0.0.1:7, which guests
+ *   reach through 10.0.2.2 (and fec0::2);
  * - a guest's answer to the last TCP segment (or ARP request) the NAT sent
  *   it, with the sequence numbers that segment asks for, so handshakes,
  *   data and FINs of both spliced and libslirp connections get through
@@ -131,15 +131,18 @@ struct input {
 };
 
 /**
- * struct last_tcp - the last TCP/IPv4 segment the NAT sent a guest
+ * struct last_tcp - the last TCP segment the NAT sent a guest
  * @valid:	one was seen
- * @hdr:	its Ethernet, IPv4 and TCP headers (without options)
+ * @v6:		over IPv6
+ * @hdr:	its Ethernet, IP (IPv4 or IPv6) and TCP headers (without
+ *		options)
  * @len:	its payload length
  * @to_port:	the port the NAT steered it to
  */
 struct last_tcp {
 	bool valid;
-	uint8_t hdr[RTE_ETHER_HDR_LEN + 20 + 20];
+	bool v6;
+	uint8_t hdr[RTE_ETHER_HDR_LEN + 40 + 20];
 	uint32_t len;
 	uint16_t to_port;
 };
@@ -151,6 +154,7 @@ static struct {
 	struct slirp_port *sp;
 	struct port *guest; /* offload_adapt()'s idea of a guest port */
 	int listen_fd; /* 127.0.0.1:SERVICE */
+	int listen6_fd; /* [::1]:SERVICE */
 	int echo_fd; /* 127.0.0.1:ECHO, UDP */
 	int udp_fd; /* the host's socket toward the UDP rule */
 	int clients[MAX_CLIENTS];
@@ -270,6 +274,31 @@ static int host_socket(int type, uint16_t port)
 }
 
 /**
+ * host_socket6() - a TCP socket of the host side bound to [::1]:@port
+ * @port:	port
+ *
+ * Return: descriptor, or -1
+ */
+static int host_socket6(uint16_t port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+				  .sin6_port = htons(port),
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	int fd =
+		socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/**
  * close_slot() - close a descriptor slot if open
  * @fd:		slot, set to -1
  */
@@ -278,6 +307,30 @@ static void close_slot(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+/**
+ * note_tcp6() - remember an IPv6 TCP segment the NAT sent toward the
+ * guests (the NAT's own carry no extension headers)
+ * @m:		frame
+ * @f:		its first bytes, linear
+ * @len:	how many
+ */
+static void note_tcp6(const struct rte_mbuf *m, const uint8_t *f, uint32_t len)
+{
+	uint32_t plen, doff;
+
+	if (len < RTE_ETHER_HDR_LEN + 40 + 20 || f[20] != IPPROTO_TCP)
+		return;
+	plen = (uint32_t)f[18] << 8 | f[19];
+	doff = (f[54 + 12] >> 4) * 4u;
+	if (plen < doff)
+		return;
+	memcpy(fz.tcp.hdr, f, RTE_ETHER_HDR_LEN + 40 + 20);
+	fz.tcp.len = plen - doff;
+	fz.tcp.to_port = m->port;
+	fz.tcp.v6 = true;
+	fz.tcp.valid = true;
 }
 
 /**
@@ -308,6 +361,10 @@ static void note_frame(const struct rte_mbuf *m)
 		fz.arp_valid = true;
 		return;
 	}
+	if (f[12] == 0x86 && f[13] == 0xdd) {
+		note_tcp6(m, f, len);
+		return;
+	}
 	if (f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4 ||
 	    f[23] != IPPROTO_TCP)
 		return;
@@ -321,6 +378,7 @@ static void note_frame(const struct rte_mbuf *m)
 	       20);
 	fz.tcp.len = tot - ihl - (f[14 + ihl + 12] >> 4) * 4u;
 	fz.tcp.to_port = m->port;
+	fz.tcp.v6 = false;
 	fz.tcp.valid = true;
 }
 
@@ -356,6 +414,8 @@ static void serve_host(void)
 	int fd;
 
 	while ((fd = accept4(fz.listen_fd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0 ||
+	       (fd = accept4(fz.listen6_fd, NULL, NULL,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 		static unsigned int next;
 		int *slot = &fz.served[next++ % MAX_SERVED];
@@ -500,6 +560,53 @@ static void reply_arp(uint8_t mac)
 }
 
 /**
+ * reply_tcp6() - reply_tcp() to an IPv6 segment
+ * @flags:	TCP flags of the answer
+ * @data:	payload
+ * @len:	its length, at most 1500
+ */
+static void reply_tcp6(uint8_t flags, const uint8_t *data, size_t len)
+{
+	static uint8_t f[RTE_ETHER_HDR_LEN + 40 + 20 + 8 + 1500];
+	const uint8_t *h = fz.tcp.hdr;
+	const struct rte_ipv6_hdr *nip = (const void *)(h + RTE_ETHER_HDR_LEN);
+	const struct rte_tcp_hdr *nth = (const void *)(nip + 1);
+	struct rte_ipv6_hdr *ip = (void *)(f + RTE_ETHER_HDR_LEN);
+	struct rte_tcp_hdr *th = (void *)(ip + 1);
+	uint32_t opt = (flags & RTE_TCP_SYN_FLAG) ? 8 : 0;
+	uint32_t seq_len = fz.tcp.len + !!(nth->tcp_flags & RTE_TCP_SYN_FLAG) +
+			   !!(nth->tcp_flags & RTE_TCP_FIN_FLAG);
+
+	memcpy(f, h + 6, 6);
+	memcpy(f + 6, h, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	memset(ip, 0, sizeof(*ip) + sizeof(*th));
+	ip->vtc_flow = htonl(6u << 28);
+	ip->payload_len = htons((uint16_t)(20 + opt + len));
+	ip->proto = IPPROTO_TCP;
+	ip->hop_limits = 64;
+	memcpy(ip->src_addr, nip->dst_addr, 16);
+	memcpy(ip->dst_addr, nip->src_addr, 16);
+	th->src_port = nth->dst_port;
+	th->dst_port = nth->src_port;
+	th->sent_seq = nth->recv_ack;
+	th->recv_ack = htonl(ntohl(nth->sent_seq) + seq_len);
+	th->data_off = (uint8_t)(((20 + opt) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = htons(65535);
+	if (opt) {
+		static const uint8_t o[8] = { 2, 4, 0x05, 0xa0, 1, 3, 3, 7 };
+
+		memcpy(th + 1, o, sizeof(o)); /* MSS 1440, window scale 7 */
+	}
+	memcpy((uint8_t *)(th + 1) + opt, data, len);
+	th->cksum = rte_ipv6_udptcp_cksum(ip, th);
+	frame_in(fz.tcp.to_port < N_VMS ? (uint8_t)fz.tcp.to_port : 0, f,
+		 RTE_ETHER_HDR_LEN + 60 + opt + len);
+}
+
+/**
  * reply_tcp() - a guest answers the NAT's last TCP segment
  * @flags:	TCP flags of the answer
  * @data:	payload
@@ -518,6 +625,10 @@ static void reply_tcp(uint8_t flags, const uint8_t *data, size_t len)
 			   !!(nth->tcp_flags & RTE_TCP_FIN_FLAG);
 
 	len = RTE_MIN(len, (size_t)1500);
+	if (fz.tcp.v6) {
+		reply_tcp6(flags, data, len);
+		return;
+	}
 	memcpy(f, h + 6, 6);
 	memcpy(f + 6, h, 6);
 	f[12] = 0x08;
@@ -731,8 +842,10 @@ static void start_switch(void)
 			fail("%s: %s", vm_specs[i], err);
 	}
 	fz.listen_fd = host_socket(SOCK_STREAM, SERVICE);
+	fz.listen6_fd = host_socket6(SERVICE);
 	fz.echo_fd = host_socket(SOCK_DGRAM, ECHO);
-	if (fz.listen_fd < 0 || fz.echo_fd < 0 || listen(fz.listen_fd, 16))
+	if (fz.listen_fd < 0 || fz.listen6_fd < 0 || fz.echo_fd < 0 ||
+	    listen(fz.listen_fd, 16) || listen(fz.listen6_fd, 16))
 		fail("cannot open the host services: %s", strerror(errno));
 	fz.udp_fd = -1;
 	for (unsigned int i = 0; i < MAX_CLIENTS; i++)

@@ -23,8 +23,9 @@ followed by a 16-bit big-endian length and that many bytes:
  10 ADVANCE move the NAT's clock forward by (arg % 64 + 1) units of 1 ms,
            10 ms, 100 ms or 1 s (arg >> 6), then one iteration
 Seeds: DHCP (discover, request, release, decline, inform, refusals), ARP,
-TCP to the host service at 10.0.2.2:80 through a handshake, data and FIN,
-refused and outside connections, hostfwd connections both ways, UDP to
+TCP to the host service at 10.0.2.2:80 (and [fec0::2]:80) through a
+handshake, data and FIN, refused and outside connections (IPv4 and IPv6,
+with extension headers), hostfwd connections both ways, UDP to
 10.0.2.2 (echo), 10.0.2.3 (DNS) and beyond, broadcast, ICMP, IPv6 (NDP,
 ICMPv6, TCP, UDP), fragments, VLAN tags, offloaded and super-frames,
 spoofed sources and truncated frames.
@@ -61,6 +62,8 @@ def ip6(text):
         'fe80::15': 'fe800000000000000000000000000015',
         'ff02::2': 'ff020000000000000000000000000002',
         'ff02::1:ff00:2': 'ff0200000000000000000001ff000002',
+        'fd00::1': 'fd000000000000000000000000000001',
+        'fd00::9': 'fd000000000000000000000000000009',
     }
     return bytes.fromhex(known[text])
 
@@ -173,6 +176,14 @@ def tcp6(src, dst, sport, dport, seq, flags, data=b''):
     seg = tcp_seg(sport, dport, seq, 0, flags, data)
     seg = seg[:16] + struct.pack('!H', l4_sum6(src, dst, 6, seg)) + seg[18:]
     return eth(NAT_MAC, mac(1), 0x86dd, ipv6(src, dst, 6, seg, 64))
+
+
+def tcp6x(src, dst, dport, ext_nh, ext, opts=b''):
+    """A TCP/IPv6 SYN behind extension headers ext (the first of type
+    ext_nh, the last naming TCP)."""
+    seg = tcp_seg(40020, dport, 1, 0, SYN, b'', opts)
+    seg = seg[:16] + struct.pack('!H', l4_sum6(src, dst, 6, seg)) + seg[18:]
+    return eth(NAT_MAC, mac(1), 0x86dd, ipv6(src, dst, ext_nh, ext + seg, 64))
 
 
 def udp6(src, dst, sport, dport, data):
@@ -401,6 +412,27 @@ def seeds():
                       op(WAIT, 2)])
     put('ipv6-tcp', [frame(tcp6('fec0::15', 'fec0::2', 40010, 80, 1, SYN)),
                      op(WAIT, 5), reply(ACK), op(STEP)])
+    # IPv6 TCP on the NAT's own path: no route beyond (the fuzz target's
+    # namespace has loopback alone), extension headers, a fragment, a
+    # source outside the prefix
+    put('ipv6-tcp-outside', [frame(tcp6x('fec0::15', 'fd00::1', 80, 6, b'',
+                                         MSS)), op(WAIT, 5), op(STEP)])
+    put('ipv6-tcp-ext', [frame(tcp6x('fec0::15', 'fec0::2', 80, 0,
+                                     bytes([60, 0, 1, 4, 0, 0, 0, 0]) +
+                                     bytes([6, 0, 1, 4, 0, 0, 0, 0]),
+                                     MSS)), op(WAIT, 5), reply(ACK),
+                         op(STEP)])
+    put('ipv6-tcp-service', [
+        frame(tcp6x('fec0::15', 'fec0::2', 80, 6, b'', MSS)),
+        op(WAIT, 5), op(SERVE), op(WAIT, 2), reply(ACK),
+        reply(PSH | ACK, b'GET / HTTP/1.0\r\n\r\n'), op(WAIT, 5),
+        op(SERVE), op(WAIT, 5), reply(ACK), reply(FIN | ACK), op(WAIT, 5),
+        reply(ACK), op(WAIT, 2)])
+    put('ipv6-tcp-fragment', [frame(tcp6x('fec0::15', 'fd00::1', 80, 44,
+                                          bytes([6, 0, 0, 0, 0, 0, 0, 7]))),
+                              op(STEP)])
+    put('ipv6-tcp-spoof', [frame(tcp6x('fd00::9', 'fd00::1', 80, 6, b'')),
+                           op(STEP)])
     put('ipv6-udp-dns', [frame(udp6('fec0::15', 'fec0::3', 4010, 53,
                                     dns_query('example.org'))),
                          op(WAIT, 2)])

@@ -7,6 +7,7 @@ set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/nat.sh"
 tmpdir_make
 TAPIF=vn$$
 FWD=$(free_port) SVC=$(free_port) RT=$(free_port) BUSY=$(free_port)
@@ -20,23 +21,10 @@ start_switch --netdev "tap,id=g,ifname=$TAPIF" \
 	--netdev "user,id=nat,hostfwd=tcp::$FWD-:22"
 
 # Guest: a namespace that takes its address from the NAT's DHCP server.
+nat_ns guest "$TAPIF"
 ns=$(ns_name guest)
-ip netns add "$ns"
-cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
-ip link set "$TAPIF" netns "$ns"
-ns_exec guest ip link set lo up
-ns_exec guest ip link set "$TAPIF" up
-cat >"$TMP/udhcpc.sh" <<EOS
-#!/bin/sh
-[ "\$1" = bound ] || exit 0
-ip addr add "\$ip/\${mask:-24}" dev "\$interface"
-ip route add default via "\${router%% *}" dev "\$interface"
-echo "\$ip \${router%% *} \${dns%% *}" >"$TMP/lease"
-EOS
-chmod +x "$TMP/udhcpc.sh"
-ns_exec guest busybox udhcpc -i "$TAPIF" -q -n -t 5 -T 1 -s "$TMP/udhcpc.sh" >/dev/null 2>&1 ||
-	fail "no DHCP lease from the NAT"
-read -r ip router dns <"$TMP/lease"
+lease=$(nat_lease "$ns" "$TAPIF") || fail "no DHCP lease from the NAT"
+read -r ip router dns <<<"$lease"
 [ "$ip/$router/$dns" = 10.0.2.15/10.0.2.2/10.0.2.3 ] ||
 	fail "lease: address $ip, router $router, DNS $dns"
 pass "DHCP: 10.0.2.15, router 10.0.2.2, DNS 10.0.2.3"
@@ -133,15 +121,10 @@ pass "bad rules rejected with the reason; rules unchanged"
 # Rules naming a port follow the address that port's VM holds.
 TAP2=vm$$
 vioctl_j port add "tap,id=g2,ifname=$TAP2" >/dev/null
+nat_ns guest2 "$TAP2"
 ns2=$(ns_name guest2)
-ip netns add "$ns2"
-cleanup_add "ip netns pids $ns2 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns2 2>/dev/null"
-ip link set "$TAP2" netns "$ns2"
-ns_exec guest2 ip link set lo up
-ns_exec guest2 ip link set "$TAP2" up
-ns_exec guest2 busybox udhcpc -i "$TAP2" -q -n -t 5 -T 1 -s "$TMP/udhcpc.sh" >/dev/null 2>&1 ||
-	fail "second guest: no DHCP lease"
-read -r ip2 _ _ <"$TMP/lease"
+lease=$(nat_lease "$ns2" "$TAP2") || fail "second guest: no DHCP lease"
+read -r ip2 _ _ <<<"$lease"
 NAMED1=$(free_port) NAMED2=$(free_port)
 vioctl_j hostfwd add nat "tcp::$NAMED1-g:7" >/dev/null
 vioctl_j hostfwd add nat "tcp::$NAMED2-g2:7" >/dev/null

@@ -12,6 +12,7 @@ set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/nat.sh"
 tmpdir_make
 TA=va$$ TV=vv$$ TF=vf$$ TN=vn$$
 BYADDR=$(free_port) BYPORT=$(free_port)
@@ -20,27 +21,14 @@ VICTIM_IP=10.0.2.15
 start_switch --netdev "tap,id=att,ifname=$TA" --netdev "tap,id=vic,ifname=$TV" \
 	--netdev "user,id=nat,hostfwd=tcp::$BYADDR-$VICTIM_IP:7,hostfwd=tcp::$BYPORT-vic:7"
 
-# guest NAME TAP - a namespace behind a tap of the switch, link up
-guest() {
-	local ns
-	ns=$(ns_name "$1")
-	ip netns add "$ns"
-	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
-	ip link set "$2" netns "$ns"
-	ns_exec "$1" ip link set lo up
-	ns_exec "$1" ip link set "$2" up
-}
-cat >"$TMP/udhcpc.sh" <<EOS
-#!/bin/sh
-[ "\$1" = bound ] || exit 0
-ip addr add "\$ip/\${mask:-24}" dev "\$interface"
-ip route add default via "\${router%% *}" dev "\$interface"
-echo "\$ip" >"$TMP/lease.\$interface"
-EOS
-chmod +x "$TMP/udhcpc.sh"
-# lease NAME TAP - take an address from the NAT's DHCP server
+# guest NAME TAP - a namespace behind a tap of the switch, no address yet
+guest() { nat_ns "$@"; }
+# lease NAME TAP - take an address from the NAT's DHCP server, written to
+# $TMP/lease.TAP
 lease() {
-	ns_exec "$1" busybox udhcpc -i "$2" -q -n -t 5 -T 1 -s "$TMP/udhcpc.sh" >/dev/null 2>&1
+	local l
+	l=$(nat_lease "$(ns_name "$1")" "$2") || return 1
+	echo "${l%% *}" >"$TMP/lease.$2"
 }
 # serve NAME - answer NAME on TCP port 7 inside the namespace
 serve() {

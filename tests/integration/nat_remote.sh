@@ -11,6 +11,7 @@ set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/nat.sh"
 tmpdir_make
 PEER="/usr/bin/python3 $REPO/tests/lib/nat_tcp_peer.py"
 T1=vr$$ T2=vs$$ T3=vt$$ VH=vh$$ VR=vq$$
@@ -31,25 +32,6 @@ print($1)"
 }
 # no_open - the NAT holds no TCP connection of its own path
 no_open() { [ "$(tcp 'h["open"]')" = 0 ]; }
-cat >"$TMP/udhcpc.sh" <<EOS
-#!/bin/sh
-[ "\$1" = bound ] || exit 0
-ip addr add "\$ip/\${mask:-24}" dev "\$interface"
-ip route add default via "\${router%% *}" dev "\$interface"
-EOS
-chmod +x "$TMP/udhcpc.sh"
-# guest NAME TAP - a namespace behind a tap of the switch, leased by DHCP
-guest() {
-	local ns
-	ns=$(ns_name "$1")
-	ip netns add "$ns"
-	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
-	ip link set "$2" netns "$ns"
-	ns_exec "$1" ip link set lo up
-	ns_exec "$1" ip link set "$2" up
-	ns_exec "$1" busybox udhcpc -i "$2" -q -n -t 5 -T 1 -s "$TMP/udhcpc.sh" >/dev/null 2>&1 ||
-		fail "$1: no DHCP lease from the NAT"
-}
 # took_ms CMD... - run CMD (expected to fail), print its output and the
 # milliseconds it took as "MS OUTPUT"
 took_ms() {
@@ -95,8 +77,8 @@ wait_until 5 socat -u /dev/null TCP:$REMOTE:5001 || fail "the host cannot reach 
 # 64 KB buffer.
 start_switch --netdev "tap,id=g,ifname=$T1" --netdev "tap,id=g2,ifname=$T2,mtu=65520" \
 	--netdev "user,id=nat,tcp_conns_guest=$CAP"
-guest guest "$T1"
-guest guest2 "$T2"
+nat_guest guest "$T1"
+nat_guest guest2 "$T2"
 
 # 1. 8 MiB each way, past libslirp.
 t0=$(now_us)
@@ -191,7 +173,7 @@ SVC=$(free_port)
 socat -u TCP-LISTEN:$SVC,bind=127.0.0.1,reuseaddr OPEN:"$TMP/leak2",creat &
 cleanup_add "kill $! 2>/dev/null"
 start_switch --netdev "tap,id=g3,ifname=$T3" --netdev "user,id=nat,restrict=on"
-guest guest3 "$T3"
+nat_guest guest3 "$T3"
 for dst in $REMOTE:5004 $REMOTE:5999 10.0.2.2:$SVC; do
 	if ns_exec guest3 socat -u /dev/null TCP:$dst,connect-timeout=2 2>/dev/null; then
 		fail "restrict=on: the guest connected to $dst"

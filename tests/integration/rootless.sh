@@ -16,6 +16,7 @@ set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/nat.sh"
 source "$(dirname "$0")/../lib/testpmd.sh"
 tmpdir_make
 U=vrl$$
@@ -110,17 +111,8 @@ vioctl_u capture start g --count 4 -w "$RUN/g.pcapng" >/dev/null ||
 	fail "capture start as $U refused"
 ip -n "$HOST" link set "$TAPU" netns "$GUEST"
 ip -n "$GUEST" link set "$TAPU" up
-cat >"$TMP/udhcpc.sh" <<EOS
-#!/bin/sh
-[ "\$1" = bound ] || exit 0
-ip addr add "\$ip/\${mask:-24}" dev "\$interface"
-ip route add default via "\${router%% *}" dev "\$interface"
-echo "\$ip \${router%% *}" >"$TMP/lease"
-EOS
-chmod +x "$TMP/udhcpc.sh"
-ip netns exec "$GUEST" busybox udhcpc -i "$TAPU" -q -n -t 5 -T 1 \
-	-s "$TMP/udhcpc.sh" >/dev/null 2>&1 || fail "no DHCP lease from the NAT"
-read -r ip router <"$TMP/lease"
+lease=$(nat_lease "$GUEST" "$TAPU") || fail "no DHCP lease from the NAT"
+read -r ip router _ <<<"$lease"
 [ "$ip/$router" = 10.0.2.15/10.0.2.2 ] || fail "lease: $ip, router $router"
 pass "tap $TAPU owned by $U: attached with no capability; DHCP lease 10.0.2.15, router 10.0.2.2"
 # frames FILE - how many frames a capture file holds

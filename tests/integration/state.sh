@@ -16,6 +16,7 @@ set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/nat.sh"
 tmpdir_make
 TAP=vst$$ GONE=vsg$$ EXTRA=vsx$$
 FWD=$(free_port) PN=$(free_port)
@@ -70,17 +71,8 @@ EOF
 start_switch "${ARGS[@]}"
 
 # --- the guest takes a lease, then stays silent ----------------------------
-cat >"$TMP/udhcpc.sh" <<EOS
-#!/bin/sh
-[ "\$1" = bound ] || exit 0
-ip addr add "\$ip/\${mask:-24}" dev "\$interface"
-ip route add default via "\${router%% *}" dev "\$interface"
-echo "\$ip" >"$TMP/lease"
-EOS
-chmod +x "$TMP/udhcpc.sh"
-ip netns exec "$g" busybox udhcpc -i vg -q -n -t 5 -T 1 \
-	-s "$TMP/udhcpc.sh" >/dev/null 2>&1 || fail "no DHCP lease from the NAT"
-gip=$(cat "$TMP/lease")
+lease=$(nat_lease "$g" vg) || fail "no DHCP lease from the NAT"
+gip=${lease%% *}
 ip netns exec "$g" socat TCP-LISTEN:22,fork,reuseaddr \
 	SYSTEM:"echo guest-one" >/dev/null 2>&1 &
 cleanup_add "kill $! 2>/dev/null"

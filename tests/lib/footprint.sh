@@ -7,6 +7,7 @@
 #
 # Source after common.sh and netns.sh; tmpdir_make first. FP_MB (default
 # 100) megabytes go each way on each path.
+source "$(dirname "${BASH_SOURCE[0]}")/nat.sh"
 FP_MB=${FP_MB:-100}
 FP_GPORT=5201
 
@@ -47,19 +48,11 @@ fp_ns() {
 # fp_dhcp HOST IFNAME - take a lease from the NAT on IFNAME in HOST's
 # namespace; prints the router address
 fp_dhcp() {
-	cat >"$TMP/udhcpc.sh" <<EOS
-#!/bin/sh
-[ "\$1" = bound ] || exit 0
-ip addr add "\$ip/\${mask:-24}" dev "\$interface"
-ip route add default via "\${router%% *}" dev "\$interface"
-echo "\${router%% *}" >"\$LEASE"
-EOS
-	chmod +x "$TMP/udhcpc.sh"
+	local l
 	ns_exec "$1" ip link set "$2" up
-	LEASE=$TMP/$1.lease ns_exec "$1" busybox udhcpc -i "$2" -q -n -t 5 \
-		-T 1 -s "$TMP/udhcpc.sh" >/dev/null 2>&1 ||
-		fail "$1: no DHCP lease from the NAT"
-	cat "$TMP/$1.lease"
+	l=$(nat_lease "$(ns_name "$1")" "$2") || fail "$1: no DHCP lease from the NAT"
+	l=${l#* }
+	echo "${l%% *}"
 }
 
 # fp_move HOST GW SVC FWD - FP_MB MB each way from HOST to the service at

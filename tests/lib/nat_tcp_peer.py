@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """nat_tcp_peer.py - the two ends of guest TCP through the NAT (nat_remote.sh)
 
-Servers (in the "remote" namespace; accept until killed, one thread each):
+Servers (in the "remote" namespace, IPv4 and IPv6; accept until killed, one
+thread each):
   serve PORT                  per connection, by its first line:
                               "echo"   echo until EOF
                               "sink"   read until EOF, answer the sha256 of
@@ -79,9 +80,10 @@ def serve_one(c, port):
 
 def serve(port):
     """Accept connections on PORT until killed."""
-    ls = socket.socket()
+    ls = socket.socket(socket.AF_INET6)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("0.0.0.0", port))
+    ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    ls.bind(("::", port))
     ls.listen(1024)
     while True:
         c, _ = ls.accept()

@@ -254,6 +254,37 @@ static void test_port_addr_follows_use(void **state)
 }
 
 /**
+ * test_addr_of_mac() - the IPv4 address a MAC holds on a port (what its
+ * IPv6 connections are charged to): the binding of that MAC and port that
+ * carried its last frame; none for another MAC, another port, or a MAC
+ * without a binding
+ * @state:	unused
+ */
+static void test_addr_of_mac(void **state)
+{
+	struct rte_ether_addr m1 = mac(1), m2 = mac(2), m3 = mac(3);
+
+	(void)state;
+	assert_int_equal(nat_bind_addr_of(&b, &m1, 1), 0);
+	assert_int_equal(nat_bind_set(&b, NAT_BIND_DHCP, ip4("10.0.2.15"), &m1,
+				      1, 1000 * S),
+			 0);
+	assert_int_equal(nat_bind_set(&b, NAT_BIND_DHCP, ip4("10.0.2.16"), &m2,
+				      1, 1000 * S),
+			 0);
+	assert_int_equal(nat_bind_addr_of(&b, &m1, 1), ip4("10.0.2.15"));
+	assert_int_equal(nat_bind_addr_of(&b, &m2, 1), ip4("10.0.2.16"));
+	assert_int_equal(nat_bind_addr_of(&b, &m1, 2), 0);
+	assert_int_equal(nat_bind_addr_of(&b, &m3, 1), 0);
+	/* m1 moves to a learned address, then back to its lease */
+	assert_int_equal(check("10.0.2.77", 1, 1, 5 * S), NAT_BIND_OK);
+	assert_int_equal(nat_bind_addr_of(&b, &m1, 1), ip4("10.0.2.77"));
+	assert_int_equal(check("10.0.2.15", 1, 1, 6 * S), NAT_BIND_OK);
+	assert_int_equal(nat_bind_addr_of(&b, &m1, 1), ip4("10.0.2.15"));
+	assert_int_equal(nat_bind_addr_of(&b, &m2, 1), ip4("10.0.2.16"));
+}
+
+/**
  * test_table_bounded() - a full table gives up its least recently used
  * learned binding for a lease, and refuses once only leases are left
  * @state:	unused
@@ -320,6 +351,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_port_addr_follows_use,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_addr_of_mac, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_table_bounded, setup,
 						teardown),
 	};

@@ -29,6 +29,8 @@
 
 #define GUEST_IP  "10.0.2.15"
 #define NAT_IP	  "10.0.2.2"
+#define GUEST_IP6 "fec0::5054:ff:fe12:3456"
+#define NAT_IP6	  "fec0::2"
 #define GUEST_ISN 1000000u
 #define BIG	  200000
 
@@ -43,6 +45,7 @@ static struct {
 	uint32_t g_nxt; /* guest's next sequence number */
 	uint16_t gport; /* the guest's port: 22, or its own for connections
 			 * it opens */
+	bool v6; /* the guest sends over IPv6 (GUEST_IP6 -> NAT_IP6) */
 } t;
 
 /**
@@ -57,6 +60,8 @@ struct seg {
 	uint32_t opts_len;
 	uint64_t ol_flags;
 	uint16_t tso_segsz;
+	bool v6;
+	bool cksum_ok; /* IPv6 without payload: its TCP checksum is right */
 	uint8_t data[65536];
 };
 
@@ -139,6 +144,29 @@ static bool take(void)
 		got.ol_flags = m->ol_flags;
 		got.tso_segsz = m->tso_segsz;
 		memcpy(&t.nmac, h + 6, 6);
+	} else if (h[12] == 0x86 && h[13] == 0xdd && h[20] == IPPROTO_TCP) {
+		th = (const void *)(h + 54);
+		doff = (h[54 + 12] >> 4) * 4u;
+		got.v6 = true;
+		got.seq = ntohl(th->sent_seq);
+		got.ack = ntohl(th->recv_ack);
+		got.flags = th->tcp_flags;
+		got.win = ntohs(th->rx_win);
+		got.sport = ntohs(th->src_port);
+		got.dport = ntohs(th->dst_port);
+		got.opts_len = doff - 20;
+		memcpy(got.opts, th + 1, got.opts_len);
+		got.len = (uint32_t)(h[18] << 8 | h[19]) - doff;
+		assert_int_equal(m->pkt_len, 54 + doff + got.len);
+		d = rte_pktmbuf_read(m, 54 + doff, got.len, got.data);
+		assert_non_null(d);
+		if (d != got.data)
+			memcpy(got.data, d, got.len);
+		if (!got.len)
+			got.cksum_ok = !rte_ipv6_udptcp_cksum_verify(
+				(const void *)(h + 14), th);
+		got.ol_flags = m->ol_flags;
+		got.tso_segsz = m->tso_segsz;
 	} else {
 		got.flags = 0xff; /* not TCP: ARP and the like */
 		got.len = (uint32_t)(h[12] << 8 | h[13]);
@@ -156,6 +184,53 @@ static void drain_ring(void)
 
 	while (!rte_ring_dequeue(t.sp->from_slirp, &m))
 		rte_pktmbuf_free(m);
+}
+
+/**
+ * guest_send6() - guest_send() over IPv6, from GUEST_IP6 to NAT_IP6
+ * @flags:	TCP flags
+ * @seq:	sequence number
+ * @ack:	acknowledgement number
+ * @win:	window field
+ * @opts:	options (a multiple of 4 bytes), or NULL
+ * @opts_len:	their length
+ * @data:	payload, or NULL
+ * @len:	its length
+ */
+static void guest_send6(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+			const uint8_t *opts, uint32_t opts_len,
+			const uint8_t *data, uint32_t len)
+{
+	static uint8_t f[70000];
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + 14);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint32_t l4 = 20 + opts_len + len;
+
+	memset(f, 0, 14 + 40 + 20 + opts_len);
+	memcpy(f, &t.nmac, 6);
+	memcpy(f + 6, &t.gmac, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	ip->vtc_flow = htonl(6u << 28);
+	ip->payload_len = htons((uint16_t)l4);
+	ip->proto = IPPROTO_TCP;
+	ip->hop_limits = 64;
+	inet_pton(AF_INET6, GUEST_IP6, ip->src_addr);
+	inet_pton(AF_INET6, NAT_IP6, ip->dst_addr);
+	th->src_port = htons(t.gport);
+	th->dst_port = htons(t.nport);
+	th->sent_seq = htonl(seq);
+	th->recv_ack = htonl(ack);
+	th->data_off = (uint8_t)(((20 + opts_len) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = htons(win);
+	if (opts_len)
+		memcpy(th + 1, opts, opts_len);
+	if (len)
+		memcpy((uint8_t *)(th + 1) + opts_len, data, len);
+	th->cksum = rte_ipv6_udptcp_cksum(ip, th);
+	slirp_frame_in(t.sp,
+		       mbuf_from_bytes(port_mbuf_pool, f, 14 + 40 + l4, 60));
 }
 
 /**
@@ -178,6 +253,10 @@ static void guest_send(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 	uint32_t l4 = 20 + opts_len + len;
 
+	if (t.v6) {
+		guest_send6(flags, seq, ack, win, opts, opts_len, data, len);
+		return;
+	}
 	memset(f, 0, 14 + 20 + 20 + opts_len);
 	memcpy(f, &t.nmac, 6);
 	memcpy(f + 6, &t.gmac, 6);
@@ -763,6 +842,308 @@ static void test_keepalive_probe_answered(void **state)
 }
 
 /**
+ * listen_loopback6() - a host service on ::1
+ * @port:	set to its port
+ *
+ * Return: listening socket
+ */
+static int listen_loopback6(uint16_t *port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin6_port);
+	return fd;
+}
+
+/**
+ * test_v6_guest_opens_to_host_service() - an IPv6 guest's SYN to
+ * [fec0::2]:PORT reaches the host's [::1]:PORT on the own path: an IPv6
+ * SYN-ACK (checksum complete, MSS 65535 - 60), bytes both ways, the
+ * host's as IPv6 super-frames
+ * @state:	unused
+ */
+static void test_v6_guest_opens_to_host_service(void **state)
+{
+	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 7 };
+	static const uint8_t hello[] = "hello from the IPv6 guest";
+	uint16_t svc;
+	int ls, srv;
+	char buf[64];
+
+	(void)state;
+	nat_open(false);
+	close(t.client);
+	t.client = -1;
+	step(20);
+	drain_ring();
+	ls = listen_loopback6(&svc);
+	t.v6 = true;
+	t.gport = 40003;
+	t.nport = svc;
+	guest_send(RTE_TCP_SYN_FLAG, GUEST_ISN, 0, 65535, opts, sizeof(opts),
+		   NULL, 0);
+	do {
+		assert_true(take());
+	} while (!got.v6);
+	assert_int_equal(got.flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_true(got.cksum_ok);
+	assert_int_equal(got.ack, GUEST_ISN + 1);
+	assert_int_equal(got.sport, svc);
+	assert_int_equal(got.dport, 40003);
+	assert_int_equal(got.opts[0], 2);
+	assert_int_equal(got.opts[2] << 8 | got.opts[3], 65535 - 60);
+	assert_int_equal(got.opts[7], NAT_TCP_WSCALE);
+	t.iss = got.seq;
+	t.g_nxt = GUEST_ISN + 1;
+	srv = accept(ls, NULL, NULL);
+	assert_true(srv >= 0);
+	guest_send(RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG, t.g_nxt, t.iss + 1,
+		   8192, NULL, 0, hello, sizeof(hello));
+	t.g_nxt += sizeof(hello);
+	assert_int_equal(recv(srv, buf, sizeof(buf), 0),
+			 (ssize_t)sizeof(hello));
+	assert_memory_equal(buf, hello, sizeof(hello));
+	t.client = srv;
+	host_write(0, 30000);
+	receive(0, 30000);
+	assert_true(got.v6);
+	assert_true(got.ol_flags & RTE_MBUF_F_TX_IPV6);
+	assert_false(got.ol_flags & RTE_MBUF_F_TX_IPV4);
+	assert_int_equal(counter("opened"), 1);
+	assert_int_equal(counter("ipv6"), 1);
+	assert_int_equal(counter("remote"), 0);
+	close(ls);
+	nat_close();
+}
+
+/**
+ * test_v6_guest_opens_to_closed_port() - nothing listens on [::1]: the
+ * IPv6 guest's SYN is answered with an IPv6 RST
+ * @state:	unused
+ */
+static void test_v6_guest_opens_to_closed_port(void **state)
+{
+	(void)state;
+	nat_open(false);
+	close(t.client);
+	t.client = -1;
+	step(20);
+	drain_ring();
+	t.v6 = true;
+	t.gport = 40004;
+	t.nport = free_tcp_port();
+	guest_send(RTE_TCP_SYN_FLAG, GUEST_ISN, 0, 65535, NULL, 0, NULL, 0);
+	do {
+		assert_true(take());
+	} while (got.dport != 40004);
+	assert_true(got.v6);
+	assert_true(got.cksum_ok);
+	assert_int_equal(got.flags, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(got.ack, GUEST_ISN + 1);
+	assert_int_equal(counter("refused"), 1);
+	nat_close();
+}
+
+/**
+ * test_v6_off_or_restricted_opens_nothing() - with ipv6=off, or with
+ * restrict=on, an IPv6 guest's SYN to [fec0::2]:PORT is left to libslirp
+ * and no connection reaches the host's [::1]:PORT
+ * @state:	unused
+ */
+static void test_v6_off_or_restricted_opens_nothing(void **state)
+{
+	static const char *const opts[] = { ",ipv6=off", ",restrict=on" };
+	uint16_t svc;
+	int ls;
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(opts); i++) {
+		nat_open_opts(false, opts[i]);
+		ls = listen_loopback6(&svc);
+		fcntl(ls, F_SETFL, O_NONBLOCK);
+		t.v6 = true;
+		t.gport = 40005;
+		t.nport = svc;
+		guest_send(RTE_TCP_SYN_FLAG, GUEST_ISN, 0, 65535, NULL, 0, NULL,
+			   0);
+		step(20);
+		assert_int_equal(accept(ls, NULL, NULL), -1);
+		assert_int_equal(counter("opened"), 0);
+		assert_int_equal(counter("ipv6"), 0);
+		close(ls);
+		nat_close();
+	}
+}
+
+/**
+ * v6_frame() - an IPv6 TCP frame with extension headers: Ethernet, IPv6,
+ * @ext (its first header's type @nh), a TCP header and 4 payload bytes
+ * @f:		filled, 200 bytes at least
+ * @nh:		the IPv6 header's next header
+ * @ext:	extension headers, their next header fields set, the last
+ *		one's IPPROTO_TCP
+ * @ext_len:	their bytes
+ *
+ * Return: the frame's length
+ */
+static uint32_t v6_frame(uint8_t *f, uint8_t nh, const uint8_t *ext,
+			 uint32_t ext_len)
+{
+	uint8_t *th = f + 54 + ext_len;
+
+	memset(f, 0, 54 + ext_len + 24);
+	memcpy(f + 6, &t.gmac, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	f[14] = 0x60;
+	f[18] = (uint8_t)((ext_len + 24) >> 8);
+	f[19] = (uint8_t)(ext_len + 24);
+	f[20] = nh;
+	f[21] = 64;
+	inet_pton(AF_INET6, GUEST_IP6, f + 22);
+	inet_pton(AF_INET6, "fd00::1", f + 38);
+	memcpy(f + 54, ext, ext_len);
+	th[0] = 0x9c; /* 40000 */
+	th[1] = 0x40;
+	th[3] = 80;
+	th[12] = 5 << 4;
+	th[13] = RTE_TCP_SYN_FLAG;
+	memcpy(th + 20, "abcd", 4);
+	return 54 + ext_len + 24;
+}
+
+/**
+ * parse6() - nat_tcp_parse() of a frame, as a chain of 60-byte segments
+ * @f:		frame
+ * @len:	its length
+ * @s:		filled when it parses
+ *
+ * Return: nat_tcp_parse()'s result
+ */
+static int parse6(const uint8_t *f, uint32_t len, struct nat_tcp_segment *s)
+{
+	struct rte_mbuf *m = mbuf_from_bytes(port_mbuf_pool, f, len, 60);
+	int r;
+
+	assert_non_null(m);
+	r = nat_tcp_parse(m, s);
+	if (!r) {
+		assert_true(s->off >= 74);
+		assert_true(s->off + s->len <= len);
+	}
+	rte_pktmbuf_free(m);
+	return r;
+}
+
+/**
+ * test_v6_malformed_frames_refused() - the IPv6 parser takes a segment
+ * behind hop-by-hop (first), destination options and finished routing
+ * headers, and refuses fragments, unfinished routing, misplaced
+ * hop-by-hop, too many headers, jumbograms, lengths past the frame and
+ * random garbage, never reading past the frame
+ * @state:	unused
+ */
+static void test_v6_malformed_frames_refused(void **state)
+{
+	static uint8_t f[400], ext[64];
+	struct nat_tcp_segment s;
+	uint32_t len, seed = 12345;
+
+	(void)state;
+	t.gmac = fixture_mac(1);
+	len = v6_frame(f, IPPROTO_TCP, NULL, 0);
+	assert_int_equal(parse6(f, len, &s), 0);
+	assert_true(s.v6);
+	assert_int_equal(s.sport, 40000);
+	assert_int_equal(s.dport, 80);
+	assert_int_equal(s.off, 74);
+	assert_int_equal(s.len, 4);
+	/* hop-by-hop, destination options, routing with 0 segments left */
+	memset(ext, 0, sizeof(ext));
+	ext[0] = IPPROTO_DSTOPTS;
+	ext[8] = IPPROTO_ROUTING;
+	ext[9] = 1; /* 16 bytes */
+	ext[24] = IPPROTO_TCP;
+	len = v6_frame(f, IPPROTO_HOPOPTS, ext, 32);
+	assert_int_equal(parse6(f, len, &s), 0);
+	assert_int_equal(s.off, 74 + 32);
+	assert_int_equal(s.len, 4);
+	/* routing header with segments left */
+	ext[24 + 3] = 1;
+	len = v6_frame(f, IPPROTO_HOPOPTS, ext, 32);
+	assert_int_equal(parse6(f, len, &s), -1);
+	ext[24 + 3] = 0;
+	/* hop-by-hop not first */
+	ext[8] = IPPROTO_HOPOPTS;
+	len = v6_frame(f, IPPROTO_HOPOPTS, ext, 32);
+	assert_int_equal(parse6(f, len, &s), -1);
+	/* a fragment header */
+	memset(ext, 0, sizeof(ext));
+	ext[0] = IPPROTO_TCP;
+	len = v6_frame(f, IPPROTO_FRAGMENT, ext, 8);
+	assert_int_equal(parse6(f, len, &s), -1);
+	/* four destination options headers pass, five do not */
+	for (int i = 0; i < 5; i++)
+		ext[i * 8] = i == 3 ? IPPROTO_TCP : IPPROTO_DSTOPTS;
+	len = v6_frame(f, IPPROTO_DSTOPTS, ext, 32);
+	assert_int_equal(parse6(f, len, &s), 0);
+	ext[24] = IPPROTO_DSTOPTS;
+	ext[32] = IPPROTO_TCP;
+	len = v6_frame(f, IPPROTO_DSTOPTS, ext, 40);
+	assert_int_equal(parse6(f, len, &s), -1);
+	/* an extension header longer than the payload */
+	memset(ext, 0, sizeof(ext));
+	ext[0] = IPPROTO_TCP;
+	ext[1] = 200;
+	len = v6_frame(f, IPPROTO_DSTOPTS, ext, 8);
+	assert_int_equal(parse6(f, len, &s), -1);
+	/* payload length past the frame; 0 (a jumbogram) */
+	len = v6_frame(f, IPPROTO_TCP, NULL, 0);
+	f[19] += 1;
+	assert_int_equal(parse6(f, len, &s), -1);
+	f[18] = f[19] = 0;
+	assert_int_equal(parse6(f, len, &s), -1);
+	/* data offset under 20, past the payload; TCP header cut short */
+	len = v6_frame(f, IPPROTO_TCP, NULL, 0);
+	f[54 + 12] = 4 << 4;
+	assert_int_equal(parse6(f, len, &s), -1);
+	f[54 + 12] = 15 << 4;
+	assert_int_equal(parse6(f, len, &s), -1);
+	f[54 + 12] = 5 << 4;
+	f[18] = 0;
+	f[19] = 12;
+	assert_int_equal(parse6(f, len, &s), -1);
+	/* not version 6; not TCP */
+	len = v6_frame(f, IPPROTO_TCP, NULL, 0);
+	f[14] = 0x40;
+	assert_int_equal(parse6(f, len, &s), -1);
+	len = v6_frame(f, IPPROTO_UDP, NULL, 0);
+	assert_int_equal(parse6(f, len, &s), -1);
+	/* garbage: random bytes over valid frames, cut anywhere */
+	for (int i = 0; i < 20000; i++) {
+		memset(ext, 0, sizeof(ext));
+		ext[0] = IPPROTO_DSTOPTS;
+		ext[8] = IPPROTO_TCP;
+		len = v6_frame(f, IPPROTO_HOPOPTS, ext, 16);
+		for (int k = 0; k < 1 + i % 6; k++) {
+			seed = seed * 1103515245u + 12345u;
+			f[12 + (seed >> 8) % (len - 12)] =
+				(uint8_t)(seed >> 20);
+		}
+		seed = seed * 1103515245u + 12345u;
+		if (seed & 0x10000)
+			len = 14 + (seed >> 17) % (len - 14);
+		parse6(f, len, &s);
+	}
+}
+
+/**
  * main() - run the spliced hostfwd TCP tests
  *
  * Return: number of failed tests
@@ -781,6 +1162,10 @@ int main(void)
 		FIXTURE_TEST(test_closed_window_probed),
 		FIXTURE_TEST(test_kernel_without_peek_offset),
 		FIXTURE_TEST(test_keepalive_probe_answered),
+		FIXTURE_TEST(test_v6_guest_opens_to_host_service),
+		FIXTURE_TEST(test_v6_guest_opens_to_closed_port),
+		FIXTURE_TEST(test_v6_off_or_restricted_opens_nothing),
+		FIXTURE_TEST(test_v6_malformed_frames_refused),
 	};
 
 	return cmocka_run_group_tests_name("nat_tcp", tests, fixture_eal_setup,
