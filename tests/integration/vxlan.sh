@@ -132,12 +132,23 @@ SWITCH_WRAP="ip netns exec $sw"
 start_switch --netdev "tap,id=t1,ifname=vxa$$,mtu=1450" \
 	--netdev "vxlan,id=vx,vni=42,local=10.231.0.1,remote=10.231.0.2"
 attach_vm "vxa$$"
+cap=$(V capture start vx --filter 'arp or icmp' -w "$TMP/vx.pcapng" | json_get id)
 reach "IPv4"
+V capture stop "$cap" >/dev/null
+# comment: per frame, as tshark shows it
+tshark -r "$TMP/vx.pcapng" -T fields -e frame.p2p_dir -e frame.comment \
+	>"$TMP/vx.txt" 2>/dev/null || fail "tshark cannot read the capture of vx"
+for want in "0	vioswitch: to vxlan remote 10.231.0.2" \
+	"1	vioswitch: from vxlan remote 10.231.0.2" \
+	"0	vioswitch: flooded to every vxlan remote of the port (head-end replication)"; do
+	grep -qxF "$want" "$TMP/vx.txt" ||
+		fail "no frame of the capture says '$want': $(sort "$TMP/vx.txt" | uniq -c | tr '\t\n' ' ;')"
+done
 [ "$(fdb_remote "$GMAC")" = 10.231.0.2 ] ||
 	fail "the guest's MAC is not learned on vx behind 10.231.0.2: $(V fdb show | tr -d ' \n')"
 "$BUILD/vioctl" --ctl "$TMP/ctl.sock" fdb show | grep -i "$GMAC" | grep -q 10.231.0.2 ||
 	fail "vioctl fdb show does not show the remote VTEP"
-pass "IPv4 underlay: ARP, ping and 8 MiB each way cross a kernel VTEP ($SEG TSO frames segmented); the guest's MAC is learned with its VTEP"
+pass "IPv4 underlay: ARP, ping and 8 MiB each way cross a kernel VTEP ($SEG TSO frames segmented); the guest's MAC is learned with its VTEP; the capture's comments name the remote VTEP ($(grep -c remote "$TMP/vx.txt") frames)"
 
 # Counters: the kernel counts a GSO frame it sends as one, so its tx is
 # not compared; every frame the switch decapsulates leaves by the tap or
