@@ -10,7 +10,11 @@
 #
 # 1. The switch as server (vhost-user port lv1, socket 0660 root:kvm by
 #    default), the domain <source mode='client'> with <reconnect
-#    enabled='yes' timeout='1'/>: `virsh start` returns at once.
+#    enabled='yes' timeout='1'/>: `virsh start` returns at once. The port
+#    has mtu=1450 and the domain the README's <qemu:property> host_mtu
+#    1450 (libvirt 9.0 refuses <mtu> on a vhostuser interface): the
+#    guest's eth0 has MTU 1450 and the switch read the same value back
+#    from QEMU (guest_mtu), without a warning.
 # 2. The domain <source mode='server'> (QEMU, as libvirt-qemu, creates the
 #    socket in a directory it may write: $TMP/qemu, libvirt-qemu:kvm 0750)
 #    and a server=off port lv2 on the switch: `virsh start` waits until
@@ -46,7 +50,7 @@ read -r P1 P2 < <(free_ports 2)
 install -d -o libvirt-qemu -g kvm -m 2750 "$TMP/qemu"
 libvirt_start
 
-start_switch --netdev "vhost-user,id=lv1,path=$TMP/lv1.sock" \
+start_switch --netdev "vhost-user,id=lv1,path=$TMP/lv1.sock,mtu=1450" \
 	--netdev "user,id=nat,hostfwd=tcp::$P1-lv1:22,hostfwd=tcp::$P2-lv2:22"
 echo "  lv1.sock: $(stat -c '%a %U:%G' "$TMP/lv1.sock")"
 
@@ -77,7 +81,9 @@ boot_check() {
 lv_domain_xml lv1 52:54:00:12:35:01 \
 	"<source type='unix' path='$TMP/lv1.sock' mode='client'>
         <reconnect enabled='yes' timeout='1'/>
-      </source>" "$TMP/vmlinuz" "$TMP/initrd.img" >"$TMP/lv1.xml"
+      </source>" "$TMP/vmlinuz" "$TMP/initrd.img" \
+	"<qemu:property name='host_mtu' type='unsigned' value='1450'/>" \
+	>"$TMP/lv1.xml"
 lv_define lv1 "$TMP/lv1.xml"
 T0=$(now_us) # elapsed() counts from here (qemu.sh)
 lvirsh start lv1 >"$TMP/lv1.start" 2>&1 ||
@@ -86,6 +92,19 @@ pass "pairing 1 (mode='client' + reconnect): virsh start lv1 returned 0" \
 	"in $(elapsed) s, domain $(lvirsh domstate lv1)"
 grep -o 'charua-net0,path=[^ ]*' "$TMP/lv1.qemu.log" | sed 's/^/  -chardev socket,id=/'
 boot_check lv1 "$P1"
+grep -q '"host_mtu":1450' "$TMP/lv1.qemu.log" ||
+	guest_fail "QEMU of lv1 runs without host_mtu=1450: $(grep -o \
+		'driver":"virtio-net-pci[^}]*' "$TMP/lv1.qemu.log")"
+ssh_ok "$P1" 'cat /sys/class/net/eth0/mtu' "domain lv1"
+[ "$(cat "$TMP/ssh.out")" = 1450 ] ||
+	guest_fail "lv1's eth0 has MTU $(cat "$TMP/ssh.out"), not 1450"
+vioctl_j port list >"$TMP/ports.json"
+[ "$(json_get "0.guest_mtu" <"$TMP/ports.json")" = 1450 ] ||
+	fail "port lv1: QEMU told the switch guest_mtu $(json_get "0.guest_mtu" <"$TMP/ports.json")"
+! grep -q "port lv1:.*MTU" "$TMP/switch.log" ||
+	fail "the switch warned about lv1's MTU: $(grep 'port lv1:.*MTU' "$TMP/switch.log")"
+pass "host_mtu=1450 through <qemu:override>: lv1's eth0 has MTU 1450," \
+	"the switch read 1450 back and did not warn"
 lv_destroy lv1
 wait_until 10 sh -c "'$BUILD/vioctl' --ctl '$TMP/ctl.sock' port list |
 	grep -q 'connected=false'" || fail "lv1 still connected after virsh destroy"
