@@ -41,8 +41,11 @@
  * @err:	message buffer
  * @errlen:	its size
  *
- * A guest without mergeable receive buffers takes frames of 1518 bytes at
- * most from the switch, so a larger mtu= needs them.
+ * Without mergeable receive buffers a guest's receive buffer is one
+ * descriptor chain it sized itself, and a Linux guest before 6.1 sizes it
+ * for 1518 bytes unless it takes TSO: rte_vhost would drop longer frames
+ * to it. So a mtu= above 1500 needs mergeable buffers (mrg_rxbuf=on, the
+ * default), with which any guest takes any length.
  *
  * Return: 0, or -EINVAL with a message
  */

@@ -19,7 +19,9 @@
 #    socket in a directory it may write: $TMP/qemu, libvirt-qemu:kvm 0750)
 #    and a server=off port lv2 on the switch: `virsh start` waits until
 #    the switch connects. The port is added only once `virsh start` has
-#    waited 3 s, and the script checks it is still waiting then.
+#    waited 3 s, and the script checks it is still waiting then. The port
+#    has mtu=1450 but the domain host_mtu 1500: the switch warns that
+#    QEMU told the guest another MTU.
 #
 # One guest at a time (TCG boots take tens of seconds). Each runs
 # vio.role=dhcp-ssh; `ssh -p P` through tcp::P-lvN:22 must answer with its
@@ -113,7 +115,9 @@ wait_until 10 sh -c "'$BUILD/vioctl' --ctl '$TMP/ctl.sock' port list |
 
 lv_domain_xml lv2 52:54:00:12:35:02 \
 	"<source type='unix' path='$TMP/qemu/lv2.sock' mode='server'/>" \
-	"$TMP/vmlinuz" "$TMP/initrd.img" >"$TMP/lv2.xml"
+	"$TMP/vmlinuz" "$TMP/initrd.img" \
+	"<qemu:property name='host_mtu' type='unsigned' value='1500'/>" \
+	>"$TMP/lv2.xml"
 lv_define lv2 "$TMP/lv2.xml"
 T0=$(now_us) # elapsed() counts from here (qemu.sh)
 lvirsh start lv2 >"$TMP/lv2.start" 2>&1 &
@@ -124,7 +128,7 @@ _pid_alive "$start_pid" ||
 	fail "virsh start lv2 returned before the switch connected: $(cat "$TMP/lv2.start")"
 echo "  after 3 s virsh start lv2 still waits; QEMU's socket:" \
 	"$(stat -c '%a %U:%G' "$TMP/qemu/lv2.sock")"
-vioctl_j port add "vhost-user,id=lv2,path=$TMP/qemu/lv2.sock,server=off" >/dev/null ||
+vioctl_j port add "vhost-user,id=lv2,path=$TMP/qemu/lv2.sock,server=off,mtu=1450" >/dev/null ||
 	fail "vioctl port add lv2 failed"
 t_add=$(now_us)
 wait "$start_pid" || fail "virsh start lv2: $(cat "$TMP/lv2.start")"
@@ -133,6 +137,13 @@ pass "pairing 2 (mode='server', server=off port): virsh start lv2 returned 0" \
 	'BEGIN { printf "%.1f", d / 1e6 }') s after the port was added," \
 	"$(elapsed) s after it began, domain $(lvirsh domstate lv2)"
 boot_check lv2 "$P2"
+grep -q "port lv2: QEMU told the guest MTU 1500 but the port has mtu=1450: give QEMU's virtio-net-pci host_mtu=1450" \
+	"$TMP/switch.log" ||
+	fail "no warning that lv2's guest was told MTU 1500: $(grep 'port lv2:' "$TMP/switch.log")"
+vioctl_j port list >"$TMP/ports.json"
+[ "$(json_get "2.guest_mtu" <"$TMP/ports.json")" = 1500 ] ||
+	fail "port lv2: guest_mtu $(json_get "2.guest_mtu" <"$TMP/ports.json")"
+pass "host_mtu=1500 on a port with mtu=1450: the switch warns, naming host_mtu=1450"
 
 echo "  vhost-user ports: $(vhost_counters)"
 lv_destroy lv2
