@@ -6,6 +6,7 @@
 # frames over the MTU dropped and counted as over_mtu while frames at it
 # cross. tests/integration/vxlan_guest.sh shows a QEMU guest told its MTU.
 set -euo pipefail
+# shellcheck disable=SC2034 # BUILD is read by common.sh
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/testpmd.sh"

@@ -26,6 +26,7 @@
 # VIOSWITCH_GUEST_TIMEOUT seconds for the guest to boot and start dropbear
 # (default 120).
 set -euo pipefail
+# shellcheck disable=SC2034 # BUILD is read by common.sh
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
