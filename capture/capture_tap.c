@@ -14,9 +14,9 @@
  *   copy also records the hop's name, which the port's hop_name() writes
  *   here, on the PMD thread, while the port surely exists; the writer
  *   puts it in the record's comment. The writer thread does all I/O. A
- *   copy that finds no buffer
- *   or no room in the ring is freed and counted as dropped: captures lose
- *   their own copies under pressure, never forwarded frames.
+ *   copy that finds no buffer or no room in the ring is freed and counted
+ *   as dropped: captures lose their own copies under pressure, never
+ *   forwarded frames.
  * - a mirror copies the whole frame (offload metadata included, so the
  *   output port adapts it like any frame) into the capture pool, not the
  *   switch's, so mirroring cannot starve forwarding, and queues it on the
