@@ -38,7 +38,8 @@ SWITCH_SRC  := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	       switch/mbuf_copy.c switch/mbuf_pool.c switch/pmd.c switch/vswitch.c \
 	       switch/storm.c switch/thread_role.c
 PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
-	       vhost/vhost_features.c vhost/vhost_socket.c tap/tap_port.c \
+	       vhost/vhost_features.c vhost/vhost_socket.c vhost/vhost_mtu.c \
+	       tap/tap_port.c \
 	       ebpf/tap_bpf.c \
 	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_call.c \
 	       slirp/slirp_input.c slirp/slirp_output.c slirp/slirp_inq.c \

@@ -18,6 +18,7 @@
 #define CAP_POOL_MBUFS 8192 /* buffers for captured and mirrored copies */
 #define CAP_INDEX_NONE UINT16_MAX
 #define CAP_REASON_MAX 160
+#define CAP_HOP_MAX    48 /* a next hop's text: an IPv6 address fits */
 
 /**
  * struct cap_meta - what the datapath records with each captured copy, in
@@ -32,6 +33,10 @@
  * @port:	index of the port it was seen on
  * @dir:	CAP_DIR_RX or CAP_DIR_TX
  * @port_id:	that port's id, for the interface block
+ * @hop_kind:	for a port with next hops (port.h): its kind's name, else
+ *		NULL
+ * @hop:	the next hop the frame came through or goes to, as the port
+ *		names it; "" for a flood (every hop of the port's flood list)
  */
 struct cap_meta {
 	uint64_t ts_ns;
@@ -44,6 +49,8 @@ struct cap_meta {
 	uint16_t port;
 	uint8_t dir;
 	char port_id[PORT_ID_MAX];
+	const char *hop_kind;
+	char hop[CAP_HOP_MAX];
 };
 
 /**

@@ -10,9 +10,13 @@
  * - a capture copies up to snaplen bytes of each match into buffers of its
  *   own pool, stamps it (wall clock once per burst, port, direction,
  *   offload metadata) and puts the burst of copies on the session's ring in
- *   one call. The writer thread does all I/O. A copy that finds no buffer
- *   or no room in the ring is freed and counted as dropped: captures lose
- *   their own copies under pressure, never forwarded frames.
+ *   one call. On a port with next hops (a VXLAN port's remote VTEPs) the
+ *   copy also records the hop's name, which the port's hop_name() writes
+ *   here, on the PMD thread, while the port surely exists; the writer
+ *   puts it in the record's comment. The writer thread does all I/O. A
+ *   copy that finds no buffer or no room in the ring is freed and counted
+ *   as dropped: captures lose their own copies under pressure, never
+ *   forwarded frames.
  * - a mirror copies the whole frame (offload metadata included, so the
  *   output port adapts it like any frame) into the capture pool, not the
  *   switch's, so mirroring cannot starve forwarding, and queues it on the
@@ -27,18 +31,54 @@
 #include "egress.h"
 
 /**
+ * struct hop_cache - the last next hop named in a burst
+ * @hop:	hop number, UINT32_MAX for none yet
+ * @name:	its text
+ */
+struct hop_cache {
+	uint32_t hop;
+	char name[CAP_HOP_MAX];
+};
+
+/**
+ * record_hop() - note in a copy's record the next hop its frame came
+ * through or goes to
+ * @port:	port with next hops
+ * @m:		frame
+ * @meta:	record
+ * @hc:		names already made in this burst
+ */
+static void record_hop(struct port *port, const struct rte_mbuf *m,
+		       struct cap_meta *meta, struct hop_cache *hc)
+{
+	uint32_t hop = port_hop(m);
+
+	if (hop != hc->hop) {
+		hc->hop = hop;
+		hc->name[0] = '\0';
+		if (hop && port->ops->hop_name)
+			port->ops->hop_name(port, hop, hc->name,
+					    sizeof(hc->name));
+	}
+	meta->hop_kind = port->kind->name;
+	memcpy(meta->hop, hc->name, sizeof(meta->hop));
+}
+
+/**
  * capture_copy() - copy one matching frame for a capture's writer
  * @s:		capture session
  * @port:	port it was seen on
  * @dir:	direction
  * @m:		frame, read only
  * @ts:		timestamp
+ * @hc:		next hop names of this burst (ports with next hops)
  *
  * Return: the stamped copy, or NULL without a buffer
  */
 static struct rte_mbuf *capture_copy(const struct cap_session *s,
-				     const struct port *port, uint8_t dir,
-				     const struct rte_mbuf *m, uint64_t ts)
+				     struct port *port, uint8_t dir,
+				     const struct rte_mbuf *m, uint64_t ts,
+				     struct hop_cache *hc)
 {
 	struct rte_mbuf *c = rte_pktmbuf_copy(m, cap_pool, 0, s->spec.snaplen);
 	struct cap_meta *meta;
@@ -56,6 +96,9 @@ static struct rte_mbuf *capture_copy(const struct cap_session *s,
 	meta->port = port->index;
 	meta->dir = dir;
 	memcpy(meta->port_id, port->id, PORT_ID_MAX);
+	meta->hop_kind = NULL;
+	if (port->hops)
+		record_hop(port, m, meta, hc);
 	return c;
 }
 
@@ -68,16 +111,17 @@ static struct rte_mbuf *capture_copy(const struct cap_session *s,
  * @n:		count
  * @st:		the calling thread's counters for @port
  */
-static void capture_burst(struct cap_session *s, const struct port *port,
-			  uint8_t dir, struct rte_mbuf **match, uint16_t n,
+static void capture_burst(struct cap_session *s, struct port *port, uint8_t dir,
+			  struct rte_mbuf **match, uint16_t n,
 			  struct cap_stats *st)
 {
+	struct hop_cache hc = { .hop = UINT32_MAX };
 	struct rte_mbuf *copies[PORT_BURST];
 	uint64_t ts = clock_wall_ns();
 	unsigned int k = 0, sent;
 
 	for (uint16_t i = 0; i < n; i++) {
-		copies[k] = capture_copy(s, port, dir, match[i], ts);
+		copies[k] = capture_copy(s, port, dir, match[i], ts, &hc);
 		if (copies[k])
 			k++;
 	}

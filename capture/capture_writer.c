@@ -78,37 +78,87 @@ static int iface_of(struct cap_session *s, const struct cap_meta *meta)
 }
 
 /**
+ * hop_comment() - name the next hop a record's frame came through or goes
+ * to, on a port with next hops (a VXLAN port's remote VTEP)
+ * @meta:	record
+ * @buf:	text
+ * @len:	its size
+ *
+ * Return: bytes written (0 for a port without next hops)
+ */
+static size_t hop_comment(const struct cap_meta *meta, char *buf, size_t len)
+{
+	int n;
+
+	if (!meta->hop_kind || (meta->dir == CAP_DIR_RX && !meta->hop[0]))
+		return 0;
+	if (meta->hop[0])
+		n = snprintf(buf, len, "vioswitch: %s %s remote %s",
+			     meta->dir == CAP_DIR_RX ? "from" : "to",
+			     meta->hop_kind, meta->hop);
+	else
+		n = snprintf(buf, len,
+			     "vioswitch: flooded to every %s remote of the "
+			     "port (head-end replication)",
+			     meta->hop_kind);
+	return n < 0 ? 0 : RTE_MIN((size_t)n, len - 1);
+}
+
+/**
  * offload_comment() - describe a record's offload metadata, if any
  * @meta:	record
  * @buf:	text
  * @len:	its size
  *
- * Return: @buf, or NULL for a frame without offload requests
+ * Return: bytes written (0 for a frame without offload requests)
  */
-static const char *offload_comment(const struct cap_meta *meta, char *buf,
-				   size_t len)
+static size_t offload_comment(const struct cap_meta *meta, char *buf,
+			      size_t len)
 {
 	const char *what = NULL;
+	int n = 0;
 
 	if (meta->ol_flags & RTE_MBUF_F_TX_TCP_SEG)
 		what = "TCP";
 	else if (meta->ol_flags & RTE_MBUF_F_TX_UDP_SEG)
 		what = "UDP";
-	if (what) {
-		snprintf(buf, len,
-			 "vioswitch: %s super-frame (GSO), %u-byte segments, "
-			 "headers %u+%u+%u bytes",
-			 what, meta->tso_segsz, meta->l2_len, meta->l3_len,
-			 meta->l4_len);
+	if (what)
+		n = snprintf(buf, len,
+			     "vioswitch: %s super-frame (GSO), %u-byte "
+			     "segments, headers %u+%u+%u bytes",
+			     what, meta->tso_segsz, meta->l2_len, meta->l3_len,
+			     meta->l4_len);
+	else if (meta->ol_flags & RTE_MBUF_F_TX_L4_MASK)
+		n = snprintf(buf, len,
+			     "vioswitch: checksum offload, L4 checksum partial "
+			     "(left to the receiver)");
+	return n < 0 ? 0 : RTE_MIN((size_t)n, len - 1);
+}
+
+/**
+ * record_comment() - the comment of a record: its next hop and its
+ * offload metadata, each if any, joined by "; "
+ * @meta:	record
+ * @buf:	text
+ * @len:	its size
+ *
+ * Return: @buf, or NULL when there is nothing to say
+ */
+static const char *record_comment(const struct cap_meta *meta, char *buf,
+				  size_t len)
+{
+	size_t off = hop_comment(meta, buf, len);
+
+	if (off && off + 2 < len) {
+		memcpy(buf + off, "; ", 3);
+		if (offload_comment(meta, buf + off + 2, len - off - 2))
+			return buf;
+		buf[off] = '\0';
 		return buf;
 	}
-	if (meta->ol_flags & RTE_MBUF_F_TX_L4_MASK) {
-		snprintf(buf, len,
-			 "vioswitch: checksum offload, L4 checksum partial "
-			 "(left to the receiver)");
+	if (off)
 		return buf;
-	}
-	return NULL;
+	return offload_comment(meta, buf, len) ? buf : NULL;
 }
 
 /**
@@ -122,7 +172,7 @@ static int encode(struct cap_session *s, struct rte_mbuf *m)
 {
 	const struct cap_meta *meta = rte_mbuf_to_priv(m);
 	struct cap_writer *w = s->writer;
-	char comment[160];
+	char comment[CAP_HOP_MAX + 240];
 	uint32_t flags;
 	int ifid;
 
@@ -147,7 +197,7 @@ static int encode(struct cap_session *s, struct rte_mbuf *m)
 		w, before,
 		capfile_epb(&w->buf, (uint32_t)ifid, meta->ts_ns, m,
 			    meta->orig_len, flags,
-			    offload_comment(meta, comment, sizeof(comment))));
+			    record_comment(meta, comment, sizeof(comment))));
 }
 
 /**

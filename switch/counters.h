@@ -35,7 +35,9 @@
 	X(IP_SPOOF, "ip_spoof",                                                \
 	  "source IPv4 address bound to another guest or port (NAT)")          \
 	X(STORM, "storm", "flooded frame over the port's storm= limit")        \
-	X(NAT_BUSY, "nat_busy", "port's share of the NAT's input queue full")
+	X(NAT_BUSY, "nat_busy", "port's share of the NAT's input queue full")  \
+	X(OVER_MTU, "over_mtu",                                                \
+	  "frame from a guest longer than its port's mtu=")
 
 #define FDB_EVENTS(X)                                                          \
 	X(LEARNED, "learned", "new MAC learned on this port")                  \
@@ -91,8 +93,8 @@ extern const char *const offload_path_names[OFFLOAD__MAX];
  *
  * Received frames add up: rx_packets = forwarded + flooded + the drops
  * counted at ingress (runt, truncated, vlan, bad_src, filtered, mirror_out,
- * storm). nat_busy is charged to the ingress port too, but later: a frame
- * it counts was already counted as forwarded or flooded.
+ * storm, over_mtu). nat_busy is charged to the ingress port too, but later:
+ * a frame it counts was already counted as forwarded or flooded.
  */
 struct port_counters {
 	uint64_t rx_packets;

@@ -129,8 +129,9 @@ static int on_new_device(int vid)
 	}
 	vp->connects++;
 	vp->peer_waiting = false;
-	__atomic_store_n(&vp->vid, vid, __ATOMIC_RELEASE);
 	vhost_features_log(vp);
+	vhost_mtu_attach(vp, vid);
+	__atomic_store_n(&vp->vid, vid, __ATOMIC_RELEASE);
 	return 0;
 }
 

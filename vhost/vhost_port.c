@@ -5,7 +5,7 @@
  * -------------------
  * `--netdev vhost-user,id=vm1,path=SOCK[,server=on|off][,queues=N]
  * [,tso=on|off][,csum=on|off][,mrg_rxbuf=on|off][,packed=on|off]
- * [,owner=USER][,group=GROUP][,mode=OCTAL]`.
+ * [,owner=USER][,group=GROUP][,mode=OCTAL][,mtu=N]`.
  * With server=on (default) the switch creates SOCK (mode 0660, group kvm
  * when run as root: vhost_socket.c; parent directory created) and a VM may
  * attach, detach and reattach at will - the printed QEMU line has
@@ -24,7 +24,7 @@
  * with other ports is copied first (unshare_offloaded()). What the guest accepts (GUEST_CSUM,
  * GUEST_TSO4/6, MRG_RXBUF) sets the port's capabilities when it attaches,
  * so the core segments or checksums in software only for guests that need
- * it.
+ * it. mtu= tells the guest its MTU and drops frames over it (vhost_mtu.c).
  *
  * Idle: each rx queue has an epoll set holding the guest's kick fd; it is
  * the queue's wake-up fd. While a PMD thread polls, guest notifications are
@@ -67,7 +67,7 @@
 static const char *const vhost_keys[] = { "path",   "server", "queues",
 					  "tso",    "csum",   "mrg_rxbuf",
 					  "packed", "owner",  "group",
-					  "mode",   NULL };
+					  "mode",   "mtu",    NULL };
 
 #define F(bit) (1ULL << (bit))
 #define TSO_FEATURES                                                           \
@@ -141,6 +141,8 @@ static uint16_t vhost_rx_burst(struct port *port, uint16_t q,
 		}
 		pkts[kept++] = pkts[i];
 	}
+	if (vp->mtu)
+		kept = vhost_mtu_police(vp, pkts, kept);
 	return kept;
 }
 
@@ -349,6 +351,11 @@ static void vhost_info(struct port *port, json_t *obj)
 			    json_integer((json_int_t)vp->connects));
 	json_object_set_new(obj, "disconnects",
 			    json_integer((json_int_t)vp->disconnects));
+	if (vp->mtu)
+		json_object_set_new(obj, "mtu", json_integer(vp->mtu));
+	if (vid >= 0 && vp->guest_mtu)
+		json_object_set_new(obj, "guest_mtu",
+				    json_integer(vp->guest_mtu));
 }
 
 /**
@@ -389,12 +396,16 @@ static void vhost_hint(struct port *port, FILE *out)
 {
 	struct vhost_port *vp = vhost_of(port);
 	bool kvm = kvm_usable();
-	char mq[32] = "", dev_mq[16] = "";
+	char mq[32] = "", dev_opts[48] = "";
+	int off = 0;
 
 	if (vp->queues > 1) {
 		snprintf(mq, sizeof(mq), ",queues=%u", vp->queues);
-		snprintf(dev_mq, sizeof(dev_mq), ",mq=on");
+		off = snprintf(dev_opts, sizeof(dev_opts), ",mq=on");
 	}
+	if (vp->mtu)
+		snprintf(dev_opts + off, sizeof(dev_opts) - (size_t)off,
+			 ",host_mtu=%u", vp->mtu);
 	fprintf(out,
 		"    attach a VM with QEMU (guest memory must be shared):\n"
 		"      qemu-system-x86_64 %s -m 1G \\\n"
@@ -405,7 +416,7 @@ static void vhost_hint(struct port *port, FILE *out)
 		"        -device virtio-net-pci,netdev=%s%s%s ...\n",
 		kvm ? "-accel kvm" : "-accel tcg", port->id, vp->path,
 		vp->server ? ",reconnect=1" : ",server=on,wait=off", port->id,
-		port->id, mq, port->id, dev_mq, kvm ? "" : ",vectors=0");
+		port->id, mq, port->id, dev_opts, kvm ? "" : ",vectors=0");
 	if (!kvm)
 		fprintf(out,
 			"      (no usable /dev/kvm: vectors=0 keeps QEMU's "
@@ -578,8 +589,10 @@ static struct port *vhost_open(const struct netdev *nd, char *err,
 		}
 	}
 	if (parse_switches(vp, nd, err, errlen) ||
+	    vhost_mtu_parse(vp, nd, err, errlen) ||
 	    vhost_socket_parse(vp, nd, err, errlen) ||
-	    check_path(vp, err, errlen) || driver_register(vp, err, errlen))
+	    check_path(vp, err, errlen) || driver_register(vp, err, errlen) ||
+	    vhost_mtu_offer(vp, err, errlen))
 		goto err;
 	return &vp->port;
 err:

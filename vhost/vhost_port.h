@@ -39,6 +39,10 @@
  * @sock_mode:	its mode
  * @peer_waiting: a peer connected and its device is not ready yet (the
  *		vhost thread logs why such a peer may leave)
+ * @mtu:	mtu= the guest is told (VIRTIO_NET_F_MTU) and held to, 0 for
+ *		none (vhost_mtu.c)
+ * @guest_mtu:	the MTU QEMU told the attached guest (VHOST_USER_NET_SET_MTU),
+ *		0 when the guest was told none
  */
 struct vhost_port {
 	struct port port;
@@ -60,6 +64,8 @@ struct vhost_port {
 	int sock_gid;
 	unsigned int sock_mode;
 	bool peer_waiting;
+	uint16_t mtu;
+	uint16_t guest_mtu;
 };
 
 struct vhost_port *vhost_port_by_path(const char *path);
@@ -71,6 +77,12 @@ void vhost_features_log(const struct vhost_port *vp);
 int vhost_socket_parse(struct vhost_port *vp, const struct netdev *nd,
 		       char *err, size_t errlen);
 void vhost_socket_own(const struct vhost_port *vp);
+int vhost_mtu_parse(struct vhost_port *vp, const struct netdev *nd, char *err,
+		    size_t errlen);
+int vhost_mtu_offer(const struct vhost_port *vp, char *err, size_t errlen);
+void vhost_mtu_attach(struct vhost_port *vp, int vid);
+uint16_t vhost_mtu_police(struct vhost_port *vp, struct rte_mbuf **pkts,
+			  uint16_t n);
 
 extern const struct port_kind port_kind_vhost;
 

@@ -18,7 +18,9 @@
 #define VXLAN_FLAG_I	   0x08 /* the VNI is valid: the only flag we know */
 #define VXLAN_OVERHEAD4	   50 /* Ethernet + IPv4 + UDP + VXLAN headers */
 #define VXLAN_OVERHEAD6	   70 /* Ethernet + IPv6 + UDP + VXLAN headers */
-#define VXLAN_REMOTES_MAX  64 /* configured, learned and static remotes */
+#define VXLAN_REMOTES_MAX  4096 /* configured, learned and static remotes */
+#define VXLAN_REMOTE_SLOTS (2 * VXLAN_REMOTES_MAX) /* their hash table */
+#define VXLAN_REMOTES_SCAN 8 /* up to this many, a scan beats the hash */
 #define VXLAN_SRCPORTS_MAX 256 /* sockets of the srcport= range */
 #define VXLAN_MSGS	   128 /* messages per sendmmsg() batch */
 #define VXLAN_IOV	   17 /* VXLAN header and up to 16 mbuf segments */
@@ -120,7 +122,7 @@ struct vxlan_txq {
 	unsigned int n;
 	unsigned int n_iov;
 	uint16_t sock[VXLAN_MSGS];
-	uint8_t remote[VXLAN_MSGS];
+	uint16_t remote[VXLAN_MSGS];
 	uint16_t segs[VXLAN_MSGS];
 	uint16_t seg_len[VXLAN_MSGS];
 	uint32_t len[VXLAN_MSGS];
@@ -195,6 +197,10 @@ struct vxlan_rxq {
  * @tx_fd:	transmit sockets, one per source port
  * @lock:	serializes adding remotes (rx thread, control thread)
  * @n_remotes:	remotes in @remotes (published with release)
+ * @flood_end:	one past the last remote= in @remotes
+ * @remote_seed: seed of the remotes' hash, random per port
+ * @remote_slot: hash table of @remotes by IP address, open addressing:
+ *		index + 1 per slot, 0 for an empty one (vxlan_remote.c)
  * @drops:	decapsulation drops (written by the rx queue's thread)
  * @remotes:	remote VTEPs: the remote= list first, then learned ones
  * @rxq:	receive state
@@ -221,6 +227,9 @@ struct vxlan_port {
 	int tx_fd[VXLAN_SRCPORTS_MAX];
 	rte_spinlock_t lock;
 	uint32_t n_remotes;
+	uint32_t flood_end;
+	uint32_t remote_seed;
+	uint16_t remote_slot[VXLAN_REMOTE_SLOTS];
 	uint64_t drops[VXLAN_DROP__MAX];
 	struct vxlan_remote remotes[VXLAN_REMOTES_MAX];
 	struct vxlan_rxq rxq;
@@ -244,6 +253,7 @@ uint16_t vxlan_tx_burst(struct port *port, uint16_t q, struct rte_mbuf **pkts,
 			uint16_t n);
 void vxlan_rx_free(struct vxlan_port *vp);
 
+void vxlan_remotes_init(struct vxlan_port *vp);
 int vxlan_remote_find(const struct vxlan_port *vp,
 		      const union vxlan_addr *addr);
 int vxlan_remote_add(struct vxlan_port *vp, const union vxlan_addr *addr,

@@ -711,6 +711,7 @@ static struct port *vxlan_open(const struct netdev *nd, char *err,
 	for (unsigned int i = 0; i < VXLAN_SRCPORTS_MAX; i++)
 		vp->tx_fd[i] = -1;
 	rte_spinlock_init(&vp->lock);
+	vxlan_remotes_init(vp);
 	vp->port.hops = true;
 	vp->port.caps = PORT_CAP_MULTISEG;
 	vp->port.n_rxq = 1;

@@ -240,7 +240,7 @@ static void tx_add(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
 			.msg_iov = &tq->iov[tq->n_iov],
 			.msg_iovlen = m->nb_segs + 1u,
 		};
-		tq->remote[i] = (uint8_t)r;
+		tq->remote[i] = (uint16_t)r;
 		tq->sock[i] = sock;
 		tq->segs[i] = 1;
 		tq->seg_len[i] = (uint16_t)len;
@@ -263,6 +263,8 @@ static void tx_frame(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
 	uint32_t hop = port_hop(m);
 	uint16_t sock =
 		(uint16_t)(((uint64_t)vxlan_flow_hash(m) * vp->n_socks) >> 32);
+	uint32_t end = RTE_MIN(
+		n_remotes, __atomic_load_n(&vp->flood_end, __ATOMIC_RELAXED));
 	unsigned int copies = 0;
 
 	if (m->pkt_len > vp->port.max_frame) {
@@ -277,7 +279,7 @@ static void tx_frame(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
 		tx_add(vp, q, m, hop - 1, sock);
 		return;
 	}
-	for (uint32_t r = 0; r < n_remotes; r++) {
+	for (uint32_t r = 0; r < end; r++) {
 		if (!vp->remotes[r].flood)
 			continue;
 		tx_add(vp, q, m, r, sock);

@@ -10,12 +10,18 @@
 #
 # 1. The switch as server (vhost-user port lv1, socket 0660 root:kvm by
 #    default), the domain <source mode='client'> with <reconnect
-#    enabled='yes' timeout='1'/>: `virsh start` returns at once.
+#    enabled='yes' timeout='1'/>: `virsh start` returns at once. The port
+#    has mtu=1450 and the domain the README's <qemu:property> host_mtu
+#    1450 (libvirt 9.0 refuses <mtu> on a vhostuser interface): the
+#    guest's eth0 has MTU 1450 and the switch read the same value back
+#    from QEMU (guest_mtu), without a warning.
 # 2. The domain <source mode='server'> (QEMU, as libvirt-qemu, creates the
 #    socket in a directory it may write: $TMP/qemu, libvirt-qemu:kvm 0750)
 #    and a server=off port lv2 on the switch: `virsh start` waits until
 #    the switch connects. The port is added only once `virsh start` has
-#    waited 3 s, and the script checks it is still waiting then.
+#    waited 3 s, and the script checks it is still waiting then. The port
+#    has mtu=1450 but the domain host_mtu 1500: the switch warns that
+#    QEMU told the guest another MTU.
 #
 # One guest at a time (TCG boots take tens of seconds). Each runs
 # vio.role=dhcp-ssh; `ssh -p P` through tcp::P-lvN:22 must answer with its
@@ -46,7 +52,7 @@ read -r P1 P2 < <(free_ports 2)
 install -d -o libvirt-qemu -g kvm -m 2750 "$TMP/qemu"
 libvirt_start
 
-start_switch --netdev "vhost-user,id=lv1,path=$TMP/lv1.sock" \
+start_switch --netdev "vhost-user,id=lv1,path=$TMP/lv1.sock,mtu=1450" \
 	--netdev "user,id=nat,hostfwd=tcp::$P1-lv1:22,hostfwd=tcp::$P2-lv2:22"
 echo "  lv1.sock: $(stat -c '%a %U:%G' "$TMP/lv1.sock")"
 
@@ -77,7 +83,9 @@ boot_check() {
 lv_domain_xml lv1 52:54:00:12:35:01 \
 	"<source type='unix' path='$TMP/lv1.sock' mode='client'>
         <reconnect enabled='yes' timeout='1'/>
-      </source>" "$TMP/vmlinuz" "$TMP/initrd.img" >"$TMP/lv1.xml"
+      </source>" "$TMP/vmlinuz" "$TMP/initrd.img" \
+	"<qemu:property name='host_mtu' type='unsigned' value='1450'/>" \
+	>"$TMP/lv1.xml"
 lv_define lv1 "$TMP/lv1.xml"
 T0=$(now_us) # elapsed() counts from here (qemu.sh)
 lvirsh start lv1 >"$TMP/lv1.start" 2>&1 ||
@@ -86,6 +94,19 @@ pass "pairing 1 (mode='client' + reconnect): virsh start lv1 returned 0" \
 	"in $(elapsed) s, domain $(lvirsh domstate lv1)"
 grep -o 'charua-net0,path=[^ ]*' "$TMP/lv1.qemu.log" | sed 's/^/  -chardev socket,id=/'
 boot_check lv1 "$P1"
+grep -q '"host_mtu":1450' "$TMP/lv1.qemu.log" ||
+	guest_fail "QEMU of lv1 runs without host_mtu=1450: $(grep -o \
+		'driver":"virtio-net-pci[^}]*' "$TMP/lv1.qemu.log")"
+ssh_ok "$P1" 'cat /sys/class/net/eth0/mtu' "domain lv1"
+[ "$(cat "$TMP/ssh.out")" = 1450 ] ||
+	guest_fail "lv1's eth0 has MTU $(cat "$TMP/ssh.out"), not 1450"
+vioctl_j port list >"$TMP/ports.json"
+[ "$(json_get "0.guest_mtu" <"$TMP/ports.json")" = 1450 ] ||
+	fail "port lv1: QEMU told the switch guest_mtu $(json_get "0.guest_mtu" <"$TMP/ports.json")"
+! grep -q "port lv1:.*MTU" "$TMP/switch.log" ||
+	fail "the switch warned about lv1's MTU: $(grep 'port lv1:.*MTU' "$TMP/switch.log")"
+pass "host_mtu=1450 through <qemu:override>: lv1's eth0 has MTU 1450," \
+	"the switch read 1450 back and did not warn"
 lv_destroy lv1
 wait_until 10 sh -c "'$BUILD/vioctl' --ctl '$TMP/ctl.sock' port list |
 	grep -q 'connected=false'" || fail "lv1 still connected after virsh destroy"
@@ -94,7 +115,9 @@ wait_until 10 sh -c "'$BUILD/vioctl' --ctl '$TMP/ctl.sock' port list |
 
 lv_domain_xml lv2 52:54:00:12:35:02 \
 	"<source type='unix' path='$TMP/qemu/lv2.sock' mode='server'/>" \
-	"$TMP/vmlinuz" "$TMP/initrd.img" >"$TMP/lv2.xml"
+	"$TMP/vmlinuz" "$TMP/initrd.img" \
+	"<qemu:property name='host_mtu' type='unsigned' value='1500'/>" \
+	>"$TMP/lv2.xml"
 lv_define lv2 "$TMP/lv2.xml"
 T0=$(now_us) # elapsed() counts from here (qemu.sh)
 lvirsh start lv2 >"$TMP/lv2.start" 2>&1 &
@@ -105,7 +128,7 @@ _pid_alive "$start_pid" ||
 	fail "virsh start lv2 returned before the switch connected: $(cat "$TMP/lv2.start")"
 echo "  after 3 s virsh start lv2 still waits; QEMU's socket:" \
 	"$(stat -c '%a %U:%G' "$TMP/qemu/lv2.sock")"
-vioctl_j port add "vhost-user,id=lv2,path=$TMP/qemu/lv2.sock,server=off" >/dev/null ||
+vioctl_j port add "vhost-user,id=lv2,path=$TMP/qemu/lv2.sock,server=off,mtu=1450" >/dev/null ||
 	fail "vioctl port add lv2 failed"
 t_add=$(now_us)
 wait "$start_pid" || fail "virsh start lv2: $(cat "$TMP/lv2.start")"
@@ -114,6 +137,13 @@ pass "pairing 2 (mode='server', server=off port): virsh start lv2 returned 0" \
 	'BEGIN { printf "%.1f", d / 1e6 }') s after the port was added," \
 	"$(elapsed) s after it began, domain $(lvirsh domstate lv2)"
 boot_check lv2 "$P2"
+grep -q "port lv2: QEMU told the guest MTU 1500 but the port has mtu=1450: give QEMU's virtio-net-pci host_mtu=1450" \
+	"$TMP/switch.log" ||
+	fail "no warning that lv2's guest was told MTU 1500: $(grep 'port lv2:' "$TMP/switch.log")"
+vioctl_j port list >"$TMP/ports.json"
+[ "$(json_get "2.guest_mtu" <"$TMP/ports.json")" = 1500 ] ||
+	fail "port lv2: guest_mtu $(json_get "2.guest_mtu" <"$TMP/ports.json")"
+pass "host_mtu=1500 on a port with mtu=1450: the switch warns, naming host_mtu=1450"
 
 echo "  vhost-user ports: $(vhost_counters)"
 lv_destroy lv2

@@ -12,6 +12,7 @@ set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/vxlan.sh"
 tmpdir_make
 
 V() { vioctl_j "$@"; }
@@ -20,54 +21,6 @@ vx() { V port list | python3 -c '
 import json, sys
 p = [p for p in json.load(sys.stdin) if p["id"] == "vx"][0]
 print(eval(sys.argv[1]))' "$1"; }
-
-# netns_new NAME - a namespace with loopback up, removed at exit
-netns_new() {
-	ip netns add "$1"
-	cleanup_add "ip netns pids $1 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $1 2>/dev/null"
-	ip -n "$1" link set lo up
-}
-
-# setup CASE LOCAL PEER PREFIX MTU - namespaces sw (the switch's), kv (a
-# kernel VTEP: vx0 and a veth to the guest under a bridge), g (the guest,
-# 10.77.0.2) and vm (behind the switch's tap later), an underlay veth
-# u0 (sw, LOCAL) - u1 (kv, PEER)
-setup() {
-	sw=$(ns_name "sw$1") kv=$(ns_name "kv$1") g=$(ns_name "g$1") vm=$(ns_name "vm$1")
-	for ns in "$sw" "$kv" "$g" "$vm"; do
-		netns_new "$ns"
-	done
-	for ns in "$g" "$vm"; do
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1
-	done
-	ip -n "$sw" link add u0 type veth peer name u1 netns "$kv"
-	local nodad=
-	case $2 in *:*) nodad=nodad ;; esac
-	ip -n "$sw" addr add "$2/$4" dev u0 $nodad
-	ip -n "$kv" addr add "$3/$4" dev u1 $nodad
-	ip -n "$sw" link set u0 up
-	ip -n "$kv" link set u1 up
-	# A veth hands the far end inner TCP checksums still left to
-	# offload; a socket reader (any userspace VTEP) gets them unfilled.
-	# A NIC fills them on the wire: so does the kernel when u1 offers no
-	# checksumming.
-	ip netns exec "$kv" ethtool -K u1 tx off >/dev/null
-	ip -n "$kv" link add vx0 type vxlan id 42 dstport 4789 local "$3" \
-		remote "$2"
-	ip -n "$kv" link add br0 type bridge
-	ip -n "$kv" link add gk type veth peer name gg netns "$g"
-	for l in vx0 gk; do
-		ip -n "$kv" link set "$l" master br0
-		ip -n "$kv" link set "$l" up
-	done
-	ip -n "$kv" link set gk mtu "$5"
-	ip -n "$kv" link set br0 up
-	ip -n "$g" link set gg mtu "$5"
-	ip -n "$g" addr add 10.77.0.2/24 dev gg
-	ip -n "$g" link set gg up
-	GMAC=$(ip netns exec "$g" cat /sys/class/net/gg/address)
-}
 
 # attach_vm TAP - move the switch's tap into vm, as 10.77.0.1
 attach_vm() {
@@ -110,6 +63,16 @@ reach() {
 	[ "$(V stats vx | json_get 0.drops.tx_error)" = 0 ] || fail "$1: tx errors on vx"
 }
 
+# vx_wait EXPR WANT - wait up to 5 s for vx's EXPR to print WANT
+vx_wait() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(vx "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # fdb_remote MAC - the remotes `fdb show` lists for MAC on vx
 fdb_remote() {
 	V fdb show | python3 -c '
@@ -132,12 +95,23 @@ SWITCH_WRAP="ip netns exec $sw"
 start_switch --netdev "tap,id=t1,ifname=vxa$$,mtu=1450" \
 	--netdev "vxlan,id=vx,vni=42,local=10.231.0.1,remote=10.231.0.2"
 attach_vm "vxa$$"
+cap=$(V capture start vx --filter 'arp or icmp' -w "$TMP/vx.pcapng" | json_get id)
 reach "IPv4"
+V capture stop "$cap" >/dev/null
+# comment: per frame, as tshark shows it
+tshark -r "$TMP/vx.pcapng" -T fields -e frame.p2p_dir -e frame.comment \
+	>"$TMP/vx.txt" 2>/dev/null || fail "tshark cannot read the capture of vx"
+for want in "0	vioswitch: to vxlan remote 10.231.0.2" \
+	"1	vioswitch: from vxlan remote 10.231.0.2" \
+	"0	vioswitch: flooded to every vxlan remote of the port (head-end replication)"; do
+	grep -qxF "$want" "$TMP/vx.txt" ||
+		fail "no frame of the capture says '$want': $(sort "$TMP/vx.txt" | uniq -c | tr '\t\n' ' ;')"
+done
 [ "$(fdb_remote "$GMAC")" = 10.231.0.2 ] ||
 	fail "the guest's MAC is not learned on vx behind 10.231.0.2: $(V fdb show | tr -d ' \n')"
 "$BUILD/vioctl" --ctl "$TMP/ctl.sock" fdb show | grep -i "$GMAC" | grep -q 10.231.0.2 ||
 	fail "vioctl fdb show does not show the remote VTEP"
-pass "IPv4 underlay: ARP, ping and 8 MiB each way cross a kernel VTEP ($SEG TSO frames segmented); the guest's MAC is learned with its VTEP"
+pass "IPv4 underlay: ARP, ping and 8 MiB each way cross a kernel VTEP ($SEG TSO frames segmented); the guest's MAC is learned with its VTEP; the capture's comments name the remote VTEP ($(grep -c remote "$TMP/vx.txt") frames)"
 
 # Counters: the kernel counts a GSO frame it sends as one, so its tx is
 # not compared; every frame the switch decapsulates leaves by the tap or
@@ -146,11 +120,13 @@ pass "IPv4 underlay: ARP, ping and 8 MiB each way cross a kernel VTEP ($SEG TSO 
 snap() {
 	k_rx=$(ip netns exec "$kv" cat /sys/class/net/vx0/statistics/rx_packets)
 	s_tx=$(V stats vx | json_get 0.tx_packets) s_rx=$(V stats vx | json_get 0.rx_packets)
-	# the tap's frames, and frames either port dropped (by reason)
+	# the tap's frames, frames vx dropped (by reason) and frames t1
+	# could not send (its other drops are of frames it received)
 	t_tx=$(V stats | python3 -c '
 import json, sys
 d = {p["id"]: p for p in json.load(sys.stdin)}
-print(d["t1"]["tx_packets"] + sum(d["t1"]["drops"].values()) +
+out = ("too_big", "tx_full", "tx_error", "link_down")
+print(d["t1"]["tx_packets"] + sum(d["t1"]["drops"][r] for r in out) +
       sum(d["vx"]["drops"].values()))')
 	r_tx=$(vx 'p["remotes"][0]["tx_packets"]') r_rx=$(vx 'p["remotes"][0]["rx_packets"]')
 	echo "$k_rx $s_tx $s_rx $t_tx $r_tx $r_rx"
@@ -183,6 +159,25 @@ wait_until 5 sh -c "[ \"\$(\"$BUILD/vioctl\" --ctl '$TMP/ctl.sock' --json port l
 	fail "short or bad-flags datagrams not counted: $(vx 'p["decap_drops"]')"
 ip netns exec "$vm" ping -c 1 -W 2 10.77.0.2 >/dev/null || fail "ping after bad datagrams failed"
 pass "wrong VNI, short and bad-flags datagrams are dropped and counted by reason"
+
+# More remotes than a scan serves (vxlan_remote.c): 12 more senders are
+# learned as remotes, each found again by the hash when it sends again.
+ok='\x08\x00\x00\x00\x00\x00\x2a\x00'"$eth"
+for i in $(seq 10 21); do
+	ip -n "$kv" addr add "10.231.0.$i/24" dev u1
+	send "10.231.0.$i" "$ok"
+done
+vx_wait 'len(p["remotes"])' 13 ||
+	fail "12 new senders: remotes $(vx '[r["remote"] for r in p["remotes"]]')"
+for i in $(seq 10 21); do
+	send "10.231.0.$i" "$ok"
+done
+vx_wait '[r["rx_packets"] for r in p["remotes"]][1:]' "$(python3 -c 'print([2] * 12)')" ||
+	fail "12 senders sent twice: remotes $(vx '[(r["remote"], r["rx_packets"]) for r in p["remotes"]]')"
+[ "$(vx '[r["remote"] for r in p["remotes"]][1:]')" = "$(python3 -c 'print(["10.231.0.%d" % i for i in range(10, 22)])')" ] ||
+	fail "the new remotes are not listed in order: $(vx '[r["remote"] for r in p["remotes"]]')"
+ip netns exec "$vm" ping -c 1 -W 2 10.77.0.2 >/dev/null || fail "ping with 13 remotes failed"
+pass "12 new senders are learned as remotes (13 in all, past the scan), found again by the hash: 2 datagrams each"
 stop_switch || fail "switch exit status $?"
 
 # --- case 2: IPv6 underlay, learning=off, a static entry ------------------

@@ -158,6 +158,8 @@ _lv_undefine()
 # @$2:	MAC address
 # @$3:	the <source> element of the interface
 # @$4:	kernel, @$5: initrd (files libvirt-qemu can reach)
+# @$6:	more <qemu:property> elements of the interface's device (default
+#	none)
 lv_domain_xml()
 {
 	cat <<EOF
@@ -194,6 +196,7 @@ lv_domain_xml()
     <qemu:device alias='ua-net0'>
       <qemu:frontend>
         <qemu:property name='vectors' type='unsigned' value='0'/>
+        ${6:-}
       </qemu:frontend>
     </qemu:device>
   </qemu:override>

@@ -152,10 +152,11 @@ qemu_stop()
 # @$5:	initrd (default $GUEST/initrd.img)
 # @$6:	more -chardev options (",reconnect=1"; ",server=on,wait=off" for a
 #	server=off port), default none
+# @$7:	more virtio-net-pci options (",host_mtu=1450"), default none
 qemu_start()
 {
 	local name=$1 mac=$2 sock=$3 initrd=${5:-$GUEST/initrd.img}
-	local chardev_opts=${6:-}
+	local chardev_opts=${6:-} dev_opts=${7:-}
 	local vectors=",vectors=0" wrap=()
 
 	[ "$ACCEL" = tcg ] || vectors=""
@@ -169,7 +170,7 @@ qemu_start()
 		-serial "file:$TMP/$name.serial" \
 		-chardev "socket,id=c0,path=$sock$chardev_opts" \
 		-netdev vhost-user,id=n0,chardev=c0 \
-		-device "virtio-net-pci,netdev=n0,mac=$mac$vectors" \
+		-device "virtio-net-pci,netdev=n0,mac=$mac$vectors$dev_opts" \
 		-kernel "$GUEST/vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 quiet ipv6.disable=1 $4" \
 		</dev/null >"$TMP/$name.qemu.log" 2>&1 &

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* test_vxlan.c - VXLAN decapsulation checks and the outer source port's
- * inner flow hash, on real mbufs
+ * inner flow hash, on real mbufs; the remote VTEP table
  */
 #include <stdlib.h>
 #include <string.h>
@@ -143,12 +143,138 @@ static void test_flow_hash_unaligned(void **state)
 	assert_int_equal(hash_of(b), hash_of(a));
 }
 
+/**
+ * v4() - an IPv4 socket address
+ * @ip:		address, host order
+ *
+ * Return: address
+ */
+static union vxlan_addr v4(uint32_t ip)
+{
+	union vxlan_addr a = { .v4 = { .sin_family = AF_INET } };
+
+	a.v4.sin_addr.s_addr = rte_cpu_to_be_32(ip);
+	a.v4.sin_port = rte_cpu_to_be_16(PORT_A); /* a sender's: ignored */
+	return a;
+}
+
+/**
+ * v6() - an IPv6 socket address: fd00:: with @i in bytes 2-3 and 14-15
+ * @i:		its number
+ *
+ * Return: address
+ */
+static union vxlan_addr v6(uint16_t i)
+{
+	union vxlan_addr a = { .v6 = { .sin6_family = AF_INET6 } };
+
+	a.v6.sin6_addr.s6_addr[0] = 0xfd;
+	a.v6.sin6_addr.s6_addr[2] = (uint8_t)(i >> 8);
+	a.v6.sin6_addr.s6_addr[3] = (uint8_t)i;
+	a.v6.sin6_addr.s6_addr[14] = (uint8_t)(i >> 8);
+	a.v6.sin6_addr.s6_addr[15] = (uint8_t)i;
+	return a;
+}
+
+/**
+ * remotes_port() - a port with an empty remote table
+ *
+ * Return: port, to free()
+ */
+static struct vxlan_port *remotes_port(void)
+{
+	struct vxlan_port *vp = new_port(42);
+
+	vp->dstport = VXLAN_PORT_IANA;
+	rte_spinlock_init(&vp->lock);
+	vxlan_remotes_init(vp);
+	return vp;
+}
+
+/**
+ * test_remotes_many() - a full table of IPv4 remotes: remote= first and
+ * flooded to, each remote found at the index it was added at (through
+ * the scan while there are few, the hash after), adding one again finds
+ * it, a sender's port is replaced by dstport=, and one too many is refused
+ */
+static void test_remotes_many(void **state)
+{
+	struct vxlan_port *vp = remotes_port();
+	const uint32_t base = 0x0a000000; /* 10.0.0.0: 10.0.0.1 is first */
+	union vxlan_addr a;
+
+	(void)state;
+	for (uint32_t i = 0; i < 2; i++) {
+		a = v4(base + 1 + i);
+		assert_int_equal(vxlan_remote_add(vp, &a, true), i);
+	}
+	for (uint32_t i = 2; i < VXLAN_REMOTES_MAX; i++) {
+		a = v4(base + 1 + i * 257); /* strides over bytes */
+		assert_int_equal(vxlan_remote_find(vp, &a), -1);
+		assert_int_equal(vxlan_remote_add(vp, &a, false), i);
+		assert_int_equal(vxlan_remote_find(vp, &a), i);
+		if (i <= 2 * VXLAN_REMOTES_SCAN) {
+			/* every earlier one, across scan and hash */
+			for (uint32_t j = 2; j <= i; j++) {
+				a = v4(base + 1 + j * 257);
+				assert_int_equal(vxlan_remote_find(vp, &a), j);
+			}
+		}
+	}
+	assert_int_equal(vp->n_remotes, VXLAN_REMOTES_MAX);
+	assert_int_equal(vp->flood_end, 2);
+	assert_true(vp->remotes[1].flood);
+	assert_false(vp->remotes[2].flood);
+	for (uint32_t i = 0; i < VXLAN_REMOTES_MAX; i++) {
+		a = v4(base + 1 + (i < 2 ? i : i * 257));
+		assert_int_equal(vxlan_remote_find(vp, &a), i);
+		assert_int_equal(vxlan_remote_add(vp, &a, false), i);
+		assert_int_equal(
+			rte_be_to_cpu_16(vp->remotes[i].addr.v4.sin_port),
+			VXLAN_PORT_IANA);
+	}
+	a = v4(base + 3 * 257 + 1 + 1);
+	assert_int_equal(vxlan_remote_find(vp, &a), -1);
+	assert_int_equal(vxlan_remote_add(vp, &a, false), -1);
+	assert_int_equal(vp->n_remotes, VXLAN_REMOTES_MAX);
+	free(vp);
+}
+
+/**
+ * test_remotes_v6() - IPv6 remotes that differ in one or two bytes are
+ * told apart; an IPv4 address is never an IPv6 remote
+ */
+static void test_remotes_v6(void **state)
+{
+	struct vxlan_port *vp = remotes_port();
+	const uint16_t n = 1000;
+	union vxlan_addr a;
+
+	(void)state;
+	for (uint16_t i = 0; i < n; i++) {
+		a = v6(i);
+		assert_int_equal(vxlan_remote_add(vp, &a, i == 0), i);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		a = v6(i);
+		assert_int_equal(vxlan_remote_find(vp, &a), i);
+		a.v6.sin6_addr.s6_addr[14] ^= 0x80; /* one byte of two */
+		assert_int_equal(vxlan_remote_find(vp, &a), -1);
+	}
+	a = v4(0xfd000000);
+	assert_int_equal(vxlan_remote_find(vp, &a), -1);
+	assert_int_equal(vp->flood_end, 1);
+	free(vp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		FIXTURE_TEST(test_decap_check),
 		FIXTURE_TEST(test_flow_hash),
 		FIXTURE_TEST(test_flow_hash_unaligned),
+		FIXTURE_TEST(test_remotes_many),
+		FIXTURE_TEST(test_remotes_v6),
 	};
 
 	return cmocka_run_group_tests_name("vxlan", tests, fixture_eal_setup,
