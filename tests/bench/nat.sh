@@ -361,16 +361,19 @@ declare -A WHAT=(
 # row NAME FIELD UNIT [lower] - ours (setup $US, default ours) next to
 # every baseline that ran
 row() {
-	local b shown="" us=${US:-ours}
+	local b shown="" us=${US:-ours} what
 	for b in "${SETUPS[@]}"; do
 		[ "$b" = ours ] || [ "$b" = ours65520 ] || [ -n "${R[$b.skip]:-}" ] ||
 			[ -z "${R[$b.$2]:-}" ] && continue
 		shown=1
+		what=${WHAT[$b]}
+		# pasta splices loopback only: a remote host is reached via its tap
+		[ "$b" != pasta ] || [[ $2 != r* ]] || what=${WHAT[pastatap]}
 		if [[ ${R[$us.$2]} =~ ^[0-9.]+$ && ${R[$b.$2]} =~ ^[0-9.]+$ ]]; then
-			bench_result "$1" "${R[$us.$2]}" "${R[$b.$2]}" "$3" "${WHAT[$b]}" "${4:-}"
+			bench_result "$1" "${R[$us.$2]}" "${R[$b.$2]}" "$3" "$what" "${4:-}"
 		else
 			printf '%-34s %14s %14s %8s  %s (a measurement failed)\n' "$1" \
-				"${R[$us.$2]} $3" "${R[$b.$2]} $3" - "${WHAT[$b]}"
+				"${R[$us.$2]} $3" "${R[$b.$2]} $3" - "$what"
 		fi
 	done
 	[ -n "$shown" ] ||
