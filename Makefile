@@ -36,7 +36,7 @@ SWITCH_SRC  := switch/log.c switch/netdev.c switch/port.c switch/port_table.c \
 	       switch/fdb.c switch/vlan.c switch/forward.c switch/egress.c \
 	       switch/offload.c switch/offload_vnet.c switch/offload_tso.c \
 	       switch/mbuf_copy.c switch/mbuf_pool.c switch/pmd.c switch/vswitch.c \
-	       switch/storm.c switch/thread_role.c
+	       switch/storm.c switch/thread_role.c switch/cksum.c
 PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       vhost/vhost_features.c vhost/vhost_socket.c vhost/vhost_mtu.c \
 	       tap/tap_port.c \
@@ -86,7 +86,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGET  ?= offload
 FUZZ_TARGETS := offload ctl nat vioctl
 FUZZ_SRC := tests/fuzz/fuzz_offload.c switch/offload.c switch/offload_tso.c \
-	    switch/offload_vnet.c switch/mbuf_copy.c switch/log.c
+	    switch/offload_vnet.c switch/mbuf_copy.c switch/log.c switch/cksum.c
 FUZZ_BIN := build/fuzz/fuzz_offload
 FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 

@@ -46,6 +46,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "cksum.h"
 #include "clock.h"
 #include "nat_limits.h"
 #include "slirp_port.h"
@@ -522,8 +523,7 @@ bool nat_udp_input(struct nat_udp *nu, const struct rte_mbuf *m)
 	}
 	if (uh->dgram_cksum && !(m->ol_flags & RTE_MBUF_F_TX_L4_MASK) &&
 	    !(m->ol_flags & RTE_MBUF_F_TX_UDP_SEG) && ulen == tot - ihl &&
-	    rte_ipv4_udptcp_cksum_mbuf_verify(m, (const void *)ip,
-					      RTE_ETHER_HDR_LEN + ihl)) {
+	    !cksum_ipv4_l4_ok(m, (const void *)ip, RTE_ETHER_HDR_LEN + ihl)) {
 		nu->st.bad_csum++;
 		return true;
 	}

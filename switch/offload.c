@@ -38,6 +38,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "cksum.h"
 #include "log.h"
 #include "offload_tso.h"
 #include "offload_vnet.h"
@@ -110,11 +111,11 @@ static void fill_checksums(struct rte_mbuf *m, bool with_l4)
 		}
 		if (ck) {
 			*ck = 0;
-			*ck = rte_ipv4_udptcp_cksum_mbuf(m, ip, l4_off);
+			*ck = cksum_ipv4_l4(m, ip, l4_off);
 		}
 	} else if (ck && (fl & RTE_MBUF_F_TX_IPV6)) {
 		*ck = 0;
-		*ck = rte_ipv6_udptcp_cksum_mbuf(m, l3, l4_off);
+		*ck = cksum_ipv6_l4(m, l3, l4_off);
 	}
 	m->ol_flags &= ~(RTE_MBUF_F_TX_IP_CKSUM |
 			 (with_l4 ? RTE_MBUF_F_TX_L4_MASK : 0));
@@ -283,7 +284,7 @@ int offload_csum_raw(struct rte_mbuf *m, uint16_t start, uint16_t offset)
 
 	if (at + 2 > rte_pktmbuf_data_len(m) || start >= m->pkt_len)
 		return -EINVAL;
-	if (rte_raw_cksum_mbuf(m, start, m->pkt_len - start, &sum))
+	if (cksum_mbuf_raw(m, start, m->pkt_len - start, &sum))
 		return -EINVAL;
 	sum = (uint16_t)~sum;
 	if (!sum)

@@ -36,7 +36,7 @@ start_switch --netdev "user,id=nat,hostfwd=tcp:127.0.0.1:$FWD-:$FP_GPORT" \
 	--netdev "tap,id=g,ifname=$TAPIF,mtu=1500" --log-level debug
 sleep 1
 START[ours]=$(fp_rss "$SWITCH_PID")
-fp_ns ours
+ns_empty ours
 ip link set "$TAPIF" netns "$(ns_name ours)"
 gw=$(fp_dhcp ours "$TAPIF")
 mac=$(ns_exec ours cat "/sys/class/net/$TAPIF/address")
@@ -51,18 +51,9 @@ FWD=$((base + 2))
 if ! command -v slirp4netns >/dev/null; then
 	SKIP[s4n]="slirp4netns not installed"
 else
-	fp_ns s4n
-	slirp4netns --configure --mtu=65520 --netns-type=path \
-		--api-socket "$TMP/s4n.api" "/run/netns/$(ns_name s4n)" tap0 \
-		>"$TMP/s4n.log" 2>&1 &
-	pid=$!
-	cleanup_add "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-	wait_until 10 test -S "$TMP/s4n.api" ||
-		fail "slirp4netns did not start: $(tail -n 1 "$TMP/s4n.log")"
-	wait_until 10 sh -c "ip -n $(ns_name s4n) -4 addr show tap0 | grep -q 10.0.2.100"
-	printf '{"execute": "add_hostfwd", "arguments": {"proto": "tcp", "host_addr": "127.0.0.1", "host_port": %d, "guest_port": %d}}' \
-		"$FWD" "$FP_GPORT" | socat -t 2 - "UNIX-CONNECT:$TMP/s4n.api" |
-		grep -q '"return"' || fail "slirp4netns: add_hostfwd failed"
+	bench_slirp4netns s4n 65520 "$FWD" "$FP_GPORT" ||
+		fail "slirp4netns did not start or took no rule: $(tail -n 1 "$TMP/s4n.log")"
+	pid=$BENCH_PID
 	sleep 1
 	START[s4n]=$(fp_rss "$pid")
 	fp_move s4n 10.0.2.2 "$SVC" "$FWD"
@@ -76,16 +67,9 @@ FWD=$((base + 3))
 if ! command -v pasta >/dev/null; then
 	SKIP[pasta]="pasta not installed (Debian package passt)"
 else
-	fp_ns pasta
-	cleanup_add "kill \$(cat '$TMP/pasta.pid' 2>/dev/null) 2>/dev/null"
-	# (testpmd.sh ignores SIGPIPE; pasta refuses to start so)
-	env --default-signal=PIPE pasta --runas 0 --netns "$(ns_name pasta)" --config-net -I pst0 -4 -q \
-		-a 10.0.2.15 -n 24 -g 10.0.2.2 -m 65520 \
-		-t "127.0.0.1/$FWD:$FP_GPORT" -u none -T none -U none \
-		-P "$TMP/pasta.pid" >"$TMP/pasta.log" 2>&1 ||
+	bench_pasta pasta "$FWD" "$FP_GPORT" ||
 		fail "pasta did not start: $(tail -n 1 "$TMP/pasta.log")"
-	wait_until 10 sh -c "ip -n $(ns_name pasta) -4 addr show pst0 | grep -q 10.0.2.15"
-	pid=$(cat "$TMP/pasta.pid")
+	pid=$BENCH_PID
 	sleep 1
 	START[pasta]=$(fp_rss "$pid")
 	fp_move pasta 10.0.2.2 "$SVC" "$FWD"

@@ -77,3 +77,55 @@ try:
 except Exception:
     print("fail")' <<<"$out"
 }
+
+# ---- the user-mode NAT baselines (nat.sh, footprint.sh) -------------------
+# (these need tests/lib/common.sh and tests/lib/netns.sh sourced)
+
+# bench_slirp4netns() - slirp4netns serving a new namespace (tap0,
+# 10.0.2.100, gateway 10.0.2.2 for the host's loopback) with a hostfwd
+# rule 127.0.0.1:FWD to the guest's port GPORT; sets BENCH_PID to its pid,
+# $TMP/HOST.log holds its output
+# @$1:	host name
+# @$2:	MTU
+# @$3:	host port FWD
+# @$4:	guest port GPORT
+# Return: 0, or 1 when it did not start or refused the rule
+bench_slirp4netns()
+{
+	local ns api=$TMP/$1.api
+	ns=$(ns_name "$1")
+	ns_empty "$1"
+	slirp4netns --configure --mtu="$2" --netns-type=path --api-socket "$api" \
+		"/run/netns/$ns" tap0 >"$TMP/$1.log" 2>&1 &
+	BENCH_PID=$!
+	cleanup_add "kill $BENCH_PID 2>/dev/null; wait $BENCH_PID 2>/dev/null"
+	wait_until 10 test -S "$api" &&
+		wait_until 10 sh -c "ip -n $ns -4 addr show tap0 | grep -q 10.0.2.100" ||
+		return 1
+	printf '{"execute": "add_hostfwd", "arguments": {"proto": "tcp", "host_addr": "127.0.0.1", "host_port": %d, "guest_port": %d}}' \
+		"$3" "$4" | socat -t 2 - "UNIX-CONNECT:$api" >"$TMP/$1.fwd" &&
+		grep -q '"return"' "$TMP/$1.fwd"
+}
+
+# bench_pasta() - pasta serving a new namespace at 10.0.2.15/24 on pst0,
+# gateway (mapped to the host's loopback) 10.0.2.2, MTU 65520, IPv4 only,
+# with the TCP rule 127.0.0.1:FWD to the guest's port GPORT; sets BENCH_PID
+# to its pid, $TMP/HOST.log holds its output. pasta refuses to start with
+# SIGPIPE ignored (tests/lib/testpmd.sh ignores it), so it gets the default.
+# @$1:	host name
+# @$2:	host port FWD
+# @$3:	guest port GPORT
+# Return: 0, or 1 when it did not start
+bench_pasta()
+{
+	local ns
+	ns=$(ns_name "$1")
+	ns_empty "$1"
+	cleanup_add "kill \$(cat '$TMP/$1.pid' 2>/dev/null) 2>/dev/null"
+	env --default-signal=PIPE pasta --runas 0 --netns "$ns" --config-net \
+		-I pst0 -4 -q -a 10.0.2.15 -n 24 -g 10.0.2.2 -m 65520 \
+		-t "127.0.0.1/$2:$3" -u none -T none -U none \
+		-P "$TMP/$1.pid" >"$TMP/$1.log" 2>&1 || return 1
+	BENCH_PID=$(cat "$TMP/$1.pid")
+	wait_until 10 sh -c "ip -n $ns -4 addr show pst0 | grep -q 10.0.2.15"
+}

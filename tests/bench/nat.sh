@@ -29,7 +29,9 @@
 # Environment: BENCH_SECS (iperf3 seconds and the conn/s time budget,
 # default 3), BENCH_CONNS (default 2000), BENCH_PINGS (default 2000),
 # BENCH_ROUNDS (default 3), BENCH_NAT_SANDBOX_OFF=1 (also measure a second
-# switch run with --sandbox off, as one more baseline).
+# switch run with --sandbox off, as one more baseline), BENCH_NAT_ONLY=remote
+# (only the guest<->remote lines, against slirp4netns --mtu=65520 and
+# pasta: about a third of the time).
 set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
@@ -39,6 +41,8 @@ tmpdir_make
 SECS=${BENCH_SECS:-3}
 NCONN=${BENCH_CONNS:-2000}
 NPING=${BENCH_PINGS:-2000}
+ONLY=${BENCH_NAT_ONLY:-all}
+case $ONLY in all | remote) ;; *) fail "BENCH_NAT_ONLY=$ONLY: all or remote" ;; esac
 GPORT=5201
 # Host ports below the ephemeral range; one hostfwd port per setup.
 base=$((10000 + ($$ % 1000) * 8))
@@ -207,6 +211,7 @@ measure() {
 
 # setup KEY HOST FWD GW [SRC] - a setup measure() runs each round
 setup() {
+	[ "$ONLY" = all ] || ONLY_REMOTE[$1]=1
 	ARGS[$1]="$*"
 	SETUPS+=("$1")
 }
@@ -215,15 +220,6 @@ setup() {
 skip() {
 	R[$1.skip]=$2
 	SETUPS+=("$1")
-}
-
-# new_ns HOST - an empty namespace with lo up, deleted at exit
-new_ns() {
-	local ns
-	ns=$(ns_name "$1")
-	ip netns add "$ns"
-	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
-	ip -n "$ns" link set lo up
 }
 
 # ---- ours -----------------------------------------------------------------
@@ -241,7 +237,7 @@ chmod +x "$TMP/udhcpc.sh"
 # KEY, take a lease from the NAT there, and add the setup
 ours_guest() {
 	local gw
-	new_ns "$1"
+	ns_empty "$1"
 	ip link set "$2" netns "$(ns_name "$1")"
 	ns_exec "$1" ip link set "$2" up
 	LEASE=$TMP/$1.lease ns_exec "$1" busybox udhcpc -i "$2" -q -n -t 5 \
@@ -280,27 +276,13 @@ fi
 
 # ---- slirp4netns ----------------------------------------------------------
 
-# slirp HOST MTU FWD - slirp4netns serving a new namespace HOST
-slirp() {
-	local ns api=$TMP/$1.api pid
-	ns=$(ns_name "$1")
-	new_ns "$1"
-	slirp4netns --configure --mtu="$2" --netns-type=path --api-socket "$api" \
-		"/run/netns/$ns" tap0 >"$TMP/$1.log" 2>&1 &
-	pid=$!
-	cleanup_add "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-	wait_until 10 test -S "$api" &&
-		wait_until 10 sh -c "ip -n $ns -4 addr show tap0 | grep -q 10.0.2.100" ||
-		return 1
-	printf '{"execute": "add_hostfwd", "arguments": {"proto": "tcp", "host_addr": "127.0.0.1", "host_port": %d, "guest_port": %d}}' \
-		"$3" "$GPORT" | socat -t 2 - "UNIX-CONNECT:$api" | grep -q '"return"'
-}
-
-for mtu in 1500 65520; do
+mtus="1500 65520"
+[ "$ONLY" = all ] || mtus=65520
+for mtu in $mtus; do
 	FWD=$((FWD + 1))
 	if ! command -v slirp4netns >/dev/null; then
 		skip "s4n$mtu" "slirp4netns not installed"
-	elif ! slirp "s4n$mtu" "$mtu" "$FWD"; then
+	elif ! bench_slirp4netns "s4n$mtu" "$mtu" "$FWD" "$GPORT"; then
 		skip "s4n$mtu" "slirp4netns did not start: $(tail -n 1 "$TMP/s4n$mtu.log")"
 	else
 		setup "s4n$mtu" "s4n$mtu" "$FWD" 10.0.2.2
@@ -309,30 +291,18 @@ done
 
 # ---- pasta ----------------------------------------------------------------
 
-# pasta_up HOST FWD - pasta serving a new namespace HOST at 10.0.2.15/24,
-# gateway (mapped to the host's loopback) 10.0.2.2, MTU 65520
-pasta_up() {
-	local ns
-	ns=$(ns_name "$1")
-	new_ns "$1"
-	cleanup_add "kill \$(cat '$TMP/$1.pid' 2>/dev/null) 2>/dev/null"
-	pasta --runas 0 --netns "$ns" --config-net -I pst0 -4 -q \
-		-a 10.0.2.15 -n 24 -g 10.0.2.2 -m 65520 \
-		-t "127.0.0.1/$2:$GPORT" -u none -T none -U none \
-		-P "$TMP/$1.pid" >"$TMP/$1.log" 2>&1 || return 1
-	wait_until 10 sh -c "ip -n $ns -4 addr show pst0 | grep -q 10.0.2.15"
-}
-
 FWD=$((FWD + 1))
 if ! command -v pasta >/dev/null; then
 	skip pasta "pasta not installed (Debian package passt)"
-elif ! pasta_up pasta "$FWD"; then
+elif ! bench_pasta pasta "$FWD" "$GPORT"; then
 	skip pasta "pasta did not start: $(grep -v syslog "$TMP/pasta.log" | tail -n 1)"
 else
 	setup pasta pasta "$FWD" 10.0.2.2
 	# the host's first global non-loopback IPv4 address, if any
 	hostip=$(ip -4 -o addr show scope global | awk '{ sub("/.*", "", $4); print $4; exit }')
-	if [ -n "$hostip" ]; then
+	if [ "$ONLY" != all ]; then
+		: # its rows are all through hostfwd
+	elif [ -n "$hostip" ]; then
 		setup pastatap pasta "$FWD" 10.0.2.2 "$hostip"
 	else
 		skip pastatap "the host has no non-loopback IPv4 address"
@@ -391,27 +361,32 @@ declare -A WHAT=(
 # row NAME FIELD UNIT [lower] - ours (setup $US, default ours) next to
 # every baseline that ran
 row() {
-	local b shown="" us=${US:-ours}
+	local b shown="" us=${US:-ours} what
 	for b in "${SETUPS[@]}"; do
 		[ "$b" = ours ] || [ "$b" = ours65520 ] || [ -n "${R[$b.skip]:-}" ] ||
 			[ -z "${R[$b.$2]:-}" ] && continue
 		shown=1
+		what=${WHAT[$b]}
+		# pasta splices loopback only: a remote host is reached via its tap
+		[ "$b" != pasta ] || [[ $2 != r* ]] || what=${WHAT[pastatap]}
 		if [[ ${R[$us.$2]} =~ ^[0-9.]+$ && ${R[$b.$2]} =~ ^[0-9.]+$ ]]; then
-			bench_result "$1" "${R[$us.$2]}" "${R[$b.$2]}" "$3" "${WHAT[$b]}" "${4:-}"
+			bench_result "$1" "${R[$us.$2]}" "${R[$b.$2]}" "$3" "$what" "${4:-}"
 		else
 			printf '%-34s %14s %14s %8s  %s (a measurement failed)\n' "$1" \
-				"${R[$us.$2]} $3" "${R[$b.$2]} $3" - "${WHAT[$b]}"
+				"${R[$us.$2]} $3" "${R[$b.$2]} $3" - "$what"
 		fi
 	done
 	[ -n "$shown" ] ||
 		printf '%-34s %14s %14s %8s  %s\n' "$1" "${R[$us.$2]} $3" - - "no baseline ran"
 }
-row "NAT hostfwd TCP host->guest" in Gbit/s
-row "NAT hostfwd TCP guest->host" out Gbit/s
-row "NAT guest->host loopback TCP" nat Gbit/s
-row "NAT hostfwd conn/s" cps conn/s
-row "NAT hostfwd 1B RTT p50" p50 us lower
-row "NAT hostfwd 1B RTT p99" p99 us lower
+if [ "$ONLY" = all ]; then
+	row "NAT hostfwd TCP host->guest" in Gbit/s
+	row "NAT hostfwd TCP guest->host" out Gbit/s
+	row "NAT guest->host loopback TCP" nat Gbit/s
+	row "NAT hostfwd conn/s" cps conn/s
+	row "NAT hostfwd 1B RTT p50" p50 us lower
+	row "NAT hostfwd 1B RTT p99" p99 us lower
+fi
 row "NAT guest->remote TCP MTU 1500" rout Gbit/s
 row "NAT remote->guest TCP MTU 1500" rin Gbit/s
 US=ours65520 row "NAT guest->remote TCP MTU 65520" rout Gbit/s

@@ -32,7 +32,7 @@ rss=$(fp_rss "$SWITCH_PID")
 	fail "RSS after start: $(fp_mb "$rss") MB ($(fp_rss_parts "$SWITCH_PID")), limit 64 MB"
 pass "RSS after start: $(fp_mb "$rss") MB ($(fp_rss_parts "$SWITCH_PID"))"
 
-fp_ns guest
+ns_empty guest
 ip link set "$TAPIF" netns "$(ns_name guest)"
 gw=$(fp_dhcp guest "$TAPIF")
 mac=$(ns_exec guest cat "/sys/class/net/$TAPIF/address")

@@ -36,15 +36,6 @@ fp_service() {
 	wait_until 5 test -s "$TMP/svc$1.pid" || fail "iperf3 on port $1 did not start"
 }
 
-# fp_ns HOST - an empty namespace with lo up, deleted at exit
-fp_ns() {
-	local ns
-	ns=$(ns_name "$1")
-	ip netns add "$ns"
-	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
-	ip -n "$ns" link set lo up
-}
-
 # fp_dhcp HOST IFNAME - take a lease from the NAT on IFNAME in HOST's
 # namespace; prints the router address
 fp_dhcp() {

@@ -19,6 +19,17 @@ ns_exec()
 	ip netns exec "$ns" "$@"
 }
 
+# ns_empty() - make an empty namespace with lo up, deleted at exit
+# @$1:	host name
+ns_empty()
+{
+	local ns
+	ns=$(ns_name "$1")
+	ip netns add "$ns"
+	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
+	ip -n "$ns" link set lo up
+}
+
 # ns_host() - make a namespace, move tap IFNAME into it, address it
 # @$1:	host name
 # @$2:	tap interface the switch created
@@ -27,10 +38,8 @@ ns_host()
 {
 	local ns
 	ns=$(ns_name "$1")
-	ip netns add "$ns"
-	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
+	ns_empty "$1"
 	ip link set "$2" netns "$ns"
-	ip -n "$ns" link set lo up
 	ip -n "$ns" addr add "$3" dev "$2"
 	ip -n "$ns" link set "$2" up
 }

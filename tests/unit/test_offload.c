@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* test_offload.c - unit tests of offload adaptation on real mbufs: one
  * flooded TSO super-frame reaching ports of different capabilities
- * (switch/offload.c, offload_tso.c)
+ * (switch/offload.c, offload_tso.c); checksums over chains split at any
+ * byte (switch/cksum.c)
  */
 #include "eal_fixture.h"
 
@@ -11,6 +12,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "cksum.h"
 #include "mbuf_copy.h"
 #include "offload.h"
 #include "port.h"
@@ -232,6 +234,143 @@ static void test_bad_tso_metadata_dropped(void **state)
 }
 
 /**
+ * split_copy() - a frame as a chain of two segments, the first @cut bytes
+ * long
+ * @f:		frame
+ * @len:	its length
+ * @cut:	bytes in the first segment, 1..@len - 1
+ *
+ * Return: mbuf (two segments)
+ */
+static struct rte_mbuf *split_copy(const uint8_t *f, uint32_t len, uint32_t cut)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(port_mbuf_pool);
+	struct rte_mbuf *t = rte_pktmbuf_alloc(port_mbuf_pool);
+
+	assert_non_null(m);
+	assert_non_null(t);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)cut), f, cut);
+	memcpy(rte_pktmbuf_append(t, (uint16_t)(len - cut)), f + cut,
+	       len - cut);
+	assert_int_equal(rte_pktmbuf_chain(m, t), 0);
+	return m;
+}
+
+/**
+ * test_cksum_any_split() - the sum over a chain equals the sum over the
+ * same bytes in one piece, wherever the chain is cut (DPDK 22.11's
+ * rte_raw_cksum_mbuf() is wrong where the second segment starts at an odd
+ * offset of the range)
+ */
+static void test_cksum_any_split(void **state)
+{
+	uint8_t f[1400];
+	uint32_t off = 34, len = sizeof(f) - off;
+
+	(void)state;
+	for (uint32_t i = 0; i < sizeof(f); i++)
+		f[i] = (uint8_t)(0xf0 + i * 13);
+	for (uint32_t cut = 1; cut < sizeof(f); cut++) {
+		struct rte_mbuf *m = split_copy(f, sizeof(f), cut);
+		uint16_t sum = 0;
+
+		assert_int_equal(cksum_mbuf_raw(m, off, len, &sum), 0);
+		assert_int_equal(sum, rte_raw_cksum(f + off, len));
+		assert_int_not_equal(cksum_mbuf_raw(m, off, len + 1, &sum), 0);
+		rte_pktmbuf_free(m);
+	}
+}
+
+/**
+ * csum_chain() - a TCP frame with its checksum left partial, its first
+ * segment ending at an odd byte of the TCP data (as a full 64 KB buffer
+ * does), to a port that takes chains but no checksum offload: the switch
+ * sums it, and the sum holds
+ * @v6:		IPv6 (else IPv4)
+ */
+static void csum_chain(bool v6)
+{
+	struct port *seg = test_port("seg", PORT_CAP_MULTISEG);
+	uint32_t l3 = v6 ? 40 : 20, len = 14 + l3 + 20 + 1800;
+	struct rte_mbuf *out[OUT_MAX], *m, *flat;
+	uint8_t payload[PAYLOAD], f[14 + 40 + 20 + 1800], buf[sizeof(f)];
+	const uint8_t *d;
+	uint16_t n;
+
+	/* the first 1854 bytes of a super-frame, as one frame */
+	m = build_tso(v6, payload);
+	d = rte_pktmbuf_read(m, 0, len, f);
+	memcpy(f, d, len);
+	rte_pktmbuf_free(m);
+	if (v6)
+		((struct rte_ipv6_hdr *)(f + 14))->payload_len =
+			rte_cpu_to_be_16(20 + 1800);
+	else
+		((struct rte_ipv4_hdr *)(f + 14))->total_length =
+			rte_cpu_to_be_16(20 + 20 + 1800);
+	flat = mbuf_from_bytes(port_mbuf_pool, f, len, 0);
+	assert_non_null(flat);
+	m = split_copy(f, len, 14 + l3 + 20 + 1001);
+	for (struct rte_mbuf *x = flat;; x = m) {
+		struct rte_tcp_hdr *tcp;
+
+		x->l2_len = 14;
+		x->l3_len = l3;
+		x->l4_len = 20;
+		x->ol_flags = RTE_MBUF_F_TX_TCP_CKSUM |
+			      (v6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4);
+		tcp = rte_pktmbuf_mtod_offset(x, struct rte_tcp_hdr *, 14 + l3);
+		tcp->cksum =
+			v6 ? rte_ipv6_phdr_cksum(
+				     rte_pktmbuf_mtod_offset(x, void *, 14), 0)
+			   : rte_ipv4_phdr_cksum(
+				     rte_pktmbuf_mtod_offset(x, void *, 14), 0);
+		if (x == m)
+			break;
+	}
+	n = offload_adapt(seg, m, out, OUT_MAX);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0]->nb_segs, 2);
+	assert_int_equal(out[0]->ol_flags & RTE_MBUF_F_TX_L4_MASK, 0);
+	d = rte_pktmbuf_read(out[0], 0, len, buf);
+	if (v6)
+		assert_int_equal(rte_ipv6_udptcp_cksum_verify(
+					 (const void *)(d + 14),
+					 (const void *)(d + 14 + l3)),
+				 0);
+	else
+		assert_int_equal(rte_ipv4_udptcp_cksum_verify(
+					 (const void *)(d + 14),
+					 (const void *)(d + 14 + l3)),
+				 0);
+	/* the same as summed in one piece */
+	n = offload_adapt(seg, flat, out + 1, OUT_MAX - 1);
+	assert_int_equal(n, 1);
+	assert_memory_equal(rte_pktmbuf_mtod(out[1], void *), d, len);
+	rte_pktmbuf_free(out[0]);
+	rte_pktmbuf_free(out[1]);
+	seg->ops->close(seg);
+}
+
+/**
+ * test_csum_chain_ipv4() - csum_chain() for TCP/IPv4
+ */
+static void test_csum_chain_ipv4(void **state)
+{
+	(void)state;
+	csum_chain(false);
+}
+
+/**
+ * test_csum_chain_ipv6() - csum_chain() for TCP/IPv6
+ */
+static void test_csum_chain_ipv6(void **state)
+{
+	(void)state;
+	csum_chain(true);
+}
+
+/**
  * main() - run the offload tests
  *
  * Return: number of failed tests
@@ -242,6 +381,9 @@ int main(void)
 		FIXTURE_TEST(test_flood_tso_ipv4),
 		FIXTURE_TEST(test_flood_tso_ipv6),
 		FIXTURE_TEST(test_bad_tso_metadata_dropped),
+		FIXTURE_TEST(test_cksum_any_split),
+		FIXTURE_TEST(test_csum_chain_ipv4),
+		FIXTURE_TEST(test_csum_chain_ipv6),
 	};
 
 	return cmocka_run_group_tests_name("offload", tests, fixture_eal_setup,
