@@ -27,9 +27,14 @@
 # unpinned. All setups stay up and rounds rotate which goes first
 # (BENCH_ROUNDS, default 5; BENCH_SECS seconds each way, default 3); each
 # figure is the median of its rounds. Cycles per frame: the PMD's busy
-# cycles (`vioctl pmd stats`) over a run divided by the frames the vxlan
-# port sent (encapsulated, a->b) or received (decapsulated, b->a); the
-# run's ACKs the other way are in the cycles, not in the frames.
+# cycles (`vioctl pmd stats`) over a run divided by the datagrams the
+# vxlan port sent to its remote (encapsulated, a->b) or received from it
+# (decapsulated, b->a), each an MTU-sized frame however the switch merged
+# or cut them on the way; the run's ACKs the other way are in the cycles,
+# not in the frames. The switch's own work is only part of those cycles:
+# its syscalls also run, in its thread, the kernel's work behind them
+# (the remote's decapsulation and TCP receive behind a send, the guest's
+# TCP receive behind a tap write).
 set -euo pipefail
 BUILD=${1:-build}
 source "$(dirname "$0")/../lib/common.sh"
@@ -117,20 +122,21 @@ gbps() {
 }
 
 # ours_run NS TO_ADDR KEY - one iperf3 run through the switch; prints
-# Gbit/s, then the PMD's busy cycles per frame the vxlan port counted
-# under KEY (tx_packets or rx_packets) during the run
+# Gbit/s, then the PMD's busy cycles per datagram the vxlan port's
+# remotes counted under KEY (tx_packets or rx_packets) during the run
 ours_run() {
 	vioctl_j pmd stats >"$TMP/pmd0.json"
-	vioctl_j stats vx >"$TMP/vx0.json"
+	vioctl_j port list >"$TMP/vx0.json"
 	PIN="taskset -c $app_cpus" gbps "$1" "$2"
 	vioctl_j pmd stats >"$TMP/pmd1.json"
-	vioctl_j stats vx >"$TMP/vx1.json"
+	vioctl_j port list >"$TMP/vx1.json"
 	python3 - "$TMP" "$3" <<'EOF'
 import json, sys
 d, key = sys.argv[1:3]
 a, b = (json.load(open(f"{d}/pmd{i}.json"))[0] for i in (0, 1))
-x, y = (json.load(open(f"{d}/vx{i}.json"))[0] for i in (0, 1))
-frames = y[key] - x[key]
+x, y = (sum(r[key] for p in json.load(open(f"{d}/vx{i}.json"))
+            if p["id"] == "vx" for r in p["remotes"]) for i in (0, 1))
+frames = y - x
 print("%.0f" % ((b["busy_cycles"] - a["busy_cycles"]) / frames if frames else 0))
 EOF
 }
@@ -169,7 +175,7 @@ what="kernel vxlan+bridge+veth, udpcsum"
 bench_paired "vxlan TCP a->b (encap)" Gbit/s "$what" higher "${ours_fwd[*]}" "${k_fwd[*]}"
 bench_paired "vxlan TCP b->a (decap)" Gbit/s "$what" higher "${ours_rev[*]}" "${k_rev[*]}"
 printf '%-34s %14s %14s %8s  %s\n' "  cycles/encapsulated frame" \
-	"$(median "${enc[@]}") cyc" - - "switch PMD busy cycles / vx tx frames"
+	"$(median "${enc[@]}") cyc" - - "switch PMD busy cycles / datagrams sent"
 printf '%-34s %14s %14s %8s  %s\n' "  cycles/decapsulated frame" \
-	"$(median "${dec[@]}") cyc" - - "switch PMD busy cycles / vx rx frames"
+	"$(median "${dec[@]}") cyc" - - "switch PMD busy cycles / datagrams received"
 stop_switch || fail "vioswitch exit status $?"
