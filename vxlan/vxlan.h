@@ -25,6 +25,7 @@
 #define VXLAN_IOVS	   2048 /* vectors of one batch's messages */
 #define VXLAN_GSO_SEGS	   64 /* datagrams in one UDP_SEGMENT train */
 #define VXLAN_GSO_BYTES	   65000 /* bytes in one UDP_SEGMENT train */
+#define VXLAN_LRO_SEGS	   48 /* TCP segments merged into one super-frame */
 
 /* X(ENUM, "name", "what it means"): datagrams dropped before they became
  * frames of the switch (decapsulation), so not in the port's rx_packets.
@@ -143,6 +144,50 @@ union vxlan_gro_cmsg {
 };
 
 /**
+ * struct vxlan_lro_seg - a TCP segment's headers, as vxlan_lro.c reads them
+ * @hdr_len:	Ethernet, IP and TCP headers
+ * @l3_len:	IP header
+ * @payload:	TCP payload bytes
+ * @seq:	sequence number
+ * @v4:		IPv4, else IPv6
+ * @psh:	PSH set
+ */
+struct vxlan_lro_seg {
+	uint16_t hdr_len;
+	uint16_t l3_len;
+	uint16_t payload;
+	uint32_t seq;
+	bool v4;
+	bool psh;
+};
+
+/**
+ * struct vxlan_lro - the super-frame being merged from a train's segments
+ * @head:	its first frame, NULL when none
+ * @tail:	its last mbuf
+ * @first:	@head's headers, once @parsed
+ * @next_seq:	the sequence number a segment must have to join
+ * @segs:	segments merged
+ * @parsed:	@first is filled (done when a second frame comes)
+ * @open:	more segments may join
+ * @full:	every segment so far carried @first's payload size
+ * @merged:	super-frames made
+ * @merged_segs: segments in them
+ */
+struct vxlan_lro {
+	struct rte_mbuf *head;
+	struct rte_mbuf *tail;
+	struct vxlan_lro_seg first;
+	uint32_t next_seq;
+	uint16_t segs;
+	bool parsed;
+	bool open;
+	bool full;
+	uint64_t merged;
+	uint64_t merged_segs;
+};
+
+/**
  * struct vxlan_rxq - receive buffers
  * @head:	spare mbuf per message (with UDP_GRO: a jumbo one, whole)
  * @tail:	spare jumbo mbuf per message, for frames longer than @head
@@ -157,6 +202,7 @@ union vxlan_gro_cmsg {
  * @off:	where its next datagram starts
  * @gro_buffers: buffers that held several datagrams
  * @gro_datagrams: datagrams in them
+ * @lro:	TCP segments of a train being merged (vxlan_lro.c)
  */
 struct vxlan_rxq {
 	struct rte_mbuf *head[PORT_BURST];
@@ -171,6 +217,7 @@ struct vxlan_rxq {
 	uint32_t off;
 	uint64_t gro_buffers;
 	uint64_t gro_datagrams;
+	struct vxlan_lro lro;
 };
 
 /**
@@ -243,6 +290,10 @@ uint16_t vxlan_rx_burst(struct port *port, uint16_t q, struct rte_mbuf **pkts,
 uint16_t vxlan_tx_burst(struct port *port, uint16_t q, struct rte_mbuf **pkts,
 			uint16_t n);
 void vxlan_rx_free(struct vxlan_port *vp);
+
+void vxlan_lro_start(struct vxlan_lro *l, struct rte_mbuf *m);
+bool vxlan_lro_join(struct vxlan_lro *l, struct rte_mbuf *m);
+void vxlan_lro_end(struct vxlan_lro *l);
 
 int vxlan_remote_find(const struct vxlan_port *vp,
 		      const union vxlan_addr *addr);

@@ -564,6 +564,13 @@ static void vxlan_info(struct port *port, json_t *obj)
 	json_object_set_new(obj, "udp_gro_datagrams",
 			    json_integer((json_int_t)__atomic_load_n(
 				    &vp->rxq.gro_datagrams, __ATOMIC_RELAXED)));
+	json_object_set_new(obj, "lro_frames",
+			    json_integer((json_int_t)__atomic_load_n(
+				    &vp->rxq.lro.merged, __ATOMIC_RELAXED)));
+	json_object_set_new(
+		obj, "lro_segments",
+		json_integer((json_int_t)__atomic_load_n(
+			&vp->rxq.lro.merged_segs, __ATOMIC_RELAXED)));
 	json_object_set_new(obj, "udp_segment_trains",
 			    json_integer((json_int_t)trains));
 	json_object_set_new(obj, "udp_segment_datagrams",
