@@ -26,6 +26,8 @@
 #define VXLAN_GSO_SEGS	   64 /* datagrams in one UDP_SEGMENT train */
 #define VXLAN_GSO_BYTES	   65000 /* bytes in one UDP_SEGMENT train */
 #define VXLAN_LRO_SEGS	   48 /* TCP segments merged into one super-frame */
+#define VXLAN_TSO_HDR_MAX  128 /* headers of a frame cut or checksummed */
+#define VXLAN_TSO_HDRS	   512 /* header copies of one batch */
 
 /* X(ENUM, "name", "what it means"): datagrams dropped before they became
  * frames of the switch (decapsulation), so not in the port's rx_packets.
@@ -115,7 +117,10 @@ union vxlan_cmsg {
  * @msgs:	messages
  * @cmsg:	their UDP_SEGMENT control messages
  * @iov:	their vectors: per datagram, the VXLAN header and the
- *		frame's segments
+ *		frame's segments (or a header copy and payload pieces)
+ * @n_hdrs:	header copies used
+ * @hdrs:	header copies of segments cut or checksummed here
+ *		(vxlan_tso.c)
  */
 struct vxlan_txq {
 	unsigned int n;
@@ -131,6 +136,8 @@ struct vxlan_txq {
 	struct mmsghdr msgs[VXLAN_MSGS];
 	union vxlan_cmsg cmsg[VXLAN_MSGS];
 	struct iovec iov[VXLAN_IOVS];
+	unsigned int n_hdrs;
+	uint8_t hdrs[VXLAN_TSO_HDRS][VXLAN_TSO_HDR_MAX];
 };
 
 /**
@@ -290,6 +297,14 @@ uint16_t vxlan_rx_burst(struct port *port, uint16_t q, struct rte_mbuf **pkts,
 uint16_t vxlan_tx_burst(struct port *port, uint16_t q, struct rte_mbuf **pkts,
 			uint16_t n);
 void vxlan_rx_free(struct vxlan_port *vp);
+
+uint64_t vxlan_csum_add(const void *p, size_t len, uint64_t sum);
+uint16_t vxlan_csum_fold(uint64_t sum);
+
+uint32_t vxlan_tso_segs(const struct rte_mbuf *m);
+unsigned int vxlan_tso_build(const struct rte_mbuf *m, uint32_t i, uint8_t *hdr,
+			     struct iovec *iov, unsigned int max,
+			     uint32_t *len);
 
 void vxlan_lro_start(struct vxlan_lro *l, struct rte_mbuf *m);
 bool vxlan_lro_join(struct vxlan_lro *l, struct rte_mbuf *m);

@@ -24,7 +24,7 @@
  * flag but ACK and PSH; the super-frame's segments so far were all full;
  * and the result stays within 64 KB of IP and VXLAN_LRO_SEGS segments.
  * Checksums are checked before merging (the IPv4 header's, and TCP's with
- * its pseudo-header), since the merged frame leaves with its checksum
+ * its pseudo-header; vxlan_csum.c), since the merged frame leaves with its checksum
  * partial and nobody would check them after: a bad segment stays a frame
  * of its own for its receiver to drop. A segment with PSH ends the
  * super-frame, which then carries PSH.
@@ -43,60 +43,6 @@
 #include "vxlan.h"
 
 #define TCP_MERGE_FLAGS (RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG)
-
-/**
- * lro_sum() - ones' complement sum of @len bytes, not folded
- * @p:		bytes
- * @len:	their count
- * @sum:	sum so far
- *
- * 32-bit loads into a 64-bit accumulator: four times fewer additions than
- * rte_raw_cksum()'s 16-bit ones, for the same sum once folded.
- *
- * Return: the sum
- */
-static uint64_t lro_sum(const uint8_t *p, size_t len, uint64_t sum)
-{
-	uint32_t w[8];
-	uint16_t h;
-
-	for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
-		memcpy(w, p, sizeof(w));
-		sum += (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] +
-		       w[6] + w[7];
-	}
-	for (; len >= sizeof(w[0]); p += sizeof(w[0]), len -= sizeof(w[0])) {
-		memcpy(w, p, sizeof(w[0]));
-		sum += w[0];
-	}
-	if (len >= sizeof(h)) {
-		memcpy(&h, p, sizeof(h));
-		sum += h;
-		p += sizeof(h);
-		len -= sizeof(h);
-	}
-	if (len) {
-		h = 0;
-		memcpy(&h, p, 1);
-		sum += h;
-	}
-	return sum;
-}
-
-/**
- * lro_fold() - fold a lro_sum() to 16 bits
- * @sum:	sum
- *
- * Return: the folded sum
- */
-static uint16_t lro_fold(uint64_t sum)
-{
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
 
 /**
  * lro_parse() - read a frame's headers if it is a TCP segment that may
@@ -123,8 +69,8 @@ static bool lro_parse(const struct rte_mbuf *m, struct vxlan_lro_seg *s)
 		    ip->next_proto_id != IPPROTO_TCP ||
 		    (ip->fragment_offset & ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG)) ||
 		    rte_be_to_cpu_16(ip->total_length) != len - l4 ||
-		    lro_fold(lro_sum((const uint8_t *)ip, sizeof(*ip), 0)) !=
-			    0xffff)
+		    vxlan_csum_fold(vxlan_csum_add((const uint8_t *)ip,
+						   sizeof(*ip), 0)) != 0xffff)
 			return false;
 		sum = rte_ipv4_phdr_cksum(ip, 0);
 		s->v4 = true;
@@ -148,7 +94,8 @@ static bool lro_parse(const struct rte_mbuf *m, struct vxlan_lro_seg *s)
 	    (tcp->tcp_flags & ~TCP_MERGE_FLAGS) ||
 	    !(tcp->tcp_flags & RTE_TCP_ACK_FLAG))
 		return false;
-	if (lro_fold(lro_sum((const uint8_t *)tcp, len - l4, sum)) != 0xffff)
+	if (vxlan_csum_fold(vxlan_csum_add((const uint8_t *)tcp, len - l4,
+					   sum)) != 0xffff)
 		return false;
 	s->l3_len = (uint16_t)(l4 - RTE_ETHER_HDR_LEN);
 	s->payload = (uint16_t)(len - s->hdr_len);

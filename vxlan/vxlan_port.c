@@ -719,7 +719,9 @@ static struct port *vxlan_open(const struct netdev *nd, char *err,
 		vp->tx_fd[i] = -1;
 	rte_spinlock_init(&vp->lock);
 	vp->port.hops = true;
-	vp->port.caps = PORT_CAP_MULTISEG;
+	/* TCP super-frames and partial checksums: vxlan_tso.c */
+	vp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
+			PORT_CAP_TSO6;
 	vp->port.n_rxq = 1;
 	vp->port.n_txq = PORT_MAX_QUEUES;
 	if (vxlan_setup(vp, nd, err, errlen)) {
