@@ -23,8 +23,8 @@
 # fill on the wire but a socket reader gets unfilled).
 #
 # The switch's PMD thread busy-polls CPU 1 (start_switch), so our iperf3
-# processes run off it, as tap_tcp.sh does; the kernel path runs
-# unpinned. All setups stay up and rounds rotate which goes first
+# processes, clients and servers, run off it, as tap_tcp.sh does; the
+# kernel path runs unpinned. All setups stay up and rounds rotate which goes first
 # (BENCH_ROUNDS, default 5; BENCH_SECS seconds each way, default 3); each
 # figure is the median of its rounds. Cycles per frame: the PMD's busy
 # cycles (`vioctl pmd stats`) over a run divided by the datagrams the
@@ -108,7 +108,9 @@ guest "$ls" "vxbt$$" 10.78.0.1/24
 
 app_cpus=$(python3 -c 'import os; print(",".join(str(c) for c in sorted(os.sched_getaffinity(0)) if c != 1) or "1")')
 for ns in "$ls" "$gs" "$lk" "$gk"; do
-	ip netns exec "$ns" iperf3 -s -D -I "$TMP/$ns.pid"
+	pin=""
+	[ "$ns" = "$lk" ] || [ "$ns" = "$gk" ] || pin="taskset -c $app_cpus"
+	ip netns exec "$ns" $pin iperf3 -s -D -I "$TMP/$ns.pid"
 	cleanup_add "kill \$(cat '$TMP/$ns.pid' 2>/dev/null) 2>/dev/null"
 done
 ip netns exec "$ls" ping -c 3 -i 0.2 -W 2 10.78.0.2 >/dev/null ||
