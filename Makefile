@@ -50,7 +50,8 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c \
 	       slirp/nat_reass.c \
 	       vxlan/vxlan_port.c vxlan/vxlan_rx.c vxlan/vxlan_tx.c \
-	       vxlan/vxlan_remote.c vxlan/vxlan_hash.c
+	       vxlan/vxlan_remote.c vxlan/vxlan_hash.c vxlan/vxlan_lro.c \
+	       vxlan/vxlan_csum.c vxlan/vxlan_tso.c
 CAPTURE_SRC := capture/capture.c capture/capture_session.c capture/capture_tap.c \
 	       capture/capture_filter.c capture/capture_writer.c \
 	       capture/capture_output.c capture/capture_file.c \

@@ -27,6 +27,9 @@
 #define VXLAN_IOVS	   2048 /* vectors of one batch's messages */
 #define VXLAN_GSO_SEGS	   64 /* datagrams in one UDP_SEGMENT train */
 #define VXLAN_GSO_BYTES	   65000 /* bytes in one UDP_SEGMENT train */
+#define VXLAN_LRO_SEGS	   48 /* TCP segments merged into one super-frame */
+#define VXLAN_TSO_HDR_MAX  128 /* headers of a frame cut or checksummed */
+#define VXLAN_TSO_HDRS	   512 /* header copies of one batch */
 
 /* X(ENUM, "name", "what it means"): datagrams dropped before they became
  * frames of the switch (decapsulation), so not in the port's rx_packets.
@@ -116,7 +119,10 @@ union vxlan_cmsg {
  * @msgs:	messages
  * @cmsg:	their UDP_SEGMENT control messages
  * @iov:	their vectors: per datagram, the VXLAN header and the
- *		frame's segments
+ *		frame's segments (or a header copy and payload pieces)
+ * @n_hdrs:	header copies used
+ * @hdrs:	header copies of segments cut or checksummed here
+ *		(vxlan_tso.c)
  */
 struct vxlan_txq {
 	unsigned int n;
@@ -132,6 +138,8 @@ struct vxlan_txq {
 	struct mmsghdr msgs[VXLAN_MSGS];
 	union vxlan_cmsg cmsg[VXLAN_MSGS];
 	struct iovec iov[VXLAN_IOVS];
+	unsigned int n_hdrs;
+	uint8_t hdrs[VXLAN_TSO_HDRS][VXLAN_TSO_HDR_MAX];
 };
 
 /**
@@ -142,6 +150,50 @@ struct vxlan_txq {
 union vxlan_gro_cmsg {
 	char buf[CMSG_SPACE(sizeof(int))];
 	struct cmsghdr align;
+};
+
+/**
+ * struct vxlan_lro_seg - a TCP segment's headers, as vxlan_lro.c reads them
+ * @hdr_len:	Ethernet, IP and TCP headers
+ * @l3_len:	IP header
+ * @payload:	TCP payload bytes
+ * @seq:	sequence number
+ * @v4:		IPv4, else IPv6
+ * @psh:	PSH set
+ */
+struct vxlan_lro_seg {
+	uint16_t hdr_len;
+	uint16_t l3_len;
+	uint16_t payload;
+	uint32_t seq;
+	bool v4;
+	bool psh;
+};
+
+/**
+ * struct vxlan_lro - the super-frame being merged from a train's segments
+ * @head:	its first frame, NULL when none
+ * @tail:	its last mbuf
+ * @first:	@head's headers, once @parsed
+ * @next_seq:	the sequence number a segment must have to join
+ * @segs:	segments merged
+ * @parsed:	@first is filled (done when a second frame comes)
+ * @open:	more segments may join
+ * @full:	every segment so far carried @first's payload size
+ * @merged:	super-frames made
+ * @merged_segs: segments in them
+ */
+struct vxlan_lro {
+	struct rte_mbuf *head;
+	struct rte_mbuf *tail;
+	struct vxlan_lro_seg first;
+	uint32_t next_seq;
+	uint16_t segs;
+	bool parsed;
+	bool open;
+	bool full;
+	uint64_t merged;
+	uint64_t merged_segs;
 };
 
 /**
@@ -159,6 +211,7 @@ union vxlan_gro_cmsg {
  * @off:	where its next datagram starts
  * @gro_buffers: buffers that held several datagrams
  * @gro_datagrams: datagrams in them
+ * @lro:	TCP segments of a train being merged (vxlan_lro.c)
  */
 struct vxlan_rxq {
 	struct rte_mbuf *head[PORT_BURST];
@@ -173,6 +226,7 @@ struct vxlan_rxq {
 	uint32_t off;
 	uint64_t gro_buffers;
 	uint64_t gro_datagrams;
+	struct vxlan_lro lro;
 };
 
 /**
@@ -254,6 +308,19 @@ uint16_t vxlan_tx_burst(struct port *port, uint16_t q, struct rte_mbuf **pkts,
 void vxlan_rx_free(struct vxlan_port *vp);
 
 void vxlan_remotes_init(struct vxlan_port *vp);
+
+uint64_t vxlan_csum_add(const void *p, size_t len, uint64_t sum);
+uint16_t vxlan_csum_fold(uint64_t sum);
+
+uint32_t vxlan_tso_segs(const struct rte_mbuf *m);
+unsigned int vxlan_tso_build(const struct rte_mbuf *m, uint32_t i, uint8_t *hdr,
+			     struct iovec *iov, unsigned int max,
+			     uint32_t *len);
+
+void vxlan_lro_start(struct vxlan_lro *l, struct rte_mbuf *m);
+bool vxlan_lro_join(struct vxlan_lro *l, struct rte_mbuf *m);
+void vxlan_lro_end(struct vxlan_lro *l);
+
 int vxlan_remote_find(const struct vxlan_port *vp,
 		      const union vxlan_addr *addr);
 int vxlan_remote_add(struct vxlan_port *vp, const union vxlan_addr *addr,

@@ -564,6 +564,13 @@ static void vxlan_info(struct port *port, json_t *obj)
 	json_object_set_new(obj, "udp_gro_datagrams",
 			    json_integer((json_int_t)__atomic_load_n(
 				    &vp->rxq.gro_datagrams, __ATOMIC_RELAXED)));
+	json_object_set_new(obj, "lro_frames",
+			    json_integer((json_int_t)__atomic_load_n(
+				    &vp->rxq.lro.merged, __ATOMIC_RELAXED)));
+	json_object_set_new(
+		obj, "lro_segments",
+		json_integer((json_int_t)__atomic_load_n(
+			&vp->rxq.lro.merged_segs, __ATOMIC_RELAXED)));
 	json_object_set_new(obj, "udp_segment_trains",
 			    json_integer((json_int_t)trains));
 	json_object_set_new(obj, "udp_segment_datagrams",
@@ -713,7 +720,9 @@ static struct port *vxlan_open(const struct netdev *nd, char *err,
 	rte_spinlock_init(&vp->lock);
 	vxlan_remotes_init(vp);
 	vp->port.hops = true;
-	vp->port.caps = PORT_CAP_MULTISEG;
+	/* TCP super-frames and partial checksums: vxlan_tso.c */
+	vp->port.caps = PORT_CAP_MULTISEG | PORT_CAP_L4_CKSUM | PORT_CAP_TSO4 |
+			PORT_CAP_TSO6;
 	vp->port.n_rxq = 1;
 	vp->port.n_txq = PORT_MAX_QUEUES;
 	if (vxlan_setup(vp, nd, err, errlen)) {

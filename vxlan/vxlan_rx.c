@@ -27,7 +27,8 @@
  * of them); a lone datagram is copied into a regular mbuf, so a small
  * frame never holds 64 KB, and the buffer stays for the next message.
  * Splitting stops when the caller's burst is full and goes on at the
- * next call, before the socket is read again.
+ * next call, before the socket is read again. The in-order TCP segments
+ * of a train leave merged into super-frames (vxlan_lro.c).
  */
 #include <errno.h>
 #include <netinet/udp.h>
@@ -323,9 +324,16 @@ static uint16_t gro_split(struct vxlan_port *vp, struct rte_mbuf **pkts,
 		while (n < max && rq->off < len) {
 			uint32_t d = RTE_MIN(size, len - rq->off);
 
-			n += gro_take(vp, i, rq->off, d, size < len, &pkts[n]);
+			if (gro_take(vp, i, rq->off, d, size < len, &pkts[n]) &&
+			    !vxlan_lro_join(&rq->lro, pkts[n])) {
+				vxlan_lro_end(&rq->lro);
+				if (size < len)
+					vxlan_lro_start(&rq->lro, pkts[n]);
+				n++;
+			}
 			rq->off += d;
 		}
+		vxlan_lro_end(&rq->lro);
 		if (rq->off < len)
 			break;
 		/* Frames attached to the buffer own it now. */

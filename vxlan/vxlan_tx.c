@@ -4,10 +4,13 @@
  *
  * Theory of operation
  * -------------------
- * The core has already adapted each frame to the port (port.h): checksums
- * complete, super-frames segmented, at most VXLAN_IOV - 1 segments. A
- * frame longer than the port's MTU allows is dropped and counted
- * (too_big): fragmentation is never silent. Every other frame becomes one
+ * The core has already adapted each frame to the port (port.h): a UDP
+ * super-frame fragmented, a chain sent as it is of at most VXLAN_IOV - 1
+ * segments. TCP super-frames and frames whose TCP/UDP checksum is left
+ * partial come as they are: they are cut and checksummed here while their
+ * datagrams are gathered, without a copy of their payload (vxlan_tso.c).
+ * A frame - or a super-frame's segment - longer than the port's MTU
+ * allows is dropped and counted (too_big): fragmentation is never silent. Every other frame becomes one
  * datagram per destination: the remote its next hop names (a destination
  * the FDB learned behind that remote), or - for floods and unknown
  * destinations - every remote= of the port (head-end replication). A
@@ -17,10 +20,9 @@
  * The outer UDP source port is the inner flow's hash mapped onto the
  * srcport= range (vxlan_hash.c); each port of the range has its own
  * socket, so the messages of a run of frames with the same source port
- * go to the kernel in one sendmmsg(). A TSO super-frame reaches the port
- * as a run of equal frames (the core's software segmentation) with one
- * flow, so one socket and one remote: such a run becomes one message, a
- * train of datagrams the kernel cuts at a segment size (UDP_SEGMENT, up
+ * go to the kernel in one sendmmsg(). A TSO super-frame becomes a run of
+ * equal datagrams with one flow, so one socket and one remote: such a run
+ * becomes one message, a train of datagrams the kernel cuts at a segment size (UDP_SEGMENT, up
  * to 64 datagrams and 64 KB), which the underlay's NIC - or a veth, whole
  * - carries as one GSO packet. The frames are freed once every message
  * that points into them was handed over.
@@ -30,6 +32,8 @@
 #include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include <rte_ip.h>
 
 #include "vxlan.h"
 
@@ -174,6 +178,7 @@ static void tx_flush(struct vxlan_port *vp, uint16_t q)
 	}
 	tq->n = 0;
 	tq->n_iov = 0;
+	tq->n_hdrs = 0;
 }
 
 /**
@@ -201,32 +206,46 @@ static bool tx_joins(const struct vxlan_port *vp, const struct vxlan_txq *tq,
 }
 
 /**
- * tx_add() - add a datagram carrying @m to remote @r: one more segment of
- * the last message's train when it may join, else a new message
+ * tx_room() - make room for one more datagram of up to VXLAN_IOV vectors
+ * and a header copy, sending the batch when it is full
  * @vp:		port
  * @q:		queue
- * @m:		frame; the message points into it
- * @r:		remote index
- * @sock:	source port socket index
+ *
+ * Return: where the datagram's vectors go, the VXLAN header's filled in
  */
-static void tx_add(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
-		   unsigned int r, uint16_t sock)
+static struct iovec *tx_room(struct vxlan_port *vp, uint16_t q)
 {
 	struct vxlan_txq *tq = &vp->txq[q];
-	uint32_t len = VXLAN_HDR_LEN + m->pkt_len;
 	struct iovec *iov;
-	unsigned int i;
 
-	if (tq->n == VXLAN_MSGS || VXLAN_IOVS - tq->n_iov < VXLAN_IOV)
+	if (tq->n == VXLAN_MSGS || VXLAN_IOVS - tq->n_iov < VXLAN_IOV ||
+	    tq->n_hdrs == VXLAN_TSO_HDRS)
 		tx_flush(vp, q);
 	iov = &tq->iov[tq->n_iov];
 	iov[0] = (struct iovec){ vp->hdr, VXLAN_HDR_LEN };
-	for (struct rte_mbuf *s = m; s; s = s->next)
-		*++iov = (struct iovec){ rte_pktmbuf_mtod(s, void *),
-					 s->data_len };
+	return iov;
+}
+
+/**
+ * tx_commit() - add the datagram tx_room() gave vectors to: one more
+ * segment of the last message's train when it may join, else a new
+ * message
+ * @vp:		port
+ * @q:		queue
+ * @nv:		its vectors, the VXLAN header's included
+ * @len:	its bytes
+ * @r:		remote index
+ * @sock:	source port socket index
+ */
+static void tx_commit(struct vxlan_port *vp, uint16_t q, unsigned int nv,
+		      uint32_t len, unsigned int r, uint16_t sock)
+{
+	struct vxlan_txq *tq = &vp->txq[q];
+	unsigned int i;
+
 	if (tx_joins(vp, tq, r, sock, len)) {
 		i = tq->n - 1;
-		tq->msgs[i].msg_hdr.msg_iovlen += m->nb_segs + 1u;
+		tq->msgs[i].msg_hdr.msg_iovlen += nv;
 		tq->open[i] = len == tq->seg_len[i];
 		tq->segs[i]++;
 		tq->len[i] += len;
@@ -238,7 +257,7 @@ static void tx_add(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
 					       ? sizeof(struct sockaddr_in)
 					       : sizeof(struct sockaddr_in6),
 			.msg_iov = &tq->iov[tq->n_iov],
-			.msg_iovlen = m->nb_segs + 1u,
+			.msg_iovlen = nv,
 		};
 		tq->remote[i] = (uint16_t)r;
 		tq->sock[i] = sock;
@@ -247,7 +266,94 @@ static void tx_add(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
 		tq->len[i] = len;
 		tq->open[i] = true;
 	}
-	tq->n_iov += m->nb_segs + 1u;
+	tq->n_iov += nv;
+}
+
+/**
+ * tx_add() - add a datagram carrying @m as it is to remote @r
+ * @vp:		port
+ * @q:		queue
+ * @m:		frame; the message points into it
+ * @r:		remote index
+ * @sock:	source port socket index
+ */
+static void tx_add(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
+		   unsigned int r, uint16_t sock)
+{
+	struct iovec *iov = tx_room(vp, q);
+
+	for (struct rte_mbuf *s = m; s; s = s->next)
+		*++iov = (struct iovec){ rte_pktmbuf_mtod(s, void *),
+					 s->data_len };
+	tx_commit(vp, q, m->nb_segs + 1u, VXLAN_HDR_LEN + m->pkt_len, r, sock);
+}
+
+/**
+ * tx_add_built() - add the datagrams of @m cut or checksummed here
+ * (vxlan_tso.c) to remote @r
+ * @vp:		port
+ * @q:		queue
+ * @m:		super-frame or frame with a partial checksum; the messages
+ *		point into it
+ * @segs:	datagrams it becomes
+ * @r:		remote index
+ * @sock:	source port socket index
+ */
+static void tx_add_built(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
+			 uint32_t segs, unsigned int r, uint16_t sock)
+{
+	struct vxlan_txq *tq = &vp->txq[q];
+
+	for (uint32_t i = 0; i < segs; i++) {
+		struct iovec *iov = tx_room(vp, q);
+		uint32_t len;
+		unsigned int nv = vxlan_tso_build(m, i, tq->hdrs[tq->n_hdrs],
+						  iov + 1, VXLAN_IOV - 1, &len);
+
+		if (!nv) {
+			port_count_drop(&vp->port, DROP_OFFLOAD, segs - i);
+			return;
+		}
+		tq->n_hdrs++;
+		tx_commit(vp, q, nv + 1, VXLAN_HDR_LEN + len, r, sock);
+	}
+}
+
+/**
+ * tx_dest() - queue the datagrams of one frame for remote @r
+ * @vp:		port
+ * @q:		queue
+ * @m:		frame
+ * @segs:	datagrams it becomes, 0 for a frame sent as it is
+ * @r:		remote index
+ * @sock:	source port socket index
+ */
+static void tx_dest(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
+		    uint32_t segs, unsigned int r, uint16_t sock)
+{
+	if (segs)
+		tx_add_built(vp, q, m, segs, r, sock);
+	else
+		tx_add(vp, q, m, r, sock);
+}
+
+/**
+ * tx_fragment() - whether @m is an IPv4 fragment (a checksum of a UDP
+ * super-frame's first fragment cannot be completed from it)
+ * @m:		frame with transmit intent (l2_len, TX_IPV4)
+ *
+ * Return: true for a fragment
+ */
+static bool tx_fragment(const struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip;
+
+	if (!(m->ol_flags & RTE_MBUF_F_TX_IPV4) ||
+	    m->l2_len + sizeof(*ip) > m->data_len)
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+	return ip->fragment_offset &
+	       RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK);
 }
 
 /**
@@ -265,28 +371,41 @@ static void tx_frame(struct vxlan_port *vp, uint16_t q, struct rte_mbuf *m,
 		(uint16_t)(((uint64_t)vxlan_flow_hash(m) * vp->n_socks) >> 32);
 	uint32_t end = RTE_MIN(
 		n_remotes, __atomic_load_n(&vp->flood_end, __ATOMIC_RELAXED));
+	bool built = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ||
+		     ((m->ol_flags & RTE_MBUF_F_TX_L4_MASK) && !tx_fragment(m));
+	uint32_t segs = built ? vxlan_tso_segs(m) : 0;
+	uint32_t longest = segs > 1 ? (uint32_t)m->l2_len + m->l3_len +
+					      m->l4_len + m->tso_segsz
+				    : m->pkt_len;
+	struct port_counters *c = port_counters(&vp->port);
 	unsigned int copies = 0;
 
-	if (m->pkt_len > vp->port.max_frame) {
-		port_count_drop(&vp->port, DROP_TOO_BIG, 1);
+	if (longest > vp->port.max_frame) {
+		port_count_drop(&vp->port, DROP_TOO_BIG, RTE_MAX(segs, 1u));
 		return;
 	}
-	if (m->nb_segs >= VXLAN_IOV) {
+	if (!built && m->nb_segs >= VXLAN_IOV) {
 		port_count_drop(&vp->port, DROP_OFFLOAD, 1);
 		return;
 	}
+	if (segs > 1) {
+		c->offload[OFFLOAD_SEG]++;
+		c->offload[OFFLOAD_SEGS] += segs;
+	} else if (built) {
+		c->offload[OFFLOAD_CSUM]++;
+	}
 	if (hop && hop <= n_remotes) {
-		tx_add(vp, q, m, hop - 1, sock);
+		tx_dest(vp, q, m, segs, hop - 1, sock);
 		return;
 	}
 	for (uint32_t r = 0; r < end; r++) {
 		if (!vp->remotes[r].flood)
 			continue;
-		tx_add(vp, q, m, r, sock);
+		tx_dest(vp, q, m, segs, r, sock);
 		copies++;
 	}
 	if (!copies) /* no remote= and no learned destination */
-		port_count_drop(&vp->port, DROP_FILTERED, 1);
+		port_count_drop(&vp->port, DROP_FILTERED, RTE_MAX(segs, 1u));
 }
 
 /**
