@@ -22,6 +22,19 @@
 # the far end inner TCP checksums still left to offload, which a NIC would
 # fill on the wire but a socket reader gets unfilled).
 #
+# Each round measures both paths over two kinds of underlay, switched by
+# ethtool on the local veth ends between runs:
+#   veth GSO   the veths carry 64 KB packets; the kernel's VTEP sends one
+#              tunnel packet of 64 KB that the remote decapsulates whole,
+#              never cut, while a UDP_SEGMENT train of the switch reaches
+#              the remote's vxlan socket as one UDP packet that it must cut
+#              into its ~44 datagrams (a vxlan socket takes no UDP GSO) and
+#              decapsulate one by one, inside the switch's send;
+#   wire-sized the local veth ends cut both kinds into datagrams of the
+#              underlay MTU (tx-udp-segmentation, tx-udp_tnl-segmentation
+#              off), as a real link carries them, and the remote's GRO
+#              takes them in: both paths send the same packets.
+#
 # The switch's PMD thread busy-polls CPU 1 (start_switch), so our iperf3
 # processes, clients and servers, run off it, as tap_tcp.sh does; the
 # kernel path runs unpinned. All setups stay up and rounds rotate which goes first
@@ -143,41 +156,66 @@ print("%.0f" % ((b["busy_cycles"] - a["busy_cycles"]) / frames if frames else 0)
 EOF
 }
 
-# ours - one run each way through the switch
+# ours M - one run each way through the switch, underlay mode M (gso, wire)
 ours() {
+	local -n of=ours_fwd_$1 or=ours_rev_$1 en=enc_$1 de=dec_$1
 	local out
 	out=$(ours_run "$ls" 10.78.0.2 tx_packets)
-	ours_fwd+=("${out%%$'\n'*}")
-	enc+=("${out##*$'\n'}")
+	of+=("${out%%$'\n'*}")
+	en+=("${out##*$'\n'}")
 	out=$(ours_run "$gs" 10.78.0.1 rx_packets)
-	ours_rev+=("${out%%$'\n'*}")
-	dec+=("${out##*$'\n'}")
+	or+=("${out%%$'\n'*}")
+	de+=("${out##*$'\n'}")
 }
 
-# kernel - one run each way through the kernel's VTEP
+# kernel M - one run each way through the kernel's VTEP, underlay mode M
 kernel() {
-	k_fwd+=("$(gbps "$lk" 10.78.0.2)")
-	k_rev+=("$(gbps "$gk" 10.78.0.1)")
+	local -n kf=k_fwd_$1 kr=k_rev_$1
+	kf+=("$(gbps "$lk" 10.78.0.2)")
+	kr+=("$(gbps "$gk" 10.78.0.1)")
 }
 
-ours_fwd=() ours_rev=() k_fwd=() k_rev=() enc=() dec=()
+# underlay_mode M - gso: the local veth ends keep 64 KB UDP and tunnel
+# packets whole; wire: they cut them to the underlay MTU
+underlay_mode() {
+	local on=on
+	[ "$1" = wire ] && on=off
+	for ns in "$hs" "$hk"; do
+		ip netns exec "$ns" ethtool -K u0 tx-udp-segmentation $on \
+			tx-udp_tnl-segmentation $on \
+			tx-udp_tnl-csum-segmentation $on >/dev/null
+	done
+}
+
+ours_fwd_gso=() ours_rev_gso=() k_fwd_gso=() k_rev_gso=() enc_gso=() dec_gso=()
+ours_fwd_wire=() ours_rev_wire=() k_fwd_wire=() k_rev_wire=() enc_wire=()
+dec_wire=()
 for r in $(seq 0 $((${BENCH_ROUNDS:-5} - 1))); do
-	if ((r % 2)); then
-		kernel
-		ours
-	else
-		ours
-		kernel
-	fi
+	for m in gso wire; do
+		underlay_mode $m
+		if ((r % 2)); then
+			kernel $m
+			ours $m
+		else
+			ours $m
+			kernel $m
+		fi
+	done
 done
-echo "  Gbit/s by round: switch a->b ${ours_fwd[*]}, b->a ${ours_rev[*]};" \
-	"kernel a->b ${k_fwd[*]}, b->a ${k_rev[*]}; switch cycles/frame" \
-	"encap ${enc[*]}, decap ${dec[*]}" >&2
-what="kernel vxlan+bridge+veth, udpcsum"
-bench_paired "vxlan TCP a->b (encap)" Gbit/s "$what" higher "${ours_fwd[*]}" "${k_fwd[*]}"
-bench_paired "vxlan TCP b->a (decap)" Gbit/s "$what" higher "${ours_rev[*]}" "${k_rev[*]}"
-printf '%-34s %14s %14s %8s  %s\n' "  cycles/encapsulated frame" \
-	"$(median "${enc[@]}") cyc" - - "switch PMD busy cycles / datagrams sent"
-printf '%-34s %14s %14s %8s  %s\n' "  cycles/decapsulated frame" \
-	"$(median "${dec[@]}") cyc" - - "switch PMD busy cycles / datagrams received"
+# report M LABEL BASELINE - the lines of underlay mode M
+report() {
+	local -n of=ours_fwd_$1 or=ours_rev_$1 kf=k_fwd_$1 kr=k_rev_$1 \
+		en=enc_$1 de=dec_$1
+	echo "  underlay $1, Gbit/s by round: switch a->b ${of[*]}, b->a ${or[*]};" \
+		"kernel a->b ${kf[*]}, b->a ${kr[*]}; switch cycles/frame" \
+		"encap ${en[*]}, decap ${de[*]}" >&2
+	bench_paired "vxlan TCP a->b (encap)$2" Gbit/s "$3" higher "${of[*]}" "${kf[*]}"
+	bench_paired "vxlan TCP b->a (decap)$2" Gbit/s "$3" higher "${or[*]}" "${kr[*]}"
+	printf '%-34s %14s %14s %8s  %s\n' "  cycles/encapsulated frame" \
+		"$(median "${en[@]}") cyc" - - "switch PMD busy cycles / datagrams sent"
+	printf '%-34s %14s %14s %8s  %s\n' "  cycles/decapsulated frame" \
+		"$(median "${de[@]}") cyc" - - "switch PMD busy cycles / datagrams received"
+}
+report gso "" "kernel vxlan+bridge+veth, udpcsum, veth GSO"
+report wire ", wire" "the same, underlay cut to MTU 1500"
 stop_switch || fail "vioswitch exit status $?"
