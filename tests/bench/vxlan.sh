@@ -57,13 +57,6 @@ tmpdir_make
 SECS=${BENCH_SECS:-3}
 MTU=1450
 
-# netns_new NAME - a namespace with loopback up, removed at exit
-netns_new() {
-	ip netns add "$1"
-	cleanup_add "ip netns pids $1 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $1 2>/dev/null"
-	ip -n "$1" link set lo up
-}
-
 # guest NS IF ADDR - address and bring up IF in a guest namespace
 guest() {
 	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
@@ -102,7 +95,7 @@ vtep() {
 hs=$(ns_name vxbhs) hk=$(ns_name vxbhk) rm=$(ns_name vxbrm)
 ls=$(ns_name vxbls) lk=$(ns_name vxblk) gs=$(ns_name vxbgs) gk=$(ns_name vxbgk)
 for ns in "$hs" "$hk" "$rm" "$ls" "$lk" "$gs" "$gk"; do
-	netns_new "$ns"
+	ns_new "$ns"
 done
 underlay "$hs" 0
 underlay "$hk" 1

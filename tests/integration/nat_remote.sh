@@ -19,34 +19,6 @@ N=$(($$ % 200 + 20))
 REMOTE=10.231.$N.2 UNREACH=10.232.$N.1 BLACKHOLE=10.233.$N.1
 CAP=24 # tcp_conns_guest
 
-# fds - descriptors the switch holds now
-fds() { ls "/proc/$SWITCH_PID/fd" | wc -l; }
-# tcp EXPR - a Python expression over the NAT's own TCP counters h and its
-# limits l
-tcp() {
-	vioctl_j port list | /usr/bin/python3 -c "
-import json, sys
-p = [p for p in json.load(sys.stdin) if p['id'] == 'nat'][0]
-h, l = p['nat_tcp'], p['limits']
-print($1)"
-}
-# no_open - the NAT holds no TCP connection of its own path
-no_open() { [ "$(tcp 'h["open"]')" = 0 ]; }
-# took_ms CMD... - run CMD (expected to fail), print its output and the
-# milliseconds it took as "MS OUTPUT"
-took_ms() {
-	local t0 out
-	t0=$(now_us)
-	out=$("$@" 2>&1) && fail "$* succeeded"
-	echo "$((($(now_us) - t0) / 1000)) $out"
-}
-# got_file PATH WHAT - PATH holds the 8 MiB of $TMP/data
-got_file() {
-	wait_until 20 sh -c "[ \$(stat -c %s '$1' 2>/dev/null || echo 0) = 8388608 ]" ||
-		fail "$2: got $(stat -c %s "$1" 2>/dev/null || echo 0) of 8388608 bytes"
-	[ "$(sha256sum <"$1")" = "$want" ] || fail "$2: sha256 differs"
-}
-
 # The remote host: a namespace the host routes to over a veth.
 rns=$(ns_name remote)
 ip netns add "$rns"
@@ -66,7 +38,6 @@ cleanup_add "ip route del blackhole 10.233.$N.0/24 2>/dev/null"
 (cd "$TMP" && ns_exec remote $PEER serve 5001) &
 cleanup_add "kill $! 2>/dev/null"
 head -c 8M /dev/urandom >"$TMP/data"
-want=$(sha256sum <"$TMP/data")
 ns_exec remote socat -u TCP-LISTEN:5002,reuseaddr OPEN:"$TMP/up",creat,trunc &
 cleanup_add "kill $! 2>/dev/null"
 ns_exec remote socat -U TCP-LISTEN:5003,reuseaddr,fork OPEN:"$TMP/data" &
@@ -83,14 +54,14 @@ nat_guest guest2 "$T2"
 # 1. 8 MiB each way, past libslirp.
 t0=$(now_us)
 ns_exec guest socat -u OPEN:"$TMP/data" TCP:$REMOTE:5002
-got_file "$TMP/up" "guest -> $REMOTE:5002"
+data_arrived "$TMP/up" "guest -> $REMOTE:5002"
 up_ms=$((($(now_us) - t0) / 1000))
 t0=$(now_us)
 ns_exec guest socat -u TCP:$REMOTE:5003 OPEN:"$TMP/down",creat,trunc
-got_file "$TMP/down" "$REMOTE:5003 -> guest"
+data_arrived "$TMP/down" "$REMOTE:5003 -> guest"
 down_ms=$((($(now_us) - t0) / 1000))
-[ "$(tcp 'h["remote"]')" -ge 2 ] || fail "not on the own path: $(tcp h)"
-pass "guest -> $REMOTE 8 MiB intact ($up_ms ms), $REMOTE -> guest 8 MiB intact ($down_ms ms), on the NAT's own TCP path: $(tcp h)"
+[ "$(nat_tcp 'h["remote"]')" -ge 2 ] || fail "not on the own path: $(nat_tcp h)"
+pass "guest -> $REMOTE 8 MiB intact ($up_ms ms), $REMOTE -> guest 8 MiB intact ($down_ms ms), on the NAT's own TCP path: $(nat_tcp h)"
 
 # 2. A refused port: the guest sees a reset at once.
 read -r ms out <<<"$(took_ms ns_exec guest socat -u /dev/null TCP:$REMOTE:5999,connect-timeout=5)"
@@ -100,15 +71,15 @@ pass "refused port: '${out##*: }' after $ms ms"
 
 # 3. Unreachable and blackholed prefixes: the guest's connect fails well
 # within its timeout; nothing stays open in the switch.
-icmp0=$(tcp 'h["icmp_unreachable"]')
+icmp0=$(nat_tcp 'h["icmp_unreachable"]')
 read -r ms out <<<"$(took_ms ns_exec guest socat -u /dev/null TCP:$UNREACH:80,connect-timeout=8)"
 grep -q "No route to host" <<<"$out" || fail "unreachable route: '$out'"
 [ "$ms" -lt 2000 ] || fail "unreachable route: the guest waited $ms ms"
 read -r ms2 out2 <<<"$(took_ms ns_exec guest socat -u /dev/null TCP:$BLACKHOLE:80,connect-timeout=8)"
 grep -q "unreachable" <<<"$out2" || fail "blackhole route: '$out2'"
 [ "$ms2" -lt 2000 ] || fail "blackhole route: the guest waited $ms2 ms"
-wait_until 3 no_open || fail "connections left open: $(tcp h)"
-[ "$(tcp 'h["icmp_unreachable"]')" = $((icmp0 + 2)) ] || fail "icmp_unreachable: $(tcp h)"
+wait_until 3 nat_no_open || fail "connections left open: $(nat_tcp h)"
+[ "$(nat_tcp 'h["icmp_unreachable"]')" = $((icmp0 + 2)) ] || fail "icmp_unreachable: $(nat_tcp h)"
 pass "unreachable: '${out##*: }' after $ms ms; blackhole: '${out2##*: }' after $ms2 ms; nothing left open"
 
 # 4. Half-close both ways.
@@ -119,21 +90,21 @@ pass "half-close: guest shut down its side and got the remote's answer; remote s
 
 # 5. Keepalive: probes every second, two unanswered would end it.
 ns_exec guest $PEER keepalive $REMOTE 5001 5 || fail "a connection with keepalive probes did not survive 5 s idle"
-ka=$(tcp 'h["keepalive_acks"]')
+ka=$(nat_tcp 'h["keepalive_acks"]')
 [ "$ka" -ge 3 ] || fail "keepalive probes answered: $ka"
 pass "SO_KEEPALIVE from the guest: 5 s idle, $ka probes answered, the connection still echoes"
 
 # 6. 2000 connections one after another: no descriptor growth.
-wait_until 5 no_open ||
-	fail "connections still open before the churn: $(tcp h)"
-fd0=$(fds) opened0=$(tcp 'h["opened"]')
+wait_until 5 nat_no_open ||
+	fail "connections still open before the churn: $(nat_tcp h)"
+fd0=$(switch_fds) opened0=$(nat_tcp 'h["opened"]')
 t0=$(now_us)
 ns_exec guest $PEER churn $REMOTE 5001 2000 || fail "churn: a connection failed"
 churn_ms=$((($(now_us) - t0) / 1000))
-wait_until 5 no_open ||
-	fail "connections left open after the churn: $(tcp h)"
-fd1=$(fds)
-[ $(($(tcp 'h["opened"]') - opened0)) = 2000 ] || fail "churn: $(tcp h)"
+wait_until 5 nat_no_open ||
+	fail "connections left open after the churn: $(nat_tcp h)"
+fd1=$(switch_fds)
+[ $(($(nat_tcp 'h["opened"]') - opened0)) = 2000 ] || fail "churn: $(nat_tcp h)"
 [ "$fd1" -le "$fd0" ] || fail "descriptors grew from $fd0 to $fd1 over 2000 connections"
 pass "2000 connections opened and closed in $churn_ms ms; switch descriptors $fd0 -> $fd1"
 
@@ -143,11 +114,11 @@ hold=$!
 cleanup_add "kill $hold 2>/dev/null"
 wait_until 8 test -s "$TMP/held" || fail "hold: no count"
 [ "$(cat "$TMP/held")" = "$CAP" ] || fail "guest held $(cat "$TMP/held") connections, cap $CAP"
-hits=$(tcp 'l["refused"]["tcp_guest"]')
-[ "$hits" -ge 6 ] || fail "tcp_guest refusals: $hits ($(tcp l))"
+hits=$(nat_tcp 'l["refused"]["tcp_guest"]')
+[ "$hits" -ge 6 ] || fail "tcp_guest refusals: $hits ($(nat_tcp l))"
 rm -f "$TMP/down2"
 ns_exec guest2 socat -u TCP:$REMOTE:5003 OPEN:"$TMP/down2",creat,trunc
-got_file "$TMP/down2" "second guest (MTU 65520) while the first is at its cap"
+data_arrived "$TMP/down2" "second guest (MTU 65520) while the first is at its cap"
 pass "guest held $CAP of $((CAP + 6)) connections (cap $CAP, $hits refusals counted as tcp_guest); the second guest (MTU 65520) downloaded 8 MiB meanwhile"
 wait $hold || fail "hold: exit status $?"
 
@@ -160,10 +131,10 @@ ns_exec guest2 socat -u TCP:$REMOTE:5003 OPEN:"$TMP/down2",creat,trunc &
 p2=$!
 wait $p1 || fail "first guest's download failed"
 wait $p2 || fail "second guest's download failed"
-got_file "$TMP/down" "first of two guests at once"
-got_file "$TMP/down2" "second of two guests at once"
+data_arrived "$TMP/down" "first of two guests at once"
+data_arrived "$TMP/down2" "second of two guests at once"
 pass "two guests (MTU 1500 and 65520) downloaded 8 MiB each at once, both intact ($((($(now_us) - t0) / 1000)) ms)"
-[ "$(tcp 'h["reset"]')" = 0 ] || fail "connections reset: $(tcp h)"
+[ "$(nat_tcp 'h["reset"]')" = 0 ] || fail "connections reset: $(nat_tcp h)"
 stop_switch || fail "exit status $?"
 
 # 9. restrict=on: no connection leaves, to the remote or the host.
@@ -180,7 +151,7 @@ for dst in $REMOTE:5004 $REMOTE:5999 10.0.2.2:$SVC; do
 	fi
 done
 [ ! -e "$TMP/leak" ] && [ ! -e "$TMP/leak2" ] || fail "restrict=on: a connection reached a server"
-[ "$(tcp 'h["opened"]')" = 0 ] || fail "restrict=on: $(tcp h)"
+[ "$(nat_tcp 'h["opened"]')" = 0 ] || fail "restrict=on: $(nat_tcp h)"
 pass "restrict=on: connections to $REMOTE:5004, $REMOTE:5999 and the host's 10.0.2.2:$SVC all fail; no server saw one"
 stop_switch || fail "exit status $?"
 pass "clean exit"

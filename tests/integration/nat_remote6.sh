@@ -25,38 +25,12 @@ UNREACH=$P:1$N::1 BLACKHOLE=$P:2$N::1 PROHIBIT=$P:3$N::1 OUTSIDE=$P:9$N::5
 NONEIGH=$P:$N::99 # on the remote's link, no one answers its neighbour solicitations
 CAP=12 # tcp_conns_guest
 
-# tcp EXPR - a Python expression over the NAT's own TCP counters h and its
-# limits l
-tcp() {
-	vioctl_j port list >"$TMP/ports.json"
-	/usr/bin/python3 -c "
-import json
-p = [p for p in json.load(open('$TMP/ports.json')) if p['id'] == 'nat'][0]
-h, l = p['nat_tcp'], p['limits']
-print($1)"
-}
 # spoofed - the NAT port's ip_spoof drops
 spoofed() {
 	vioctl_j stats nat >"$TMP/stats.json"
 	/usr/bin/python3 -c "
 import json
 print(sum(p['drops'].get('ip_spoof', 0) for p in json.load(open('$TMP/stats.json'))))"
-}
-# no_open - the NAT holds no TCP connection of its own path
-no_open() { [ "$(tcp 'h["open"]')" = 0 ]; }
-# took_ms CMD... - run CMD (expected to fail), print the milliseconds it
-# took and its output as "MS OUTPUT"
-took_ms() {
-	local t0 out
-	t0=$(now_us)
-	out=$("$@" 2>&1) && fail "$* succeeded"
-	echo "$((($(now_us) - t0) / 1000)) $out"
-}
-# got_file PATH WHAT - PATH holds the 8 MiB of $TMP/data
-got_file() {
-	wait_until 20 sh -c "[ \$(stat -c %s '$1' 2>/dev/null || echo 0) = 8388608 ]" ||
-		fail "$2: got $(stat -c %s "$1" 2>/dev/null || echo 0) of 8388608 bytes"
-	[ "$(sha256sum <"$1")" = "$want" ] || fail "$2: sha256 differs"
 }
 
 # The remote host: a namespace the host routes to over a veth, IPv6 (and
@@ -81,7 +55,6 @@ done
 (cd "$TMP" && ns_exec remote $PEER serve 5001) &
 cleanup_add "kill $! 2>/dev/null"
 head -c 8M /dev/urandom >"$TMP/data"
-want=$(sha256sum <"$TMP/data")
 ns_exec remote socat -u TCP6-LISTEN:5002,reuseaddr OPEN:"$TMP/up",creat,trunc &
 cleanup_add "kill $! 2>/dev/null"
 ns_exec remote socat -U TCP6-LISTEN:5003,reuseaddr,fork OPEN:"$TMP/data" &
@@ -103,21 +76,21 @@ case $gip6 in fec0::*) ;; *) fail "guest address $gip6, not in fec0::/64" ;; esa
 # 1. 8 MiB each way, past libslirp.
 t0=$(now_us)
 ns_exec guest socat -u OPEN:"$TMP/data" "TCP6:[$REMOTE]:5002"
-got_file "$TMP/up" "guest -> [$REMOTE]:5002"
+data_arrived "$TMP/up" "guest -> [$REMOTE]:5002"
 up_ms=$((($(now_us) - t0) / 1000))
 t0=$(now_us)
 ns_exec guest socat -u "TCP6:[$REMOTE]:5003" OPEN:"$TMP/down",creat,trunc
-got_file "$TMP/down" "[$REMOTE]:5003 -> guest"
+data_arrived "$TMP/down" "[$REMOTE]:5003 -> guest"
 down_ms=$((($(now_us) - t0) / 1000))
-[ "$(tcp 'h["ipv6"]')" -ge 2 ] && [ "$(tcp 'h["remote"]')" -ge 2 ] ||
-	fail "not on the own path: $(tcp h)"
-pass "guest $gip6 -> $REMOTE 8 MiB intact ($up_ms ms), back 8 MiB intact ($down_ms ms), on the NAT's own TCP path: $(tcp h)"
+[ "$(nat_tcp 'h["ipv6"]')" -ge 2 ] && [ "$(nat_tcp 'h["remote"]')" -ge 2 ] ||
+	fail "not on the own path: $(nat_tcp h)"
+pass "guest $gip6 -> $REMOTE 8 MiB intact ($up_ms ms), back 8 MiB intact ($down_ms ms), on the NAT's own TCP path: $(nat_tcp h)"
 t0=$(now_us)
 ns_exec guest3 socat -u "TCP6:[$REMOTE]:5003" OPEN:"$TMP/down3",creat,trunc
-got_file "$TMP/down3" "[$REMOTE]:5003 -> guest at MTU 65520"
+data_arrived "$TMP/down3" "[$REMOTE]:5003 -> guest at MTU 65520"
 ns_exec guest3 socat -u OPEN:"$TMP/data" "TCP6:[$REMOTE]:5005"
-got_file "$TMP/up3" "guest at MTU 65520 -> [$REMOTE]:5005"
-[ "$(tcp 'h["ipv6"]')" -ge 4 ] || fail "MTU 65520 guest not on the own path: $(tcp h)"
+data_arrived "$TMP/up3" "guest at MTU 65520 -> [$REMOTE]:5005"
+[ "$(nat_tcp 'h["ipv6"]')" -ge 4 ] || fail "MTU 65520 guest not on the own path: $(nat_tcp h)"
 pass "guest at MTU 65520: 8 MiB each way intact ($((($(now_us) - t0) / 1000)) ms for both), on the own path"
 
 # 2. A refused port: the guest sees a reset at once.
@@ -131,7 +104,7 @@ pass "refused port: '${out##*: }' after $ms ms"
 # unreachable (no route, no route, administratively prohibited, address
 # unreachable) ends the guest's connect at once, or once the host's
 # neighbour discovery gave up (3 s); nothing stays open.
-icmp0=$(tcp 'h["icmp_unreachable"]') seen=
+icmp0=$(nat_tcp 'h["icmp_unreachable"]') seen=
 for t in "$UNREACH:Network is unreachable:2000" "$BLACKHOLE:Network is unreachable:2000" \
 	"$PROHIBIT:Permission denied:2000" "$NONEIGH:No route to host:6000"; do
 	dst=${t%%:[A-Z]*} t=${t#"$dst":} want_err=${t%:*} max=${t##*:}
@@ -142,8 +115,8 @@ for t in "$UNREACH:Network is unreachable:2000" "$BLACKHOLE:Network is unreachab
 done
 # The guest's SYN retransmitted as neighbour discovery gave up may have
 # started one more attempt, ending the same way.
-wait_until 6 no_open || fail "connections left open: $(tcp h)"
-[ "$(tcp 'h["icmp_unreachable"]')" -ge $((icmp0 + 4)) ] || fail "icmp_unreachable: $(tcp h)"
+wait_until 6 nat_no_open || fail "connections left open: $(nat_tcp h)"
+[ "$(nat_tcp 'h["icmp_unreachable"]')" -ge $((icmp0 + 4)) ] || fail "icmp_unreachable: $(nat_tcp h)"
 pass "ICMPv6 unreachable:$seen nothing left open"
 
 # 4. Half-close both ways.
@@ -157,16 +130,16 @@ SVC=$(free_port)
 socat -u "TCP6-LISTEN:$SVC,bind=[::1],reuseaddr" OPEN:"$TMP/local",creat &
 cleanup_add "kill $! 2>/dev/null"
 wait_until 5 sh -c "ss -Hltn 'sport = :$SVC' | grep -q ." || fail "no listener on [::1]:$SVC"
-remote0=$(tcp 'h["remote"]') opened0=$(tcp 'h["opened"]')
+remote0=$(nat_tcp 'h["remote"]') opened0=$(nat_tcp 'h["opened"]')
 echo hello6 | ns_exec guest socat -u - "TCP6:[fec0::2]:$SVC"
 wait_until 5 grep -q hello6 "$TMP/local" || fail "[fec0::2]:$SVC did not reach [::1]:$SVC"
-[ "$(tcp 'h["opened"]')" = $((opened0 + 1)) ] && [ "$(tcp 'h["remote"]')" = "$remote0" ] ||
-	fail "fec0::2 not on the own path to the loopback: $(tcp h)"
+[ "$(nat_tcp 'h["opened"]')" = $((opened0 + 1)) ] && [ "$(nat_tcp 'h["remote"]')" = "$remote0" ] ||
+	fail "fec0::2 not on the own path to the loopback: $(nat_tcp h)"
 pass "[fec0::2]:$SVC reached the host's [::1]:$SVC on the own path"
 
 # 6. One budget per guest over both families: IPv4 connections held, the
 # IPv6 ones get only the rest of the cap.
-wait_until 5 no_open || fail "connections still open: $(tcp h)"
+wait_until 5 nat_no_open || fail "connections still open: $(nat_tcp h)"
 ns_exec guest $PEER hold "$REMOTE4" 5001 $((CAP / 2)) 8 >"$TMP/held4" &
 hold=$!
 cleanup_add "kill $hold 2>/dev/null"
@@ -178,15 +151,15 @@ pass "cap $CAP per guest: $(cat "$TMP/held4") IPv4 connections held, then $(cat 
 wait $hold || fail "hold: exit status $?"
 
 # 7. A source outside the NAT's prefix: dropped as spoofed, nothing leaves.
-spoof0=$(spoofed) opened0=$(tcp 'h["opened"]')
+spoof0=$(spoofed) opened0=$(nat_tcp 'h["opened"]')
 ns_exec guest ip addr add "$OUTSIDE/128" dev "$T1" nodad
 if ns_exec guest socat -u /dev/null "TCP6:[$REMOTE]:5001,bind=[$OUTSIDE],connect-timeout=2" 2>"$TMP/spoof.err"; then
 	fail "a connection from $OUTSIDE went through"
 fi
-[ "$(spoofed)" -gt "$spoof0" ] && [ "$(tcp 'h["opened"]')" = "$opened0" ] ||
-	fail "source $OUTSIDE ($(cat "$TMP/spoof.err")): ip_spoof $spoof0 -> $(spoofed), $(tcp h)"
+[ "$(spoofed)" -gt "$spoof0" ] && [ "$(nat_tcp 'h["opened"]')" = "$opened0" ] ||
+	fail "source $OUTSIDE ($(cat "$TMP/spoof.err")): ip_spoof $spoof0 -> $(spoofed), $(nat_tcp h)"
 pass "source $OUTSIDE (outside fec0::/64): SYNs dropped, ip_spoof $spoof0 -> $(spoofed)"
-[ "$(tcp 'h["reset"]')" = 0 ] || fail "connections reset: $(tcp h)"
+[ "$(nat_tcp 'h["reset"]')" = 0 ] || fail "connections reset: $(nat_tcp h)"
 stop_switch || fail "exit status $?"
 
 # 8. restrict=on: no IPv6 connection leaves, to the remote or the host.
@@ -203,7 +176,7 @@ for dst in "[$REMOTE]:5004" "[fec0::2]:$SVC"; do
 	fi
 done
 [ ! -e "$TMP/leak" ] && [ ! -e "$TMP/leak2" ] || fail "restrict=on: a connection reached a server"
-[ "$(tcp 'h["opened"]')" = 0 ] || fail "restrict=on: $(tcp h)"
+[ "$(nat_tcp 'h["opened"]')" = 0 ] || fail "restrict=on: $(nat_tcp h)"
 pass "restrict=on: [$REMOTE]:5004 and [fec0::2]:$SVC both fail; no server saw one"
 stop_switch || fail "exit status $?"
 pass "clean exit"

@@ -17,19 +17,6 @@ T1=ta$$ VH=th$$ VR=tr$$
 N=$(($$ % 200 + 20))
 REMOTE=10.236.$N.2
 
-# fds - descriptors the switch holds now
-fds() { ls "/proc/$SWITCH_PID/fd" | wc -l; }
-# tcp EXPR - a Python expression over the NAT's own TCP counters h
-tcp() {
-	vioctl_j port list >"$TMP/ports.json"
-	/usr/bin/python3 -c "
-import json
-h = [p for p in json.load(open('$TMP/ports.json')) if p['id'] == 'nat'][0]['nat_tcp']
-print($1)"
-}
-# no_open - the NAT holds no TCP connection of its own path
-no_open() { [ "$(tcp 'h["open"]')" = 0 ]; }
-
 # The switch's namespace, and a remote one behind a veth from it that
 # drops SYNs to port 5010 (an iptables rule of its own) and listens on
 # 5011.
@@ -56,8 +43,8 @@ SWITCH_WRAP="ip netns exec $sns" start_switch --netdev "tap,id=g,ifname=$T1" \
 nat_guest guest "$T1" "$sns"
 ns_exec guest socat -u /dev/null "TCP:$REMOTE:5011,connect-timeout=5" ||
 	fail "the guest cannot reach $REMOTE:5011"
-wait_until 5 no_open || fail "connections left open: $(tcp h)"
-fd0=$(fds) before=$(tcp 'h["icmp_unreachable"] + h["refused"]')
+wait_until 5 nat_no_open || fail "connections left open: $(nat_tcp h)"
+fd0=$(switch_fds) before=$(nat_tcp 'h["icmp_unreachable"] + h["refused"]')
 
 # The guest's connect runs out of time on its own (6 s), having heard
 # nothing; the NAT's connect timed out meanwhile (3 s) and the guest's
@@ -69,11 +56,11 @@ fi
 ms=$((($(now_us) - t0) / 1000))
 grep -q "timed out" "$TMP/err" || fail "the guest's connect: '$(cat "$TMP/err")', want a timeout"
 [ "$ms" -ge 5500 ] || fail "the guest's connect ended after $ms ms: it was answered"
-[ "$(tcp 'h["icmp_unreachable"] + h["refused"]')" = "$before" ] ||
-	fail "the guest was answered: $(tcp h)"
-[ "$(tcp 'h["connect_timeout"]')" -ge 1 ] || fail "no connect_timeout counted: $(tcp h)"
-wait_until 8 no_open || fail "connections left open: $(tcp h)"
-wait_until 5 test "$(fds)" -le "$fd0" || fail "switch descriptors $fd0 -> $(fds)"
-pass "SYNs dropped by the remote: the guest's connect timed out by itself after $ms ms ('$(sed 's/.*: //' "$TMP/err")'), unanswered; connect_timeout $(tcp 'h["connect_timeout"]'), nothing open, descriptors $fd0 -> $(fds)"
+[ "$(nat_tcp 'h["icmp_unreachable"] + h["refused"]')" = "$before" ] ||
+	fail "the guest was answered: $(nat_tcp h)"
+[ "$(nat_tcp 'h["connect_timeout"]')" -ge 1 ] || fail "no connect_timeout counted: $(nat_tcp h)"
+wait_until 8 nat_no_open || fail "connections left open: $(nat_tcp h)"
+wait_until 5 test "$(switch_fds)" -le "$fd0" || fail "switch descriptors $fd0 -> $(switch_fds)"
+pass "SYNs dropped by the remote: the guest's connect timed out by itself after $ms ms ('$(sed 's/.*: //' "$TMP/err")'), unanswered; connect_timeout $(nat_tcp 'h["connect_timeout"]'), nothing open, descriptors $fd0 -> $(switch_fds)"
 stop_switch || fail "exit status $?"
 pass "clean exit"

@@ -124,13 +124,6 @@ wait_until 10 sh -c "[ \$(tcpdump -r '$RUN/g.pcapng' 2>/dev/null | wc -l) -ge 4 
 pass "capture of g as $U: the 4 DHCP frames in $RUN/g.pcapng ($U, 0600)"
 
 head -c 4M /dev/urandom >"$TMP/data"
-want=$(sha256sum <"$TMP/data")
-# got_file PATH WHAT - wait until PATH holds the 4 MiB; check its sha256
-got_file() {
-	wait_until 20 sh -c "[ \$(stat -c %s '$1' 2>/dev/null || echo 0) = 4194304 ]" ||
-		fail "$2: got $(stat -c %s "$1" 2>/dev/null || echo 0) of 4194304 bytes"
-	[ "$(sha256sum <"$1")" = "$want" ] || fail "$2: sha256 differs"
-}
 
 ip netns exec "$HOST" socat -u TCP-LISTEN:$SVC,bind=127.0.0.1,reuseaddr \
 	OPEN:"$TMP/out",creat,trunc &
@@ -140,7 +133,7 @@ ip netns exec "$GUEST" socat -u TCP-LISTEN:22,reuseaddr \
 cleanup_add "kill $! 2>/dev/null"
 sleep 0.3
 ip netns exec "$GUEST" socat -u OPEN:"$TMP/data" TCP:10.0.2.2:$SVC
-got_file "$TMP/out" "guest -> host 127.0.0.1:$SVC"
+data_arrived "$TMP/out" "guest -> host 127.0.0.1:$SVC"
 pass "guest -> host loopback service through 10.0.2.2:$SVC: 4 MiB intact"
 
 # ---- what needs a capability is refused, naming it ---------------------
@@ -161,7 +154,7 @@ print(" ".join(p["id"] for p in json.load(sys.stdin)))')
 pass "hostfwd on port 80 and root's tap refused naming CAP_NET_BIND_SERVICE / CAP_NET_ADMIN; ports still nat vm1 g pc"
 
 ip netns exec "$HOST" socat -u OPEN:"$TMP/data" TCP:127.0.0.1:$FWD
-got_file "$TMP/in" "hostfwd 127.0.0.1:$FWD -> guest:22"
+data_arrived "$TMP/in" "hostfwd 127.0.0.1:$FWD -> guest:22"
 pass "hostfwd tcp:127.0.0.1:$FWD-:22 (the default, above 1023) into the namespace: 4 MiB intact, after the refusals"
 
 # ---- a virtio-user front-end on the default vhost-user socket ----------

@@ -16,17 +16,10 @@ BASE=$TMP
 MMAC=02:00:00:78:00:09
 declare -A PID
 
-# netns_new NAME - a namespace with loopback up, removed at exit
-netns_new() {
-	ip netns add "$1"
-	cleanup_add "ip netns pids $1 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $1 2>/dev/null"
-	ip -n "$1" link set lo up
-}
-
 ul=$(ns_name ul) swa=$(ns_name swa) swb=$(ns_name swb) kv=$(ns_name kv)
 ga=$(ns_name ga) gb=$(ns_name gb) m=$(ns_name m) m2=$(ns_name m2)
 for ns in "$ul" "$swa" "$swb" "$kv" "$ga" "$gb" "$m" "$m2"; do
-	netns_new "$ns"
+	ns_new "$ns"
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done

@@ -158,6 +158,35 @@ wait_until()
 	done
 }
 
+# took_ms() - run a command expected to fail; print the milliseconds it
+# took and its output as "MS OUTPUT" (fail when it succeeds)
+# @$1...:	command and arguments
+took_ms()
+{
+	local t0 out
+
+	t0=$(now_us)
+	out=$("$@" 2>&1) && fail "$* succeeded"
+	echo "$((($(now_us) - t0) / 1000)) $out"
+}
+
+# ---- transfers ------------------------------------------------------------
+
+# data_arrived() - wait until a file holds as many bytes as $TMP/data
+# (what the test sent), then check that its sha256 is the same
+# @$1:	file the receiver writes
+# @$2:	what the transfer was, for the failure message
+data_arrived()
+{
+	local size
+
+	size=$(stat -c %s "$TMP/data")
+	wait_until 20 sh -c "[ \$(stat -c %s '$1' 2>/dev/null || echo 0) = $size ]" ||
+		fail "$2: got $(stat -c %s "$1" 2>/dev/null || echo 0) of $size bytes"
+	[ "$(sha256sum <"$1")" = "$(sha256sum <"$TMP/data")" ] ||
+		fail "$2: sha256 differs"
+}
+
 # ---- background commands ----------------------------------------------
 
 # _bg_kill() - the cleanup of bg_wait: SIGTERM the command it waits for
@@ -292,6 +321,12 @@ vioctl_j()
 {
 	timeout "${VIOCTL_TIMEOUT:-10}" "$BUILD/vioctl" --ctl "$TMP/ctl.sock" \
 		--json "$@"
+}
+
+# switch_fds() - the number of descriptors the switch holds now
+switch_fds()
+{
+	ls "/proc/$SWITCH_PID/fd" | wc -l
 }
 
 # stop_switch() - SIGTERM the switch and wait for it (10 s, then SIGKILL)

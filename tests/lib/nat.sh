@@ -65,3 +65,18 @@ nat_guest6() {
 	[ -s "$TMP/addr6.$1" ] || fail "$1: no IPv6 address from the NAT's prefix"
 	cat "$TMP/addr6.$1"
 }
+
+# nat_tcp EXPR - a Python expression over the counters of the NAT port
+# "nat"'s own TCP path (h: port list's nat_tcp) and its limits (l); prints
+# its value
+nat_tcp() {
+	vioctl_j port list >"$TMP/nat_ports.json"
+	/usr/bin/python3 -c "
+import json
+p = [p for p in json.load(open('$TMP/nat_ports.json')) if p['id'] == 'nat'][0]
+h, l = p['nat_tcp'], p['limits']
+print($1)"
+}
+
+# nat_no_open - whether the NAT holds no connection on its own TCP path
+nat_no_open() { [ "$(nat_tcp 'h["open"]')" = 0 ]; }

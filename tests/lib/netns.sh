@@ -19,15 +19,21 @@ ns_exec()
 	ip netns exec "$ns" "$@"
 }
 
+# ns_new() - make an empty namespace with lo up, deleted at exit with
+# the processes left in it
+# @$1:	full namespace name
+ns_new()
+{
+	ip netns add "$1"
+	cleanup_add "ip netns pids $1 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $1 2>/dev/null"
+	ip -n "$1" link set lo up
+}
+
 # ns_empty() - make an empty namespace with lo up, deleted at exit
 # @$1:	host name
 ns_empty()
 {
-	local ns
-	ns=$(ns_name "$1")
-	ip netns add "$ns"
-	cleanup_add "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns 2>/dev/null"
-	ip -n "$ns" link set lo up
+	ns_new "$(ns_name "$1")"
 }
 
 # ns_host() - make a namespace, move tap IFNAME into it, address it

@@ -15,13 +15,6 @@ if [ -n "${_VIOSWITCH_VXLAN_SH:-}" ]; then
 fi
 _VIOSWITCH_VXLAN_SH=1
 
-# netns_new NAME - a namespace with loopback up, removed at exit
-netns_new() {
-	ip netns add "$1"
-	cleanup_add "ip netns pids $1 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $1 2>/dev/null"
-	ip -n "$1" link set lo up
-}
-
 # setup CASE LOCAL PEER PREFIX MTU - namespaces sw (the switch's), kv (a
 # kernel VTEP: vx0 and a veth to the guest under a bridge), g (the guest,
 # 10.77.0.2) and vm (behind the switch's tap later), an underlay veth
@@ -29,7 +22,7 @@ netns_new() {
 setup() {
 	sw=$(ns_name "sw$1") kv=$(ns_name "kv$1") g=$(ns_name "g$1") vm=$(ns_name "vm$1")
 	for ns in "$sw" "$kv" "$g" "$vm"; do
-		netns_new "$ns"
+		ns_new "$ns"
 	done
 	for ns in "$g" "$vm"; do
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
