@@ -13,6 +13,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_tcp.h>
 
 struct nat_guest;
 struct slirp_port;
@@ -23,6 +24,7 @@ struct slirp_port;
 #define NAT_TCP_TX_MAX	  (1024 * 1024) /* host -> guest in flight */
 #define NAT_TCP_RX_BUF	  (256 * 1024) /* guest -> host, until written */
 #define NAT_TCP_WSCALE	  7 /* the window scale we offer */
+#define NAT_TCP_SYN_OPTS  8 /* our SYN options: MSS (4), NOP, window scale (3) */
 /* Payload of a frame in one 64 KB buffer: headers and SYN options less */
 #define NAT_TCP_FRAME_DATA_MAX (UINT16_MAX - RTE_PKTMBUF_HEADROOM - 14 - 40 - 8)
 #define NAT_TCP_IP6_EXTRA      20 /* an IPv6 header's bytes beyond IPv4's */
@@ -261,10 +263,11 @@ void nat_tcp_frame_send(struct nat_tcp_conn *c, struct rte_mbuf *m,
 void nat_tcp_send(struct nat_tcp_conn *c, uint8_t flags, uint32_t seq);
 void nat_tcp_send_arp(struct nat_tcp_conn *c);
 void nat_tcp_send_unreach(struct nat_tcp_conn *c, uint8_t code);
-uint16_t nat_tcp_window(struct nat_tcp_conn *c, bool syn);
 
 void nat_tcp_parse_options(const uint8_t *opt, const uint8_t *end,
 			   struct nat_tcp_segment *s);
+void nat_tcp_fill_tcp(struct nat_tcp_conn *c, struct rte_tcp_hdr *th,
+		      uint8_t flags, uint32_t seq, uint32_t opts, uint16_t mss);
 int nat_tcp_parse6(const struct rte_mbuf *m, struct nat_tcp_segment *s);
 void nat_tcp_frame_send6(struct nat_tcp_conn *c, struct rte_mbuf *m,
 			 uint8_t flags, uint32_t seq, uint32_t len);

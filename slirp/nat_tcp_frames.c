@@ -26,34 +26,9 @@
 #include "mbuf_copy.h"
 #include "slirp_port.h"
 
-#define HDR_LEN	     (RTE_ETHER_HDR_LEN + 20 + 20)
-#define UNREACH_LEN  (RTE_ETHER_HDR_LEN + 20 + 8 + 20 + 8)
-#define SYN_OPTS_LEN 8 /* MSS (4), NOP, window scale (3) */
-#define ETH_MIN_LEN  60u
-
-/**
- * nat_tcp_parse_options() - read MSS and window scale from a SYN's options
- * @opt:	first option byte
- * @end:	end of the TCP header
- * @s:		segment, @mss and @wscale filled
- */
-void nat_tcp_parse_options(const uint8_t *opt, const uint8_t *end,
-			   struct nat_tcp_segment *s)
-{
-	while (opt < end && *opt != 0) {
-		if (*opt == 1) {
-			opt++;
-			continue;
-		}
-		if (opt + 1 >= end || opt[1] < 2 || opt + opt[1] > end)
-			return;
-		if (opt[0] == 2 && opt[1] == 4)
-			s->mss = (uint16_t)(opt[2] << 8 | opt[3]);
-		else if (opt[0] == 3 && opt[1] == 3)
-			s->wscale = (int8_t)(opt[2] > 14 ? 14 : opt[2]);
-		opt += opt[1];
-	}
-}
+#define HDR_LEN	    (RTE_ETHER_HDR_LEN + 20 + 20)
+#define UNREACH_LEN (RTE_ETHER_HDR_LEN + 20 + 8 + 20 + 8)
+#define ETH_MIN_LEN 60u
 
 /**
  * nat_tcp_parse() - parse a guest's IPv4 TCP segment (IPv6 ones go to
@@ -117,32 +92,12 @@ int nat_tcp_parse(const struct rte_mbuf *m, struct nat_tcp_segment *s)
 }
 
 /**
- * our_window() - the window field our next segment offers
- * @c:		connection
- * @syn:	for a SYN (never scaled)
- *
- * Return: the field's value; @c->adv_wnd is set to the bytes it offers
- */
-static uint16_t our_window(struct nat_tcp_conn *c, bool syn)
-{
-	uint32_t room = NAT_TCP_RX_BUF - c->rx_len;
-	uint32_t field;
-
-	if (syn || !c->ws_ok)
-		field = RTE_MIN(room, 65535u);
-	else
-		field = RTE_MIN(room >> NAT_TCP_WSCALE, 65535u);
-	c->adv_wnd = (syn || !c->ws_ok) ? field : field << NAT_TCP_WSCALE;
-	return (uint16_t)field;
-}
-
-/**
  * fill_headers() - write Ethernet, IPv4 and TCP headers into @m
  * @c:		connection
  * @m:		frame, headers in its first segment
  * @flags:	TCP flags
  * @seq:	sequence number
- * @opts:	TCP option bytes (0 or SYN_OPTS_LEN)
+ * @opts:	TCP option bytes (0 or NAT_TCP_SYN_OPTS)
  * @plen:	payload bytes
  *
  * Return: the TCP header
@@ -172,31 +127,7 @@ static struct rte_tcp_hdr *fill_headers(struct nat_tcp_conn *c,
 		.dst_addr = c->gip,
 	};
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	*th = (struct rte_tcp_hdr){
-		.src_port = rte_cpu_to_be_16(c->nport),
-		.dst_port = rte_cpu_to_be_16(c->gport),
-		.sent_seq = rte_cpu_to_be_32(seq),
-		.recv_ack = rte_cpu_to_be_32(c->rcv_nxt),
-		.data_off = (uint8_t)(((20 + opts) / 4) << 4),
-		.tcp_flags = flags,
-		.rx_win = rte_cpu_to_be_16(
-			our_window(c, flags & RTE_TCP_SYN_FLAG)),
-	};
-	if (opts) {
-		uint8_t *o = (uint8_t *)(th + 1);
-
-		o[0] = 2; /* MSS: anything; the guest's MTU limits it */
-		o[1] = 4;
-		o[2] = 0xff;
-		o[3] = 0xd7; /* 65495 */
-		o[4] = 1;
-		o[5] = 3; /* window scale */
-		o[6] = 3;
-		o[7] = NAT_TCP_WSCALE;
-		/* A SYN-ACK offers it only when the guest's SYN did. */
-		if ((flags & RTE_TCP_ACK_FLAG) && !c->ws_ok)
-			memset(o + 4, 1, 4);
-	}
+	nat_tcp_fill_tcp(c, th, flags, seq, opts, 65495);
 	return th;
 }
 
@@ -212,7 +143,7 @@ static struct rte_tcp_hdr *fill_headers(struct nat_tcp_conn *c,
 struct rte_mbuf *nat_tcp_frame_alloc(struct nat_tcp_conn *c, uint32_t len)
 {
 	uint32_t l3 = c->v6 ? 40 : 20;
-	uint32_t need = HDR_LEN + SYN_OPTS_LEN + len + l3 - 20,
+	uint32_t need = HDR_LEN + NAT_TCP_SYN_OPTS + len + l3 - 20,
 		 small = (uint32_t)rte_pktmbuf_data_room_size(port_mbuf_pool) -
 			 RTE_PKTMBUF_HEADROOM;
 	struct rte_mbuf *m;
@@ -221,7 +152,8 @@ struct rte_mbuf *nat_tcp_frame_alloc(struct nat_tcp_conn *c, uint32_t len)
 					  : NULL;
 	if (!m)
 		m = mbuf_alloc_len(port_mbuf_pool, RTE_MAX(need, ETH_MIN_LEN));
-	if (!m || rte_pktmbuf_data_len(m) < HDR_LEN + SYN_OPTS_LEN + l3 - 20) {
+	if (!m ||
+	    rte_pktmbuf_data_len(m) < HDR_LEN + NAT_TCP_SYN_OPTS + l3 - 20) {
 		rte_pktmbuf_free(m);
 		slirp_frame_lost(c->env->sp);
 		return NULL;
@@ -271,7 +203,7 @@ int nat_tcp_frame_payload(struct rte_mbuf *m, uint32_t len, struct iovec *iov,
 void nat_tcp_frame_send(struct nat_tcp_conn *c, struct rte_mbuf *m,
 			uint8_t flags, uint32_t seq, uint32_t len)
 {
-	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? SYN_OPTS_LEN : 0;
+	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? NAT_TCP_SYN_OPTS : 0;
 	uint32_t hdr = HDR_LEN + opts;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
@@ -426,17 +358,4 @@ void nat_tcp_send_unreach(struct nat_tcp_conn *c, uint8_t code)
 	};
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	slirp_frame_queue(sp, m);
-}
-
-/**
- * nat_tcp_window() - the window field our next segment offers (for the
- * IPv6 frames, nat_tcp_frames6.c)
- * @c:		connection
- * @syn:	for a SYN (never scaled)
- *
- * Return: the field's value; @c->adv_wnd is set to the bytes it offers
- */
-uint16_t nat_tcp_window(struct nat_tcp_conn *c, bool syn)
-{
-	return our_window(c, syn);
 }

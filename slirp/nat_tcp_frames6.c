@@ -28,7 +28,6 @@
 
 #define HDR6_LEN	   (RTE_ETHER_HDR_LEN + 40 + 20)
 #define UNREACH6_LEN	   (RTE_ETHER_HDR_LEN + 40 + 8 + 40 + 20)
-#define SYN_OPTS_LEN	   8 /* MSS (4), NOP, window scale (3) */
 #define NAT_TCP_EXT6_MAX   256 /* extension header bytes we look past */
 #define NAT_TCP_EXT6_COUNT 4 /* and extension headers */
 #define MSS6		   (65535 - 60)
@@ -133,7 +132,7 @@ int nat_tcp_parse6(const struct rte_mbuf *m, struct nat_tcp_segment *s)
  * @m:		frame, headers in its first segment
  * @flags:	TCP flags
  * @seq:	sequence number
- * @opts:	TCP option bytes (0 or SYN_OPTS_LEN)
+ * @opts:	TCP option bytes (0 or NAT_TCP_SYN_OPTS)
  * @plen:	payload bytes
  *
  * Return: the TCP header
@@ -159,31 +158,7 @@ static struct rte_tcp_hdr *fill_headers6(struct nat_tcp_conn *c,
 	};
 	memcpy(ip->src_addr, c->rip6, 16);
 	memcpy(ip->dst_addr, c->gip6, 16);
-	*th = (struct rte_tcp_hdr){
-		.src_port = rte_cpu_to_be_16(c->nport),
-		.dst_port = rte_cpu_to_be_16(c->gport),
-		.sent_seq = rte_cpu_to_be_32(seq),
-		.recv_ack = rte_cpu_to_be_32(c->rcv_nxt),
-		.data_off = (uint8_t)(((20 + opts) / 4) << 4),
-		.tcp_flags = flags,
-		.rx_win = rte_cpu_to_be_16(
-			nat_tcp_window(c, flags & RTE_TCP_SYN_FLAG)),
-	};
-	if (opts) {
-		uint8_t *o = (uint8_t *)(th + 1);
-
-		o[0] = 2; /* MSS: anything; the guest's MTU limits it */
-		o[1] = 4;
-		o[2] = MSS6 >> 8;
-		o[3] = MSS6 & 0xff;
-		o[4] = 1;
-		o[5] = 3; /* window scale */
-		o[6] = 3;
-		o[7] = NAT_TCP_WSCALE;
-		/* A SYN-ACK offers it only when the guest's SYN did. */
-		if ((flags & RTE_TCP_ACK_FLAG) && !c->ws_ok)
-			memset(o + 4, 1, 4);
-	}
+	nat_tcp_fill_tcp(c, th, flags, seq, opts, MSS6);
 	return th;
 }
 
@@ -202,7 +177,7 @@ static struct rte_tcp_hdr *fill_headers6(struct nat_tcp_conn *c,
 void nat_tcp_frame_send6(struct nat_tcp_conn *c, struct rte_mbuf *m,
 			 uint8_t flags, uint32_t seq, uint32_t len)
 {
-	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? SYN_OPTS_LEN : 0;
+	uint32_t opts = (flags & RTE_TCP_SYN_FLAG) ? NAT_TCP_SYN_OPTS : 0;
 	struct rte_ipv6_hdr *ip;
 	struct rte_tcp_hdr *th;
 
