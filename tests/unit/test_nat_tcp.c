@@ -987,7 +987,7 @@ static void test_v6_off_or_restricted_opens_nothing(void **state)
  * @f:		filled, 200 bytes at least
  * @nh:		the IPv6 header's next header
  * @ext:	extension headers, their next header fields set, the last
- *		one's IPPROTO_TCP
+ *		one's IPPROTO_TCP; NULL when @ext_len is 0
  * @ext_len:	their bytes
  *
  * Return: the frame's length
@@ -1008,7 +1008,8 @@ static uint32_t v6_frame(uint8_t *f, uint8_t nh, const uint8_t *ext,
 	f[21] = 64;
 	inet_pton(AF_INET6, GUEST_IP6, f + 22);
 	inet_pton(AF_INET6, "fd00::1", f + 38);
-	memcpy(f + 54, ext, ext_len);
+	if (ext_len)
+		memcpy(f + 54, ext, ext_len);
 	th[0] = 0x9c; /* 40000 */
 	th[1] = 0x40;
 	th[3] = 80;
