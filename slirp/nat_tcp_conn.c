@@ -581,11 +581,12 @@ static void push(struct nat_tcp_conn *c)
 		ssize_t got;
 
 		n = RTE_MIN(n, seg_max(c));
+		/* New bytes in whole frames while under the cap (it is
+		 * passed by one frame at most): a frame cut to the cap
+		 * would cost as much as a whole one. */
 		if (off < c->tx_len)
 			n = RTE_MIN(n, c->tx_len - off);
-		else if (c->host_data && off < cap)
-			n = RTE_MIN(n, cap - off);
-		else
+		else if (!c->host_data || off >= cap)
 			n = 0;
 		if (!n)
 			break;

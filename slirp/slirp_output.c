@@ -124,7 +124,11 @@ void slirp_frame_queue(struct slirp_port *sp, struct rte_mbuf *m)
 		port_drop(&sp->port, DROP_RX_FULL, &m, 1);
 		return;
 	}
-	if (write(sp->out_efd, &one, sizeof(one)) < 0)
+	/* A syscall only when the PMD thread may sleep (user_rx_arm); the
+	 * fence orders our enqueue before reading its flag. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sp->pmd_armed, __ATOMIC_RELAXED) &&
+	    write(sp->out_efd, &one, sizeof(one)) < 0)
 		one = 0;
 }
 

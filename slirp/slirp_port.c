@@ -15,8 +15,9 @@
  * threads produce; a full lane is a nat_busy drop counted on the port that
  * sent the frame, so a guest that floods the NAT only loses its own
  * frames) and the from_slirp ring (the NAT thread produces, a full ring is
- * a counted rx_full drop), each with an eventfd to wake the other side, so
- * nobody ever waits for the other. The NAT is created, and its
+ * a counted rx_full drop), each with an eventfd to wake the other side,
+ * written only when that side said it may sleep, so nobody ever waits for
+ * the other and a loaded NAT makes no syscall per frame for it. The NAT is created, and its
  * hostfwd rules bound, when the port is opened, so a rule that cannot bind
  * is reported at once with the reason.
  */
@@ -156,15 +157,29 @@ static int user_rx_fd(struct port *port, uint16_t q)
 }
 
 /**
- * user_rx_arm() - clear the eventfd; the PMD thread polls once more after
+ * user_rx_arm() - ask the NAT thread for wake-ups and clear the eventfd;
+ * the PMD thread polls once more after (the fence orders our flag before
+ * that poll, as the NAT thread's orders its enqueue before reading it)
  */
 static void user_rx_arm(struct port *port, uint16_t q)
 {
+	struct slirp_port *sp = slirp_of(port);
 	uint64_t v;
 
 	(void)q;
-	if (read(slirp_of(port)->out_efd, &v, sizeof(v)) < 0)
+	__atomic_store_n(&sp->pmd_armed, true, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (read(sp->out_efd, &v, sizeof(v)) < 0)
 		v = 0;
+}
+
+/**
+ * user_rx_disarm() - the PMD thread polls: no wake-ups
+ */
+static void user_rx_disarm(struct port *port, uint16_t q)
+{
+	(void)q;
+	__atomic_store_n(&slirp_of(port)->pmd_armed, false, __ATOMIC_RELAXED);
 }
 
 /**
@@ -301,6 +316,7 @@ static const struct port_ops user_ops = {
 	.tx_burst = user_tx_burst,
 	.rx_fd = user_rx_fd,
 	.rx_arm = user_rx_arm,
+	.rx_disarm = user_rx_disarm,
 	.start = user_start,
 	.stop = user_stop,
 	.close = user_close,
@@ -529,6 +545,7 @@ static int setup_plumbing(struct slirp_port *sp, char *err, size_t errlen)
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
 	sp->in_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	sp->out_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	sp->pmd_armed = true; /* until a PMD thread polls the port */
 	sp->stop_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	sp->call_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (!sp->from_slirp || sp->in_efd < 0 || sp->out_efd < 0 ||

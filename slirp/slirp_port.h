@@ -82,6 +82,8 @@ struct slirp_call {
  * @in_efd:	wakes the NAT thread: frames on @inq
  * @nat_sleeping: the NAT thread may be in poll(): producers write @in_efd
  * @out_efd:	wakes a PMD thread: frames on @from_slirp
+ * @pmd_armed:	the PMD thread may be asleep in epoll: the NAT thread writes
+ *		@out_efd (otherwise the PMD finds the frames by polling)
  * @stop_efd:	stops the NAT thread
  * @call_efd:	wakes the NAT thread for a @call
  * @call:	pending cross-thread call
@@ -118,6 +120,7 @@ struct slirp_port {
 	int in_efd;
 	bool nat_sleeping;
 	int out_efd;
+	bool pmd_armed;
 	int stop_efd;
 	int call_efd;
 	struct slirp_call call;
