@@ -44,7 +44,7 @@ PORTS_SRC   := pcap/pcap_port.c vhost/vhost_port.c vhost/vhost_events.c \
 	       slirp/slirp_port.c slirp/slirp_thread.c slirp/slirp_call.c \
 	       slirp/slirp_input.c slirp/slirp_output.c slirp/slirp_inq.c \
 	       slirp/slirp_hostfwd.c slirp/hostfwd.c slirp/nat_tcp.c \
-	       slirp/nat_tcp_conn.c slirp/nat_tcp_frames.c \
+	       slirp/nat_tcp_conn.c slirp/nat_tcp_open.c slirp/nat_tcp_frames.c \
 	       slirp/nat_tcp_frames6.c slirp/nat_tcp_header.c \
 	       slirp/nat_limits.c slirp/nat_udp.c slirp/slirp_census.c \
 	       slirp/nat_bind.c slirp/nat_dhcp.c slirp/slirp_nat.c \

@@ -43,7 +43,7 @@
  * our frames then come from it. The guest hears nothing until the
  * non-blocking connect() completes: then our SYN-ACK; on failure what the
  * host saw (a RST for a refused port, an ICMP unreachable for no route or
- * an unreachable host, nothing for a timeout: nat_tcp_conn.c). The
+ * an unreachable host, nothing for a timeout: nat_tcp_open.c). The
  * NAT's other addresses (DNS on 10.0.2.3 and the like) stay with libslirp,
  * as does everything of a restricted NAT, which refuses it. These
  * connections are found by a hash of the guest's address and port and

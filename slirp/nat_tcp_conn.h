@@ -18,13 +18,15 @@
 struct nat_guest;
 struct slirp_port;
 
-#define NAT_TCP_PORT_BASE 49152 /* NAT-side ports the guest sees */
-#define NAT_TCP_PORTS	  16384
-#define NAT_TCP_MAX_CONNS 4096 /* backstop: nat_limits.c caps them lower */
-#define NAT_TCP_TX_MAX	  (1024 * 1024) /* host -> guest in flight */
-#define NAT_TCP_RX_BUF	  (256 * 1024) /* guest -> host, until written */
-#define NAT_TCP_WSCALE	  7 /* the window scale we offer */
-#define NAT_TCP_SYN_OPTS  8 /* our SYN options: MSS (4), NOP, window scale (3) */
+#define NAT_TCP_PORT_BASE  49152 /* NAT-side ports the guest sees */
+#define NAT_TCP_PORTS	   16384
+#define NAT_TCP_MAX_CONNS  4096 /* backstop: nat_limits.c caps them lower */
+#define NAT_TCP_TX_MAX	   (1024 * 1024) /* host -> guest in flight */
+#define NAT_TCP_RX_BUF	   (256 * 1024) /* guest -> host, until written */
+#define NAT_TCP_WSCALE	   7 /* the window scale we offer */
+#define NAT_TCP_RTO_MIN_MS 100 /* first retransmission timeout */
+#define NAT_TCP_MS	   1000000LL /* nanoseconds in a millisecond */
+#define NAT_TCP_SYN_OPTS   8 /* our SYN options: MSS (4), NOP, window scale (3) */
 /* Payload of a frame in one 64 KB buffer: headers and SYN options less */
 #define NAT_TCP_FRAME_DATA_MAX (UINT16_MAX - RTE_PKTMBUF_HEADROOM - 14 - 40 - 8)
 #define NAT_TCP_IP6_EXTRA      20 /* an IPv6 header's bytes beyond IPv4's */
@@ -251,6 +253,11 @@ void nat_tcp_close_reset(int fd);
 short nat_tcp_conn_events(const struct nat_tcp_conn *c);
 void nat_tcp_conn_ready(struct nat_tcp_conn *c, short revents);
 void nat_tcp_conn_timer(struct nat_tcp_conn *c);
+/* nat_tcp_open.c: the handshake, for nat_tcp_conn.c */
+void nat_tcp_take_syn(struct nat_tcp_conn *c, const struct nat_tcp_segment *s);
+void nat_tcp_send_syn_ack(struct nat_tcp_conn *c);
+void nat_tcp_conn_connected(struct nat_tcp_conn *c, short re);
+void nat_tcp_handshake_timer(struct nat_tcp_conn *c);
 void nat_tcp_conn_input(struct nat_tcp_conn *c,
 			const struct nat_tcp_segment *s);
 
