@@ -485,6 +485,26 @@ static void rx_put(struct nat_tcp_conn *c, const uint8_t *src, uint32_t n)
 }
 
 /**
+ * rx_room() - how many bytes the rx ring takes now; a connection without
+ * one gets one unless the NAT's connections hold NAT_TCP_RX_RINGS
+ * @c:		connection
+ *
+ * Return: bytes, 0 when it has no ring and gets none
+ */
+static uint32_t rx_room(struct nat_tcp_conn *c)
+{
+	if (!c->rx) {
+		if (c->env->rx_rings >= NAT_TCP_RX_RINGS)
+			return 0;
+		c->rx = malloc(NAT_TCP_RX_BUF);
+		if (!c->rx)
+			return 0;
+		c->env->rx_rings++;
+	}
+	return NAT_TCP_RX_BUF - c->rx_len;
+}
+
+/**
  * take_data() - pass the guest's in-order payload to the host: straight
  * to the socket when nothing waits before it, the rest into the rx ring
  * @c:		established connection
@@ -492,7 +512,7 @@ static void rx_put(struct nat_tcp_conn *c, const uint8_t *src, uint32_t n)
  */
 static void take_data(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 {
-	uint32_t len = s->len, seq = s->seq, skip = 0, take;
+	uint32_t len = s->len, seq = s->seq, skip = 0, take, room;
 	bool fin = s->flags & RTE_TCP_FIN_FLAG;
 	struct iovec iov[64];
 	int n;
@@ -533,8 +553,10 @@ static void take_data(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 		len -= (uint32_t)sent;
 		c->rcv_nxt += (uint32_t)sent;
 	}
-	n = payload_iov(s, skip, RTE_MIN(len, NAT_TCP_RX_BUF - c->rx_len), iov,
-			64);
+	room = len ? rx_room(c) : 0;
+	if (len && !room)
+		c->env->st.ring_denied++;
+	n = payload_iov(s, skip, RTE_MIN(len, room), iov, 64);
 	take = 0;
 	for (int i = 0; i < n; i++) {
 		rx_put(c, iov[i].iov_base, (uint32_t)iov[i].iov_len);

@@ -22,7 +22,8 @@ struct slirp_port;
 #define NAT_TCP_PORTS	   16384
 #define NAT_TCP_MAX_CONNS  4096 /* backstop: nat_limits.c caps them lower */
 #define NAT_TCP_TX_MAX	   (1024 * 1024) /* host -> guest in flight */
-#define NAT_TCP_RX_BUF	   (256 * 1024) /* guest -> host, until written */
+#define NAT_TCP_RX_BUF	   (1024 * 1024) /* guest -> host, until written */
+#define NAT_TCP_RX_RINGS   64 /* rx rings of one NAT at once (64 MB) */
 #define NAT_TCP_WSCALE	   7 /* the window scale we offer */
 #define NAT_TCP_RTO_MIN_MS 100 /* first retransmission timeout */
 #define NAT_TCP_MS	   1000000LL /* nanoseconds in a millisecond */
@@ -47,6 +48,9 @@ struct slirp_port;
  *		guest got nothing, as from a silent network
  * @keepalive:	guests' keepalive probes answered
  * @ipv6:	connections guests opened over IPv6
+ * @ring_denied: guests' segments whose bytes the host socket could not take
+ *		at once and that found no rx ring (NAT_TCP_RX_RINGS of them are
+ *		in use): not acknowledged, so the guest sends them again
  */
 struct nat_tcp_stats {
 	uint64_t accepted;
@@ -60,6 +64,7 @@ struct nat_tcp_stats {
 	uint64_t timeout;
 	uint64_t keepalive;
 	uint64_t ipv6;
+	uint64_t ring_denied;
 };
 
 /**
@@ -72,6 +77,7 @@ struct nat_tcp_stats {
  *		SO_PEEK_OFF for TCP (before 6.9); for tests, from the
  *		environment variable VIOSWITCH_NO_PEEK_OFF
  * @skip:	where those bytes go, NAT_TCP_TX_MAX of them
+ * @rx_rings:	rx rings its connections hold
  * @st:		counters
  */
 struct nat_tcp_env {
@@ -81,6 +87,7 @@ struct nat_tcp_env {
 	uint16_t ip_id;
 	bool no_peek_off;
 	uint8_t *skip;
+	unsigned int rx_rings;
 	struct nat_tcp_stats st;
 };
 
@@ -188,7 +195,8 @@ enum nat_tcp_state {
  * @peek_off:	the host socket's SO_PEEK_OFF, -1 when it has none
  * @tx_len:	bytes read from the host socket (and still in it) from
  *		@snd_una on
- * @rx:		guest -> host ring
+ * @rx:		guest -> host ring, NAT_TCP_RX_BUF bytes; NULL until the host
+ *		socket first leaves bytes to it
  * @rx_head:	ring position of the oldest byte not yet written
  * @rx_len:	bytes in @rx
  */

@@ -103,7 +103,8 @@ void nat_tcp_take_syn(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 }
 
 /**
- * conn_alloc() - a connection with its rx ring, all else zero
+ * conn_alloc() - a connection, all else zero (its rx ring comes when
+ * needed: nat_tcp_conn.c)
  * @env:	shared state
  *
  * Return: connection, or NULL
@@ -114,11 +115,6 @@ static struct nat_tcp_conn *conn_alloc(struct nat_tcp_env *env)
 
 	if (!c)
 		return NULL;
-	c->rx = malloc(NAT_TCP_RX_BUF);
-	if (!c->rx) {
-		free(c);
-		return NULL;
-	}
 	c->env = env;
 	c->to_port = RTE_MBUF_PORT_INVALID;
 	c->fd = -1;
@@ -368,7 +364,10 @@ void nat_tcp_conn_free(struct nat_tcp_conn *c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
-	free(c->rx);
+	if (c->rx) {
+		free(c->rx);
+		c->env->rx_rings--;
+	}
 	free(c);
 }
 

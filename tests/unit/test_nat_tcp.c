@@ -497,6 +497,57 @@ static void test_bytes_cross_both_ways(void **state)
 }
 
 /**
+ * test_guest_bytes_wait_for_host() - a host client that does not read:
+ * the guest's bytes past what its socket takes wait in the rx ring, every
+ * byte acknowledged is one the NAT holds, the window closes when the ring
+ * is full (1 MB), and once the client reads, every byte arrives in order
+ * @state:	unused
+ */
+static void test_guest_bytes_wait_for_host(void **state)
+{
+	static uint8_t data[60000], buf[65536];
+	uint32_t base, acked = 0, sent = 0, wnd = 1;
+	size_t have = 0;
+
+	(void)state;
+	nat_open(false);
+	step(50);
+	establish();
+	base = t.iss + 1;
+	/* Send as long as the window is open, a segment per ACK. */
+	for (int i = 0; i < 1000 && wnd; i++) {
+		for (uint32_t k = 0; k < sizeof(data); k++)
+			data[k] = pattern(sent + k);
+		guest_send(RTE_TCP_ACK_FLAG, GUEST_ISN + 1 + sent, base, 8192,
+			   NULL, 0, data, sizeof(data));
+		assert_true(take());
+		acked = got.ack - (GUEST_ISN + 1);
+		wnd = (uint32_t)got.win << NAT_TCP_WSCALE;
+		sent = acked; /* what was not acknowledged goes again */
+		step(1);
+	}
+	assert_int_equal(wnd, 0);
+	/* More than the socket took: the ring holds the rest. */
+	assert_true(acked > NAT_TCP_RX_BUF);
+	assert_int_equal(counter("ring_denied"), 0);
+	/* The client reads: every acknowledged byte arrives, in order. */
+	while (have < acked) {
+		ssize_t n = recv(t.client, buf, sizeof(buf), MSG_DONTWAIT);
+
+		step(n <= 0 ? 5 : 0);
+		if (n <= 0)
+			continue;
+		for (ssize_t k = 0; k < n; k++) {
+			if (buf[k] != pattern((uint32_t)have + (uint32_t)k))
+				fail_msg("byte %zu differs", have + (size_t)k);
+		}
+		have += (size_t)n;
+	}
+	assert_int_equal(have, acked);
+	nat_close();
+}
+
+/**
  * test_loss_recovered() - three duplicate ACKs resend from the first byte
  * not acknowledged; an old ACK changes nothing; out-of-order guest data
  * gets a duplicate ACK and nothing reaches the host
@@ -1154,6 +1205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		FIXTURE_TEST(test_bytes_cross_both_ways),
 		FIXTURE_TEST(test_loss_recovered),
+		FIXTURE_TEST(test_guest_bytes_wait_for_host),
 		FIXTURE_TEST(test_guest_port_closed),
 		FIXTURE_TEST(test_unknown_guest_is_arped),
 		FIXTURE_TEST(test_hostile_segments_ignored),
