@@ -17,9 +17,9 @@
  * frames) and the from_slirp ring (the NAT thread produces, a full ring is
  * a counted rx_full drop), each with an eventfd to wake the other side,
  * written only when that side said it may sleep, so nobody ever waits for
- * the other and a loaded NAT makes no syscall per frame for it. The NAT is created, and its
- * hostfwd rules bound, when the port is opened, so a rule that cannot bind
- * is reported at once with the reason.
+ * the other and a loaded NAT makes no syscall per frame for it. The NAT
+ * is created, and its hostfwd rules bound, when the port is opened, so a
+ * rule that cannot bind is reported at once with the reason.
  */
 #include <arpa/inet.h>
 #include <errno.h>
