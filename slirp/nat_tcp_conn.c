@@ -486,19 +486,21 @@ static void rx_put(struct nat_tcp_conn *c, const uint8_t *src, uint32_t n)
 
 /**
  * rx_room() - how many bytes the rx ring takes now; a connection without
- * one gets one unless the NAT's connections hold NAT_TCP_RX_RINGS
- * @c:		connection
+ * one gets one unless the NAT's connections hold NAT_TCP_RX_RINGS (or
+ * memory is out: either is counted as ring_denied)
+ * @c:		connection with bytes for the ring
  *
- * Return: bytes, 0 when it has no ring and gets none
+ * Return: bytes, 0 when the ring is full or there is none to be had
  */
 static uint32_t rx_room(struct nat_tcp_conn *c)
 {
 	if (!c->rx) {
-		if (c->env->rx_rings >= NAT_TCP_RX_RINGS)
+		if (c->env->rx_rings < NAT_TCP_RX_RINGS)
+			c->rx = malloc(NAT_TCP_RX_BUF);
+		if (!c->rx) {
+			c->env->st.ring_denied++;
 			return 0;
-		c->rx = malloc(NAT_TCP_RX_BUF);
-		if (!c->rx)
-			return 0;
+		}
 		c->env->rx_rings++;
 	}
 	return NAT_TCP_RX_BUF - c->rx_len;
@@ -554,8 +556,6 @@ static void take_data(struct nat_tcp_conn *c, const struct nat_tcp_segment *s)
 		c->rcv_nxt += (uint32_t)sent;
 	}
 	room = len ? rx_room(c) : 0;
-	if (len && !room)
-		c->env->st.ring_denied++;
 	n = payload_iov(s, skip, RTE_MIN(len, room), iov, 64);
 	take = 0;
 	for (int i = 0; i < n; i++) {

@@ -529,6 +529,12 @@ static void test_guest_bytes_wait_for_host(void **state)
 	assert_int_equal(wnd, 0);
 	/* More than the socket took: the ring holds the rest. */
 	assert_true(acked > NAT_TCP_RX_BUF);
+	/* Bytes past the closed window: not taken, and no ring was denied
+	 * (the connection has one; it is full). */
+	guest_send(RTE_TCP_ACK_FLAG, GUEST_ISN + 1 + acked, base, 8192, NULL, 0,
+		   data, sizeof(data));
+	assert_true(take());
+	assert_int_equal(got.ack - (GUEST_ISN + 1), acked);
 	assert_int_equal(counter("ring_denied"), 0);
 	/* The client reads: every acknowledged byte arrives, in order. */
 	while (have < acked) {
