@@ -429,16 +429,17 @@ static json_t *pmd_json(const struct pmd *pmd)
 		json_array_append_new(rxqs, json_pack("{s:s,s:i}", "port",
 						      r->q[i].port->id, "queue",
 						      r->q[i].queue));
-	return json_pack("{s:i,s:i,s:i,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I}",
-			 "pmd", pmd->index, "lcore", (int)pmd->lcore, "cpu",
-			 pmd->cpu, "rxqs", rxqs, "rx_packets", (json_int_t)rx,
-			 "tx_packets", (json_int_t)s->tx_packets, "iterations",
-			 (json_int_t)s->iterations, "busy_cycles",
-			 (json_int_t)busy, "idle_cycles",
-			 (json_int_t)s->idle_cycles, "sleeps",
-			 (json_int_t)s->sleeps, "cycles_per_packet",
-			 rx ? (double)busy / (double)rx : 0.0, "tsc_hz",
-			 (json_int_t)rte_get_tsc_hz());
+	return json_pack(
+		"{s:i,s:i,s:i,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I}", "pmd",
+		pmd->index, "lcore", (int)pmd->lcore, "cpu", pmd->cpu, "rxqs",
+		rxqs, "rx_packets", (json_int_t)rx, "tx_packets",
+		(json_int_t)s->tx_packets, "iterations",
+		(json_int_t)s->iterations, "busy_cycles", (json_int_t)busy,
+		"idle_cycles", (json_int_t)s->idle_cycles, "sleeps",
+		(json_int_t)s->sleeps, "idle_poll_us",
+		(json_int_t)pmd_idle_poll_us(pmd), "cycles_per_packet",
+		rx ? (double)busy / (double)rx : 0.0, "tsc_hz",
+		(json_int_t)rte_get_tsc_hz());
 }
 
 /**

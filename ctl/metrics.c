@@ -381,6 +381,8 @@ static const struct pmd_metric pmd_metrics[] = {
 	  "loop." },
 	{ "sleeps", "pmd_sleeps_total", true,
 	  "Times the thread slept waiting for a wake-up." },
+	{ "idle_poll_us", "pmd_idle_poll_microseconds", false,
+	  "Empty polling before the thread's next sleep, in microseconds." },
 	{ "rxqs", "pmd_rx_queues", false, "Receive queues the thread polls." },
 };
 

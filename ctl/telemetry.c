@@ -248,7 +248,7 @@ static struct rte_tel_data *pmd_dict(json_t *p)
 	static const char *const keys[] = {
 		"pmd",	       "lcore",	     "cpu",    "rx_packets",
 		"tx_packets",  "iterations", "sleeps", "busy_cycles",
-		"idle_cycles", "tsc_hz",
+		"idle_cycles", "idle_poll_us", "tsc_hz",
 	};
 	struct rte_tel_data *c = rte_tel_data_alloc();
 	json_t *n;

@@ -17,12 +17,21 @@
  * in a loaded loop the next frame is a microsecond away, and a syscall per
  * empty round cost 10% of the 1518 B forwarding rate. Then each empty
  * round yields the CPU first, to a guest's vCPU or an application that
- * waits for it. After cfg.idle_us of empty rounds the thread arms every
+ * waits for it. After idle_now of empty rounds the thread arms every
  * queue's wake-up (rx_arm) and polls once more, to close the race with a
  * frame that arrived meanwhile; if that round is empty too, it goes
  * RCU-offline and sleeps in epoll_wait on its queues' fds and its own wake
  * eventfd. On wake-up it disarms the queues and polls again. So an idle
  * switch sleeps, and a loaded one never makes a syscall for notifications.
+ *
+ * idle_now adapts as KVM's halt polling does: it starts at cfg.idle_us;
+ * a sleep that something ended within PMD_IDLE_MAX_US doubles it (up to
+ * that), a longer one sets it back. A wake-up costs the waker a syscall
+ * and the stream a scheduling delay, up to milliseconds when the CPU runs
+ * another task: a NAT stream toward a tap guest, whose gaps outlast 200
+ * us while the guest or the host side runs, went from 4.6 to 8.2 Gbit/s
+ * (medians of 10 interleaved rounds). Traffic that stops costs one window
+ * of polling, at most PMD_IDLE_MAX_US, before the thread sleeps.
  *
  * Heartbeat: every round counts itself in st.iterations, the one store
  * the loop makes anyway, and a sleep ends after sleep_ms at the latest
@@ -57,6 +66,8 @@
 
 /* Empty polling before a PMD thread starts to yield, microseconds */
 #define PMD_SPIN_US 20
+/* How far empty polling before a sleep grows, microseconds */
+#define PMD_IDLE_MAX_US 2000
 /* Longest sleep, milliseconds, unless pmd_set_sleep_max() says less */
 #define PMD_SLEEP_MS 1000
 
@@ -95,6 +106,12 @@ struct pmd *pmd_create(unsigned int index, unsigned int lcore, int cpu,
 	pmd->idle_cycles = rte_get_tsc_hz() / 1000000 * env->idle_us;
 	pmd->spin_cycles = RTE_MIN(rte_get_tsc_hz() / 1000000 * PMD_SPIN_US,
 				   pmd->idle_cycles);
+	pmd->idle_max_cycles =
+		env->idle_us ? RTE_MAX(pmd->idle_cycles,
+				       rte_get_tsc_hz() / 1000000 *
+					       PMD_IDLE_MAX_US)
+			     : 0;
+	pmd->idle_now = pmd->idle_cycles;
 	return pmd;
 err:
 	pmd_destroy(pmd);
@@ -193,21 +210,46 @@ static uint32_t poll_round(struct pmd *pmd, const struct pmd_rxqs *rxqs)
 /**
  * pmd_sleep() - wait in epoll until a queue or the control thread wakes us
  * @pmd:	thread, RCU-online, with every queue armed
+ *
+ * Return: true when something woke it, false when the sleep ran to its
+ *	   bound (sleep_ms)
  */
-static void pmd_sleep(struct pmd *pmd)
+static bool pmd_sleep(struct pmd *pmd)
 {
 	struct epoll_event ev[16];
 	uint64_t v;
+	int n;
 
 	rte_rcu_qsbr_thread_offline(pmd->qsbr, pmd->index);
-	if (epoll_wait(pmd->epfd, ev, 16,
-		       __atomic_load_n(&pmd->sleep_ms, __ATOMIC_RELAXED)) < 0 &&
-	    errno != EINTR)
+	n = epoll_wait(pmd->epfd, ev, 16,
+		       __atomic_load_n(&pmd->sleep_ms, __ATOMIC_RELAXED));
+	if (n < 0 && errno != EINTR)
 		log_warn("pmd %u: epoll_wait: %s", pmd->index, strerror(errno));
 	if (read(pmd->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		log_warn("pmd %u: wake fd: %s", pmd->index, strerror(errno));
 	rte_rcu_qsbr_thread_online(pmd->qsbr, pmd->index);
 	pmd->st.sleeps++;
+	return n != 0;
+}
+
+/**
+ * idle_adapt() - after a sleep, how long to poll empty before the next
+ * @pmd:	thread
+ * @woken:	something woke it (pmd_sleep())
+ * @slept:	how long it slept, TSC cycles
+ *
+ * A sleep woken within idle_max_cycles would have been saved by polling
+ * that long: the window doubles, up to that. A longer sleep, or one that
+ * ran to its bound, means the traffic did stop: back to the configured
+ * window.
+ */
+static void idle_adapt(struct pmd *pmd, bool woken, uint64_t slept)
+{
+	uint64_t w = pmd->idle_cycles;
+
+	if (woken && slept < pmd->idle_max_cycles)
+		w = RTE_MIN(pmd->idle_now * 2, pmd->idle_max_cycles);
+	__atomic_store_n(&pmd->idle_now, w, __ATOMIC_RELAXED);
 }
 
 /* The queue list of a thread that has none: armed like any other, so the
@@ -250,6 +292,7 @@ static int pmd_main(void *arg)
 		const struct pmd_rxqs *rxqs = rxqs_now(pmd);
 		uint64_t t0 = rte_rdtsc(), t1, busy = pmd->st.busy_cycles;
 		uint32_t got;
+		bool woken;
 
 		if (armed && armed != rxqs) {
 			set_armed(armed, false);
@@ -281,7 +324,7 @@ static int pmd_main(void *arg)
 			continue;
 		if (t1 - last_busy < pmd->spin_cycles)
 			continue;
-		if (t1 - last_busy < pmd->idle_cycles) {
+		if (t1 - last_busy < pmd->idle_now) {
 			/* Idle polling: let a task waiting for this CPU (a
 			 * guest's vCPU, an application) run first. */
 			sched_yield();
@@ -294,7 +337,8 @@ static int pmd_main(void *arg)
 			set_armed(armed, true);
 			continue;
 		}
-		pmd_sleep(pmd);
+		woken = pmd_sleep(pmd);
+		idle_adapt(pmd, woken, rte_rdtsc() - t1);
 		/* While offline the list may have been replaced and freed. */
 		set_armed(__atomic_load_n(&pmd->rxqs, __ATOMIC_ACQUIRE), false);
 		armed = NULL;

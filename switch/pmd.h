@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_cycles.h>
 #include <rte_rcu_qsbr.h>
 
 #include "forward.h"
@@ -74,7 +75,11 @@ struct pmd_stats {
  * @rxqs:	queues it polls (RCU-published)
  * @stop:	set by the control thread to end the loop
  * @spin_cycles: empty polling before it starts yielding, TSC cycles
- * @idle_cycles: empty polling before it sleeps, TSC cycles
+ * @idle_cycles: empty polling before it sleeps at least (--pmd-idle-us),
+ *		TSC cycles
+ * @idle_max_cycles: how far that grows while sleeps end soon, TSC cycles
+ * @idle_now:	empty polling before it sleeps now, TSC cycles: between
+ *		the two (pmd.c, "Idle")
  * @sleep_ms:	longest sleep, milliseconds: a sleeping thread still runs
  *		a round (a heartbeat) this often (pmd_set_sleep_max())
  * @ctx:	forwarding state
@@ -92,6 +97,8 @@ struct pmd {
 	bool stop;
 	uint64_t spin_cycles;
 	uint64_t idle_cycles;
+	uint64_t idle_max_cycles;
+	uint64_t idle_now;
 	int sleep_ms;
 	struct fwd_ctx *ctx;
 	struct rte_rcu_qsbr *qsbr;
@@ -119,6 +126,19 @@ void pmd_set_sleep_max(struct pmd *pmd, unsigned int ms);
 static inline uint64_t pmd_heartbeat(const struct pmd *pmd)
 {
 	return __atomic_load_n(&pmd->st.iterations, __ATOMIC_RELAXED);
+}
+
+/**
+ * pmd_idle_poll_us() - how long the thread now polls empty before it
+ * sleeps (any thread may read it)
+ * @pmd:	thread
+ *
+ * Return: microseconds
+ */
+static inline uint64_t pmd_idle_poll_us(const struct pmd *pmd)
+{
+	return __atomic_load_n(&pmd->idle_now, __ATOMIC_RELAXED) /
+	       (rte_get_tsc_hz() / 1000000);
 }
 
 #endif /* VIOSWITCH_PMD_H */

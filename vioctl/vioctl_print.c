@@ -670,6 +670,7 @@ int vioctl_print_stats(struct vioctl_reply *r)
  * @busy:	TSC cycles of iterations that received packets
  * @idle:	TSC cycles of the other iterations
  * @sleeps:	times it slept waiting for packets
+ * @idle_poll_us: empty polling before its next sleep, -1 when not told
  * @cpp:	busy cycles per received packet
  */
 struct pmd_row {
@@ -682,6 +683,7 @@ struct pmd_row {
 	json_int_t busy;
 	json_int_t idle;
 	json_int_t sleeps;
+	json_int_t idle_poll_us;
 	double cpp;
 };
 
@@ -723,13 +725,16 @@ static int pmd_unpack(json_t *item, void *out, json_error_t *jerr)
 {
 	struct pmd_row *p = out;
 
+	p->idle_poll_us = -1;
 	if (json_unpack_ex(item, jerr, 0,
-			   "{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:F}",
+			   "{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:F, "
+			   "s?I}",
 			   "pmd", &p->pmd, "cpu", &p->cpu, "rxqs", &p->rxqs,
 			   "rx_packets", &p->rx, "tx_packets", &p->tx,
 			   "iterations", &p->iterations, "busy_cycles",
 			   &p->busy, "idle_cycles", &p->idle, "sleeps",
-			   &p->sleeps, "cycles_per_packet", &p->cpp))
+			   &p->sleeps, "cycles_per_packet", &p->cpp,
+			   "idle_poll_us", &p->idle_poll_us))
 		return -1;
 	return rxqs_check(p->rxqs, jerr);
 }
@@ -769,6 +774,9 @@ static void pmd_block_print(const struct pmd_row *p)
 	vioctl_field("tx", "%" JSON_INTEGER_FORMAT " packets", p->tx);
 	vioctl_field("iterations", "%" JSON_INTEGER_FORMAT, p->iterations);
 	vioctl_field("sleeps", "%" JSON_INTEGER_FORMAT, p->sleeps);
+	if (p->idle_poll_us >= 0)
+		vioctl_field("idle poll", "%" JSON_INTEGER_FORMAT " us",
+			     p->idle_poll_us);
 	vioctl_field("busy", "%.1f%%",
 		     total > 0 ? 100.0 * p->busy / total : 0.0);
 	vioctl_field("cycles/pkt", "%.1f", p->cpp);

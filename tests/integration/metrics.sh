@@ -78,6 +78,7 @@ for port, kind in types.items():
 for f, kind in (("vioswitch_port_rx_packets", "counter"),
                 ("vioswitch_pmd_busy_cycles", "counter"),
                 ("vioswitch_pmd_idle_cycles", "counter"),
+                ("vioswitch_pmd_idle_poll_microseconds", "gauge"),
                 ("vioswitch_port_learned_macs", "gauge"),
                 ("vioswitch_fdb_entries", "gauge"),
                 ("vioswitch_nat_udp_flows", "gauge"),

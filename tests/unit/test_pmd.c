@@ -153,6 +153,65 @@ static void test_sleeping_pmd_beats(void **state)
 }
 
 /**
+ * wait_idle_poll() - wait until the thread's idle window reads @us
+ * @pmd:	thread
+ * @us:		microseconds
+ *
+ * Return: true when it did within 2 s
+ */
+static bool wait_idle_poll(struct pmd *pmd, uint64_t us)
+{
+	for (int i = 0; i < 400 && pmd_idle_poll_us(pmd) != us; i++)
+		sleep_ms(5);
+	return pmd_idle_poll_us(pmd) == us;
+}
+
+/**
+ * test_idle_poll_adapts() - a thread woken soon after each sleep polls
+ * longer before the next, doubling from --pmd-idle-us up to 2 ms; once
+ * nothing wakes it (a sleep runs to its bound) it is back to
+ * --pmd-idle-us, so an idle switch still sleeps
+ * @state:	unused
+ */
+static void test_idle_poll_adapts(void **state)
+{
+	struct pmd *pmd;
+	uint64_t a, b;
+	bool grew, fell;
+
+	(void)state;
+	start(0);
+	pmd = vsw.pmds[0];
+	pmd_set_sleep_max(pmd, 20);
+	grew = wait_idle_poll(pmd, 200);
+	/* Woken every half millisecond: every sleep ends soon. */
+	for (int i = 0; grew && i < 2000 && pmd_idle_poll_us(pmd) < 2000;
+	     i++) {
+		pmd_wake(pmd);
+		usleep(500);
+	}
+	grew = grew && pmd_idle_poll_us(pmd) == 2000;
+	/* Left alone: it polls 2 ms, sleeps 20 ms untouched, falls back. */
+	fell = wait_idle_poll(pmd, 200);
+	pmd_set_sleep_max(pmd, 0);
+	sleep_ms(50); /* past the last 20 ms sleep and one window */
+	a = __atomic_load_n(&pmd->st.iterations, __ATOMIC_RELAXED);
+	sleep_ms(200);
+	b = __atomic_load_n(&pmd->st.iterations, __ATOMIC_RELAXED);
+	vswitch_fini();
+	if (!grew)
+		fail_msg("woken every 0.5 ms, the idle window stayed below "
+			 "2000 us");
+	if (!fell)
+		fail_msg("left alone, the idle window did not fall back to "
+			 "200 us");
+	/* Asleep for 1 s at a time now: not 200 ms of polling. */
+	if (b - a > 1000)
+		fail_msg("%llu rounds in 200 ms left alone",
+			 (unsigned long long)(b - a));
+}
+
+/**
  * test_flush_interval_sends_last_batch() - with --tx-flush-us, the last
  * partial batch of a replay still leaves once due, with no frame after it
  * (it used to wait for the next frame, and the thread never reported a
@@ -214,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pmd_without_queues_sleeps),
 		cmocka_unit_test(test_sleeping_pmd_beats),
+		cmocka_unit_test(test_idle_poll_adapts),
 		cmocka_unit_test(test_flush_interval_sends_last_batch),
 	};
 
