@@ -227,6 +227,9 @@ static const struct port_metric port_metrics[] = {
 	     "hostfwd rules of the NAT."),
 	NATG("nat_tcp.open", "nat_tcp_connections", NULL,
 	     "hostfwd TCP connections open now."),
+	NATG("nat_tcp.rx_rings", "nat_tcp_rx_rings", NULL,
+	     "1 MB rings holding guest bytes their host socket did not take "
+	     "yet."),
 	NATC("nat_tcp.opened", "nat_tcp_opened_total", NULL,
 	     "hostfwd TCP connections opened."),
 	NATC("nat_tcp.accepted", "nat_tcp_accepted_total", NULL,

@@ -870,7 +870,8 @@ json_t *nat_tcp_stats(const struct nat_tcp *ht)
 	const struct nat_tcp_stats *st = &ht->env.st;
 
 	return json_pack(
-		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "open",
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		"open",
 		(json_int_t)ht->n_conns, "opened", (json_int_t)st->opened,
 		"remote", (json_int_t)st->remote, "ipv6", (json_int_t)st->ipv6,
 		"accepted", (json_int_t)st->accepted, "refused",
@@ -879,6 +880,7 @@ json_t *nat_tcp_stats(const struct nat_tcp *ht)
 		(json_int_t)st->timeout, "reset", (json_int_t)st->reset,
 		"unreachable", (json_int_t)st->unreachable, "retransmits",
 		(json_int_t)st->retransmits, "keepalive_acks",
-		(json_int_t)st->keepalive, "ring_denied",
+		(json_int_t)st->keepalive, "rx_rings",
+		(json_int_t)ht->env.rx_rings, "ring_denied",
 		(json_int_t)st->ring_denied);
 }

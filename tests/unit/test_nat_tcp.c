@@ -554,6 +554,150 @@ static void test_guest_bytes_wait_for_host(void **state)
 }
 
 /**
+ * take_of() - the next frame toward the guest of the connection from NAT
+ * port @nport, those of others skipped
+ * @nport:	the connection's port on the NAT side
+ *
+ * Return: true when one came
+ */
+static bool take_of(uint16_t nport)
+{
+	for (int i = 0; i < 100; i++) {
+		if (!take())
+			return false;
+		if (got.sport == nport)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * push_guest_bytes() - the guest sends 60000-byte segments on connection
+ * t until @done says enough, each from the first byte not acknowledged
+ * @done:	the condition, checked after each segment
+ *
+ * Return: bytes acknowledged
+ */
+static uint32_t push_guest_bytes(bool (*done)(void))
+{
+	static uint8_t data[60000];
+	uint32_t acked = 0;
+
+	for (int i = 0; i < 200; i++) {
+		for (uint32_t k = 0; k < sizeof(data); k++)
+			data[k] = pattern(acked + k);
+		guest_send(RTE_TCP_ACK_FLAG, GUEST_ISN + 1 + acked, t.iss + 1,
+			   8192, NULL, 0, data, sizeof(data));
+		if (!take_of(t.nport))
+			fail_msg("no ACK for the guest's bytes");
+		acked = got.ack - (GUEST_ISN + 1);
+		if (done())
+			return acked;
+	}
+	fail_msg("200 segments and still not done");
+	return acked;
+}
+
+/* rx rings rings_reached() waits for */
+static json_int_t rings_wanted;
+
+/**
+ * rings_reached() - the NAT holds rings_wanted rx rings
+ *
+ * Return: true when it does
+ */
+static bool rings_reached(void)
+{
+	return counter("rx_rings") == rings_wanted;
+}
+
+/* ring_denied before the segments ring_was_denied() waits for */
+static json_int_t denied_before;
+
+/**
+ * ring_was_denied() - ring_denied grew past denied_before
+ *
+ * Return: true when it did
+ */
+static bool ring_was_denied(void)
+{
+	return counter("ring_denied") > denied_before;
+}
+
+/**
+ * test_ring_budget() - the NAT's connections hold NAT_TCP_RX_RINGS rx rings
+ * at most: one more connection whose host socket is full finds none, so
+ * the bytes its socket did not take stay unacknowledged (ring_denied), and
+ * it gets one once another connection ends
+ * @state:	unused
+ */
+static void test_ring_budget(void **state)
+{
+	enum { N = NAT_TCP_RX_RINGS + 1 };
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	static int client[N];
+	static uint16_t nport[N];
+	static uint32_t iss[N];
+	uint32_t acked, last, first_acked = 0;
+	int small = 4096;
+
+	(void)state;
+	nat_open(false);
+	a.sin_port = htons(t.port);
+	for (int i = 0; i < N; i++) {
+		if (i) {
+			/* A client that reads nothing, with a small buffer:
+			 * a segment or two overflow the host socket. */
+			t.client = socket(AF_INET, SOCK_STREAM, 0);
+			setsockopt(t.client, SOL_SOCKET, SO_RCVBUF, &small,
+				   sizeof(small));
+			assert_int_equal(connect(t.client,
+						 (struct sockaddr *)&a,
+						 sizeof(a)),
+					 0);
+		}
+		step(50);
+		establish();
+		client[i] = t.client;
+		nport[i] = t.nport;
+		iss[i] = t.iss;
+		if (i < N - 1) {
+			rings_wanted = i + 1;
+			acked = push_guest_bytes(rings_reached);
+			if (!i)
+				first_acked = acked;
+		}
+	}
+	assert_int_equal(counter("ring_denied"), 0);
+	/* The last one: its bytes past what the socket took find no ring. */
+	acked = push_guest_bytes(ring_was_denied);
+	assert_int_equal(counter("rx_rings"), NAT_TCP_RX_RINGS);
+	/* Sent again: no more is taken, and each try is counted. */
+	last = acked;
+	denied_before = counter("ring_denied");
+	acked = push_guest_bytes(ring_was_denied);
+	assert_int_equal(acked, last);
+	/* The first connection ends (the guest resets it), freeing its ring:
+	 * the last connection's next segment gets it. */
+	t.nport = nport[0];
+	t.iss = iss[0];
+	guest_send(RTE_TCP_RST_FLAG, GUEST_ISN + 1 + first_acked, 0, 0, NULL,
+		   0, NULL, 0);
+	step(10);
+	assert_int_equal(counter("rx_rings"), NAT_TCP_RX_RINGS - 1);
+	t.nport = nport[N - 1];
+	t.iss = iss[N - 1];
+	rings_wanted = NAT_TCP_RX_RINGS;
+	acked = push_guest_bytes(rings_reached);
+	assert_true(acked > last);
+	for (int i = 1; i < N; i++)
+		close(client[i]);
+	t.client = -1;
+	nat_close();
+}
+
+/**
  * test_loss_recovered() - three duplicate ACKs resend from the first byte
  * not acknowledged; an old ACK changes nothing; out-of-order guest data
  * gets a duplicate ACK and nothing reaches the host
@@ -1212,6 +1356,7 @@ int main(void)
 		FIXTURE_TEST(test_bytes_cross_both_ways),
 		FIXTURE_TEST(test_loss_recovered),
 		FIXTURE_TEST(test_guest_bytes_wait_for_host),
+		FIXTURE_TEST(test_ring_budget),
 		FIXTURE_TEST(test_guest_port_closed),
 		FIXTURE_TEST(test_unknown_guest_is_arped),
 		FIXTURE_TEST(test_hostile_segments_ignored),
