@@ -50,7 +50,8 @@ struct slirp_port;
  * @ipv6:	connections guests opened over IPv6
  * @ring_denied: guests' segments whose bytes the host socket could not take
  *		at once and that found no rx ring (NAT_TCP_RX_RINGS of them are
- *		in use): not acknowledged, so the guest sends them again
+ *		in use, or no memory): not acknowledged, so the guest sends
+ *		them again
  */
 struct nat_tcp_stats {
 	uint64_t accepted;

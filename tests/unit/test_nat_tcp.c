@@ -320,6 +320,25 @@ static void host_write(uint32_t from, uint32_t n)
 }
 
 /**
+ * client_connect() - a host client connected to the NAT's rule (t.port)
+ * @rcvbuf:	its SO_RCVBUF, 0 for the default
+ *
+ * Return: socket
+ */
+static int client_connect(int rcvbuf)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(t.port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (rcvbuf)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+/**
  * nat_open_opts() - a NAT port with one rule toward GUEST_IP:22; a guest
  * MAC known to it unless @unknown
  * @unknown:	leave the guest's MAC unknown (the NAT must ARP)
@@ -327,8 +346,6 @@ static void host_write(uint32_t from, uint32_t n)
  */
 static void nat_open_opts(bool unknown, const char *extra)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	char spec[160], err[256] = "";
 	uint8_t arp[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -355,10 +372,7 @@ static void nat_open_opts(bool unknown, const char *extra)
 						     sizeof(arp), 60));
 		drain_ring();
 	}
-	t.client = socket(AF_INET, SOCK_STREAM, 0);
-	a.sin_port = htons(t.port);
-	assert_int_equal(connect(t.client, (struct sockaddr *)&a, sizeof(a)),
-			 0);
+	t.client = client_connect(0);
 }
 
 /**
@@ -497,63 +511,6 @@ static void test_bytes_cross_both_ways(void **state)
 }
 
 /**
- * test_guest_bytes_wait_for_host() - a host client that does not read:
- * the guest's bytes past what its socket takes wait in the rx ring, every
- * byte acknowledged is one the NAT holds, the window closes when the ring
- * is full (1 MB), and once the client reads, every byte arrives in order
- * @state:	unused
- */
-static void test_guest_bytes_wait_for_host(void **state)
-{
-	static uint8_t data[60000], buf[65536];
-	uint32_t base, acked = 0, sent = 0, wnd = 1;
-	size_t have = 0;
-
-	(void)state;
-	nat_open(false);
-	step(50);
-	establish();
-	base = t.iss + 1;
-	/* Send as long as the window is open, a segment per ACK. */
-	for (int i = 0; i < 1000 && wnd; i++) {
-		for (uint32_t k = 0; k < sizeof(data); k++)
-			data[k] = pattern(sent + k);
-		guest_send(RTE_TCP_ACK_FLAG, GUEST_ISN + 1 + sent, base, 8192,
-			   NULL, 0, data, sizeof(data));
-		assert_true(take());
-		acked = got.ack - (GUEST_ISN + 1);
-		wnd = (uint32_t)got.win << NAT_TCP_WSCALE;
-		sent = acked; /* what was not acknowledged goes again */
-		step(1);
-	}
-	assert_int_equal(wnd, 0);
-	/* More than the socket took: the ring holds the rest. */
-	assert_true(acked > NAT_TCP_RX_BUF);
-	/* Bytes past the closed window: not taken, and no ring was denied
-	 * (the connection has one; it is full). */
-	guest_send(RTE_TCP_ACK_FLAG, GUEST_ISN + 1 + acked, base, 8192, NULL, 0,
-		   data, sizeof(data));
-	assert_true(take());
-	assert_int_equal(got.ack - (GUEST_ISN + 1), acked);
-	assert_int_equal(counter("ring_denied"), 0);
-	/* The client reads: every acknowledged byte arrives, in order. */
-	while (have < acked) {
-		ssize_t n = recv(t.client, buf, sizeof(buf), MSG_DONTWAIT);
-
-		step(n <= 0 ? 5 : 0);
-		if (n <= 0)
-			continue;
-		for (ssize_t k = 0; k < n; k++) {
-			if (buf[k] != pattern((uint32_t)have + (uint32_t)k))
-				fail_msg("byte %zu differs", have + (size_t)k);
-		}
-		have += (size_t)n;
-	}
-	assert_int_equal(have, acked);
-	nat_close();
-}
-
-/**
  * take_of() - the next frame toward the guest of the connection from NAT
  * port @nport, those of others skipped
  * @nport:	the connection's port on the NAT side
@@ -573,17 +530,19 @@ static bool take_of(uint16_t nport)
 
 /**
  * push_guest_bytes() - the guest sends 60000-byte segments on connection
- * t until @done says enough, each from the first byte not acknowledged
+ * t until @done says enough, the first from stream offset @from, each
+ * next from the first byte not acknowledged
+ * @from:	stream offset of the first segment
  * @done:	the condition, checked after each segment
  *
  * Return: bytes acknowledged
  */
-static uint32_t push_guest_bytes(bool (*done)(void))
+static uint32_t push_guest_bytes(uint32_t from, bool (*done)(void))
 {
 	static uint8_t data[60000];
-	uint32_t acked = 0;
+	uint32_t acked = from;
 
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 1000; i++) {
 		for (uint32_t k = 0; k < sizeof(data); k++)
 			data[k] = pattern(acked + k);
 		guest_send(RTE_TCP_ACK_FLAG, GUEST_ISN + 1 + acked, t.iss + 1,
@@ -594,8 +553,59 @@ static uint32_t push_guest_bytes(bool (*done)(void))
 		if (done())
 			return acked;
 	}
-	fail_msg("200 segments and still not done");
+	fail_msg("1000 segments and still not done");
 	return acked;
+}
+
+/**
+ * window_closed() - the NAT's last ACK offered a window of 0
+ *
+ * Return: true when it did
+ */
+static bool window_closed(void)
+{
+	return got.win == 0;
+}
+
+/**
+ * test_guest_bytes_wait_for_host() - a host client that does not read:
+ * the guest's bytes past what its socket takes wait in the rx ring, every
+ * byte acknowledged is one the NAT holds, the window closes when the ring
+ * is full (1 MB), and once the client reads, every byte arrives in order
+ * @state:	unused
+ */
+static void test_guest_bytes_wait_for_host(void **state)
+{
+	static uint8_t buf[65536];
+	uint32_t acked;
+	size_t have = 0;
+
+	(void)state;
+	nat_open(false);
+	step(50);
+	establish();
+	acked = push_guest_bytes(0, window_closed);
+	/* More than the socket took: the ring holds the rest. */
+	assert_true(acked > NAT_TCP_RX_BUF);
+	/* Bytes past the closed window: not taken, and no ring was denied
+	 * (the connection has one; it is full). */
+	assert_int_equal(push_guest_bytes(acked, window_closed), acked);
+	assert_int_equal(counter("ring_denied"), 0);
+	/* The client reads: every acknowledged byte arrives, in order. */
+	while (have < acked) {
+		ssize_t n = recv(t.client, buf, sizeof(buf), MSG_DONTWAIT);
+
+		step(n <= 0 ? 5 : 0);
+		if (n <= 0)
+			continue;
+		for (ssize_t k = 0; k < n; k++) {
+			if (buf[k] != pattern((uint32_t)have + (uint32_t)k))
+				fail_msg("byte %zu differs", have + (size_t)k);
+		}
+		have += (size_t)n;
+	}
+	assert_int_equal(have, acked);
+	nat_close();
 }
 
 /* rx rings rings_reached() waits for */
@@ -634,29 +644,18 @@ static bool ring_was_denied(void)
 static void test_ring_budget(void **state)
 {
 	enum { N = NAT_TCP_RX_RINGS + 1 };
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	static int client[N];
 	static uint16_t nport[N];
 	static uint32_t iss[N];
 	uint32_t acked, last, first_acked = 0;
-	int small = 4096;
 
 	(void)state;
 	nat_open(false);
-	a.sin_port = htons(t.port);
 	for (int i = 0; i < N; i++) {
-		if (i) {
-			/* A client that reads nothing, with a small buffer:
-			 * a segment or two overflow the host socket. */
-			t.client = socket(AF_INET, SOCK_STREAM, 0);
-			setsockopt(t.client, SOL_SOCKET, SO_RCVBUF, &small,
-				   sizeof(small));
-			assert_int_equal(connect(t.client,
-						 (struct sockaddr *)&a,
-						 sizeof(a)),
-					 0);
-		}
+		/* Clients that read nothing, with a small buffer: a segment
+		 * or two overflow the host socket. */
+		if (i)
+			t.client = client_connect(4096);
 		step(50);
 		establish();
 		client[i] = t.client;
@@ -664,19 +663,19 @@ static void test_ring_budget(void **state)
 		iss[i] = t.iss;
 		if (i < N - 1) {
 			rings_wanted = i + 1;
-			acked = push_guest_bytes(rings_reached);
+			acked = push_guest_bytes(0, rings_reached);
 			if (!i)
 				first_acked = acked;
 		}
 	}
 	assert_int_equal(counter("ring_denied"), 0);
 	/* The last one: its bytes past what the socket took find no ring. */
-	acked = push_guest_bytes(ring_was_denied);
+	acked = push_guest_bytes(0, ring_was_denied);
 	assert_int_equal(counter("rx_rings"), NAT_TCP_RX_RINGS);
 	/* Sent again: no more is taken, and each try is counted. */
 	last = acked;
 	denied_before = counter("ring_denied");
-	acked = push_guest_bytes(ring_was_denied);
+	acked = push_guest_bytes(last, ring_was_denied);
 	assert_int_equal(acked, last);
 	/* The first connection ends (the guest resets it), freeing its ring:
 	 * the last connection's next segment gets it. */
@@ -689,9 +688,9 @@ static void test_ring_budget(void **state)
 	t.nport = nport[N - 1];
 	t.iss = iss[N - 1];
 	rings_wanted = NAT_TCP_RX_RINGS;
-	acked = push_guest_bytes(rings_reached);
+	acked = push_guest_bytes(last, rings_reached);
 	assert_true(acked > last);
-	for (int i = 1; i < N; i++)
+	for (int i = 0; i < N; i++)
 		close(client[i]);
 	t.client = -1;
 	nat_close();
